@@ -1,0 +1,174 @@
+"""JSON shapes of the public API. Querysets are prepared by the views; nothing here queries."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from ..models import Case, Charge, Citation, Event, Organization, Person, Source
+
+
+class PublicUrlsMixin(serializers.Serializer):
+    """`url`: the public page; `api_url`: this record in the API."""
+
+    url = serializers.SerializerMethodField()
+    api_url = serializers.SerializerMethodField()
+    api_view_name: str = ""
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+    def get_api_url(self, obj) -> str:
+        return reverse(self.api_view_name, args=[obj.slug], request=self.context["request"])
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["title", "publisher", "url", "published", "language"]
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    source = SourceSerializer()
+
+    class Meta:
+        model = Citation
+        fields = ["quote", "location", "source"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    date = serializers.CharField(source="date.edtf", help_text="EDTF: 2018-08-17, 2018-03, 2018-40, 2018-03/2018-11")
+    date_display = serializers.CharField(source="date.display")
+    citations = CitationSerializer(many=True)
+    person = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "date",
+            "date_start",
+            "date_end",
+            "date_precision",
+            "date_display",
+            "type",
+            "person",
+            "custody",
+            "stage",
+            "sentence_months",
+            "sentence_days",
+            "description",
+            "citations",
+        ]
+
+
+class ChargeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Charge
+        fields = ["slug", "name", "article"]
+
+
+class CaseWithEventsSerializer(serializers.ModelSerializer):
+    charges = ChargeSerializer(many=True)
+    events = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = ["slug", "title", "kind", "charges", "events"]
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, case):
+        # `public_events` is prefetched by the view; a person sees only the events that concern them.
+        events = case.public_events
+        subject = self.context.get("person")
+        if subject is not None:
+            events = [e for e in events if e.person_id in (None, subject.pk)]
+        return EventSerializer(events, many=True, context=self.context).data
+
+
+def variant_names(obj) -> list[str]:
+    return [variant.name for variant in obj.name_variants.all()]
+
+
+class PersonSerializer(PublicUrlsMixin, serializers.ModelSerializer):
+    api_view_name = "api:person-detail"
+    name_variants = serializers.SerializerMethodField()
+    custody = serializers.CharField(help_text="Custody state on `as_of`, or the latest known.")
+    in_custody = serializers.BooleanField()
+    status_date = serializers.SerializerMethodField(help_text="EDTF date of the event that set `custody`.")
+
+    class Meta:
+        model = Person
+        fields = ["slug", "name", "name_variants", "custody", "in_custody", "status_date", "url", "api_url"]
+
+    def get_name_variants(self, obj) -> list[str]:
+        return variant_names(obj)
+
+    def get_status_date(self, obj) -> str | None:
+        return obj.custody_since.edtf if obj.custody_since else None
+
+
+class PersonDetailSerializer(PersonSerializer):
+    cases = serializers.SerializerMethodField()
+
+    class Meta(PersonSerializer.Meta):
+        fields = PersonSerializer.Meta.fields + ["identity", "group_size", "role", "location", "summary", "cases"]
+
+    @extend_schema_field(CaseWithEventsSerializer(many=True))
+    def get_cases(self, obj):
+        return CaseWithEventsSerializer(obj.public_cases, many=True, context={**self.context, "person": obj}).data
+
+
+class OrganizationSerializer(PublicUrlsMixin, serializers.ModelSerializer):
+    api_view_name = "api:organization-detail"
+    name_variants = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organization
+        fields = ["slug", "name", "name_variants", "kind", "url", "api_url"]
+
+    def get_name_variants(self, obj) -> list[str]:
+        return variant_names(obj)
+
+
+class OrganizationDetailSerializer(OrganizationSerializer):
+    cases = CaseWithEventsSerializer(many=True, source="public_cases")
+
+    class Meta(OrganizationSerializer.Meta):
+        fields = OrganizationSerializer.Meta.fields + ["location", "summary", "cases"]
+
+
+class SubjectSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class CaseSerializer(PublicUrlsMixin, serializers.ModelSerializer):
+    api_view_name = "api:case-detail"
+    stage = serializers.CharField(allow_null=True, help_text="Case stage on `as_of`, or the latest known.")
+    themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    charges = ChargeSerializer(many=True)
+    people = SubjectSerializer(many=True, source="public_people")
+    organizations = SubjectSerializer(many=True, source="public_organizations")
+
+    class Meta:
+        model = Case
+        fields = ["slug", "title", "kind", "stage", "themes", "charges", "people", "organizations", "url", "api_url"]
+
+
+class CaseDetailSerializer(CaseSerializer):
+    events = EventSerializer(many=True, source="public_events")
+
+    class Meta(CaseSerializer.Meta):
+        fields = CaseSerializer.Meta.fields + ["location", "summary", "events"]
+
+
+class EventListSerializer(EventSerializer):
+    case = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta(EventSerializer.Meta):
+        fields = EventSerializer.Meta.fields + ["case", "theme", "url"]
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())

@@ -1,0 +1,21 @@
+"""The domain: who is persecuted, in which case, what happened when, and who says so."""
+
+from .base import ImportedItem
+from .cases import Case, Charge, Theme
+from .events import Citation, CustodySpan, Event
+from .people import NameVariant, Organization, Person
+from .sources import Source
+
+__all__ = [
+    "Case",
+    "Charge",
+    "Citation",
+    "CustodySpan",
+    "Event",
+    "ImportedItem",
+    "NameVariant",
+    "Organization",
+    "Person",
+    "Source",
+    "Theme",
+]

@@ -1,0 +1,138 @@
+"""Cases: the legal matters against people and organisations, and what they are about."""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import CaseKind, CaseStage
+from .base import Publishable, PublishableQuerySet, choices_constraint
+
+
+class Theme(models.Model):
+    """A subject area, such as the report's sections: Civil Society, Freedom of Media …"""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cases:theme-detail", args=[self.slug])
+
+
+class Charge(models.Model):
+    """An offence as the authorities name it."""
+
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, help_text=_("The offence as named, such as “inciting discord”.")
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    article = models.CharField(
+        _("code article"),
+        max_length=100,
+        blank=True,
+        help_text=_("The criminal or administrative code article, when the source gives it."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("charge")
+        verbose_name_plural = _("charges")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.article})" if self.article else self.name
+
+    def get_absolute_url(self):
+        return reverse("cases:charge-detail", args=[self.slug])
+
+
+class CaseQuerySet(PublishableQuerySet):
+    def search(self, text: str):
+        text = (text or "").strip()
+        return self.filter(title__icontains=text) if text else self
+
+    def with_public_subjects(self):
+        """Prefetch published people and organisations as `public_people` / `public_organizations`."""
+        from .people import Organization, Person
+
+        return self.prefetch_related(
+            "charges",
+            "themes",
+            Prefetch("people", queryset=Person.objects.published(), to_attr="public_people"),
+            Prefetch("organizations", queryset=Organization.objects.published(), to_attr="public_organizations"),
+        )
+
+    def with_public_events(self):
+        """Prefetch published events, oldest first, with their citations as `public_events`."""
+        from .events import Event
+
+        events = Event.objects.published().with_public_citations().in_date_order()
+        return self.prefetch_related(Prefetch("events", queryset=events, to_attr="public_events"))
+
+    def with_stage(self, on: date | None = None):
+        """Annotate `stage`: the stage set by the last published event certainly over by `on`."""
+        from .events import Event
+
+        events = Event.objects.published().filter(case=OuterRef("pk")).exclude(stage="")
+        if on is not None:
+            events = events.filter(date_end__lte=on)
+        latest = events.order_by("-date_end", "-date_start", "-pk").values("stage")[:1]
+        return self.annotate(stage=Subquery(latest))
+
+
+class Case(Publishable):
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Used in the public address."))
+    kind = models.CharField(_("kind"), max_length=20, choices=CaseKind.choices, default=CaseKind.CRIMINAL)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="cases", verbose_name=_("themes"))
+    location = models.CharField(_("location"), max_length=200, blank=True, help_text=_("Where the case is heard."))
+    summary = models.TextField(_("summary"), blank=True)
+    people = models.ManyToManyField(
+        "Person", blank=True, related_name="cases", verbose_name=_("people"), help_text=_("The people it targets.")
+    )
+    organizations = models.ManyToManyField(
+        "Organization",
+        blank=True,
+        related_name="cases",
+        verbose_name=_("organisations"),
+        help_text=_("The organisations it targets."),
+    )
+    charges = models.ManyToManyField(Charge, blank=True, related_name="cases", verbose_name=_("charges"))
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["title", "pk"]
+        constraints = [choices_constraint("kind", CaseKind, "cases_case_kind_valid")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("cases:case-detail", args=[self.slug])
+
+    @property
+    def stage_display(self) -> str:
+        """The label of the annotated stage (see `CaseQuerySet.with_stage`)."""
+        return CaseStage(self.stage).label if self.stage else ""
+
+    def stage_on(self, on: date | None = None) -> str:
+        """The CaseStage code on `on` (or the latest known); "" when no event has set one."""
+        events = self.events.published().exclude(stage="")
+        if on is not None:
+            events = events.filter(date_end__lte=on)
+        event = events.order_by("-date_end", "-date_start", "-pk").first()
+        return event.stage if event else ""

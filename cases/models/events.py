@@ -1,0 +1,258 @@
+"""What happened when, who says so, and the custody spans derived from it."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import CaseStage, CustodyState, DatePrecision, EventType
+from ..dates import FuzzyDate
+from .base import Publishable, PublishableQuerySet, choices_constraint
+
+
+class EventQuerySet(PublishableQuerySet):
+    def published(self):
+        """Published events whose case and person (if any) are published too."""
+        return self.filter(
+            Q(is_published=True),
+            Q(case__isnull=True) | Q(case__is_published=True),
+            Q(person__isnull=True) | Q(person__is_published=True),
+        )
+
+    def concerning(self, person):
+        """Events about `person`: their own, and those of their cases that name no one person."""
+        return self.filter(Q(person=person) | Q(person__isnull=True, case__people=person))
+
+    def with_public_citations(self):
+        """Prefetch what an event's public display needs: citations of published sources, subjects."""
+
+        return self.select_related("case", "person", "theme").prefetch_related(
+            models.Prefetch(
+                "citations",
+                queryset=Citation.objects.filter(source__is_published=True).select_related("source"),
+            )
+        )
+
+    def in_date_order(self):
+        return self.order_by("date_start", "date_end", "pk")
+
+    def newest_first(self):
+        return self.order_by("-date_end", "-date_start", "-pk")
+
+    def between(self, since: date | None = None, until: date | None = None):
+        """Events that may have happened within [since, until] (their intervals overlap it)."""
+        events = self
+        if since is not None:
+            events = events.filter(date_end__gte=since)
+        if until is not None:
+            events = events.filter(date_start__lte=until)
+        return events
+
+
+class Event(Publishable):
+    """A change in a case, dated as precisely as its source allows."""
+
+    case = models.ForeignKey(
+        "Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text=_("Leave empty only for a development that concerns no single case (a law, an international step)."),
+    )
+    person = models.ForeignKey(
+        "Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="own_events",
+        help_text=_("The one person of the case this concerns; leave empty when it concerns everyone in the case."),
+    )
+    theme = models.ForeignKey(
+        "Theme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="context_events",
+        help_text=_("For a development with no case: the theme it belongs to."),
+    )
+    type = models.CharField(_("type"), max_length=30, choices=EventType.choices)
+    date_start = models.DateField(
+        _("earliest date"),
+        help_text=_("The earliest day the event can have happened; for “In March 2018”, any day of March 2018."),
+    )
+    date_end = models.DateField(
+        _("latest date"),
+        blank=True,
+        help_text=_(
+            "The latest day the event can have happened. Filled in from the precision (a month ends on its "
+            "last day); enter it yourself only for a range."
+        ),
+    )
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=20,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("How precisely the source dates it: “In March” is a month, not 1 March."),
+    )
+    custody = models.CharField(
+        _("custody afterwards"),
+        max_length=30,
+        choices=CustodyState.choices,
+        blank=True,
+        help_text=_("The custody state this leaves the person in; leave empty if it does not change it."),
+    )
+    stage = models.CharField(
+        _("case stage afterwards"),
+        max_length=30,
+        choices=CaseStage.choices,
+        blank=True,
+        help_text=_("The stage this moves the case to; leave empty if it does not change it."),
+    )
+    sentence_months = models.PositiveIntegerField(
+        _("sentence (months)"), null=True, blank=True, help_text=_("For a sentence: its length in months.")
+    )
+    sentence_days = models.PositiveIntegerField(
+        _("sentence (days)"), null=True, blank=True, help_text=_("For a short sentence, such as days of arrest.")
+    )
+    description = models.TextField(_("description"), help_text=_("What happened, in plain words."))
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["date_start", "date_end", "pk"]
+        indexes = [
+            models.Index(fields=["case", "date_end"], name="cases_event_case_date"),
+            models.Index(fields=["person", "date_end"], name="cases_event_person_date"),
+            models.Index(fields=["-date_end", "-date_start"], name="cases_event_newest"),
+            models.Index(fields=["type", "date_end"], name="cases_event_type_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(date_start__lte=F("date_end")), name="cases_event_date_order"),
+            choices_constraint("type", EventType, "cases_event_type_valid"),
+            choices_constraint("date_precision", DatePrecision, "cases_event_precision_valid"),
+            choices_constraint("custody", CustodyState, "cases_event_custody_valid", blank=True),
+            choices_constraint("stage", CaseStage, "cases_event_stage_valid", blank=True),
+            models.CheckConstraint(
+                condition=Q(case__isnull=False) | Q(theme__isnull=False), name="cases_event_case_or_theme"
+            ),
+            models.CheckConstraint(
+                condition=Q(case__isnull=False) | (Q(custody="") & Q(stage="") & Q(person__isnull=True)),
+                name="cases_event_context_changes_no_status",
+            ),
+        ]
+
+    def __str__(self):
+        subject = self.person or self.case or self.theme
+        return f"{self.date.display}: {self.get_type_display()} — {subject}"
+
+    def get_absolute_url(self):
+        owner = self.case or self.theme
+        return f"{owner.get_absolute_url()}#event-{self.pk}"
+
+    @property
+    def date(self) -> FuzzyDate:
+        return FuzzyDate(self.date_start, self.date_end, self.date_precision)
+
+    @date.setter
+    def date(self, value: FuzzyDate):
+        self.date_start, self.date_end, self.date_precision = value.start, value.end, value.precision
+
+    @property
+    def sentence_display(self) -> str:
+        from django.utils.translation import ngettext
+
+        parts = []
+        if self.sentence_months:
+            years, months = divmod(self.sentence_months, 12)
+            if years:
+                parts.append(ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
+            if months:
+                parts.append(ngettext("%(n)d month", "%(n)d months", months) % {"n": months})
+        if self.sentence_days:
+            parts.append(ngettext("%(n)d day", "%(n)d days", self.sentence_days) % {"n": self.sentence_days})
+        return " ".join(parts)
+
+    def clean(self):
+        errors = {}
+        if self.date_start and self.date_precision and self.date_precision != DatePrecision.RANGE:
+            # Only a range takes its end from the researcher; other precisions imply it.
+            self.date = FuzzyDate.from_precision(self.date_precision, self.date_start)
+        elif self.date_start and not self.date_end:
+            errors["date_end"] = _("A range needs its latest date.")
+        elif self.date_start and self.date_end and self.date_start > self.date_end:
+            errors["date_end"] = _("The latest date must not be before the earliest date.")
+        if self.case_id is None:
+            if self.theme_id is None:
+                errors["theme"] = _("An event without a case needs a theme.")
+            if self.custody or self.stage or self.person_id:
+                errors["case"] = _("Only an event in a case can concern a person or change a status.")
+        elif self.person_id and not self.case.people.filter(pk=self.person_id).exists():
+            errors["person"] = _("This person is not one of the case's people.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Citation(models.Model):
+    """The exact words of a source that support an event."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey("Source", on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField(_("quote"), help_text=_("The source's words, copied exactly; never paraphrased."))
+    location = models.CharField(
+        _("location in source"), max_length=200, blank=True, help_text=_("Page, paragraph or section.")
+    )
+
+    class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.source}: “{self.quote[:80]}”"
+
+    def get_absolute_url(self):
+        return self.source.get_absolute_url()
+
+
+class CustodySpan(models.Model):
+    """A stretch of time one custody state held for a person, derived from published events.
+
+    Kept in step with events by cases.services inside the same transaction; rebuilt whole
+    by `manage.py rebuild_custody_spans`. Answers "status on a date" with one index look-up.
+    """
+
+    person = models.ForeignKey("Person", on_delete=models.CASCADE, related_name="custody_spans")
+    state = models.CharField(max_length=30, choices=CustodyState.choices)
+    valid_from = models.DateField(help_text=_("The day by which the setting event was certainly over."))
+    valid_until = models.DateField(null=True, blank=True, help_text=_("Exclusive; empty while it holds."))
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", help_text=_("The event that set it."))
+
+    class Meta:
+        verbose_name = _("custody span")
+        verbose_name_plural = _("custody spans")
+        ordering = ["person", "valid_from"]
+        indexes = [
+            models.Index(fields=["person", "-valid_from"], name="cases_span_person_from"),
+            models.Index(fields=["state", "valid_from", "valid_until"], name="cases_span_state_dates"),
+        ]
+        constraints = [
+            choices_constraint("state", CustodyState, "cases_span_state_valid"),
+            models.UniqueConstraint(fields=["person", "valid_from"], name="cases_span_one_start_per_day"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=F("valid_from")),
+                name="cases_span_date_order",
+            ),
+        ]
+
+    def __str__(self):
+        until = self.valid_until.isoformat() if self.valid_until else "…"
+        return f"{self.person}: {self.get_state_display()} {self.valid_from.isoformat()}–{until}"
+
+    def get_absolute_url(self):
+        return self.person.get_absolute_url()

@@ -1,0 +1,195 @@
+"""The subjects of cases: people (named, unnamed or groups) and organisations."""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import IN_CUSTODY_STATES, CustodyState, Identity, OrganizationKind, Role, VariantKind
+from ..dates import FuzzyDate
+from .base import Publishable, PublishableQuerySet, choices_constraint
+
+
+class NamedQuerySet(PublishableQuerySet):
+    def search(self, text: str):
+        """Records whose name or one of its variants contains `text` (case-insensitive)."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        matches = Q(name__icontains=text) | Q(name_variants__name__icontains=text)
+        return self.filter(pk__in=self.model.objects.filter(matches).values("pk"))
+
+    def with_public_cases(self):
+        """Prefetch published cases, their charges and public events as `public_cases`."""
+        from .cases import Case
+
+        cases = Case.objects.published().prefetch_related("charges").with_public_events()
+        return self.prefetch_related("name_variants", Prefetch("cases", queryset=cases, to_attr="public_cases"))
+
+
+class PersonQuerySet(NamedQuerySet):
+    def with_custody(self, on: date | None = None):
+        """Annotate `custody` and `custody_event_id`: the state on `on` (or the latest known).
+
+        Reads the derived custody spans: one indexed look-up per person, never every event.
+        """
+        from .events import CustodySpan
+
+        spans = CustodySpan.objects.filter(person=OuterRef("pk"))
+        if on is not None:
+            spans = spans.filter(valid_from__lte=on)
+        spans = spans.order_by("-valid_from")
+        return self.annotate(
+            custody=Coalesce(Subquery(spans.values("state")[:1]), models.Value(CustodyState.UNKNOWN)),
+            custody_event_id=Subquery(spans.values("event_id")[:1]),
+            custody_since_start=Subquery(spans.values("event__date_start")[:1]),
+            custody_since_end=Subquery(spans.values("event__date_end")[:1]),
+            custody_since_precision=Subquery(spans.values("event__date_precision")[:1]),
+        )
+
+    def in_custody_on(self, on: date | None = None):
+        return self.with_custody(on).filter(custody__in=IN_CUSTODY_STATES)
+
+    def not_in_custody_on(self, on: date | None = None):
+        return self.with_custody(on).exclude(custody__in=IN_CUSTODY_STATES)
+
+    def with_custody_state(self, state: str, on: date | None = None):
+        return self.with_custody(on).filter(custody=state)
+
+
+class Person(Publishable):
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_(
+            "The name as the source spells it. For someone the source does not name, an honest "
+            "description such as “Unnamed protester in Taldikorgan”."
+        ),
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Used in the public address."))
+    identity = models.CharField(
+        _("identity"),
+        max_length=20,
+        choices=Identity.choices,
+        default=Identity.NAMED,
+        help_text=_("Whether the source names this person, does not, or speaks of a group."),
+    )
+    group_size = models.PositiveIntegerField(
+        _("group size"),
+        null=True,
+        blank=True,
+        help_text=_("For a group: how many people the source counts. Leave empty when it gives no number."),
+    )
+    role = models.CharField(
+        _("role"), max_length=30, choices=Role.choices, default=Role.OTHER, help_text=_("Occupation or activity.")
+    )
+    location = models.CharField(_("location"), max_length=200, blank=True, help_text=_("Where they live or work."))
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Who they are, in a sentence or two."))
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name", "pk"]
+        constraints = [
+            choices_constraint("identity", Identity, "cases_person_identity_valid"),
+            choices_constraint("role", Role, "cases_person_role_valid"),
+            models.CheckConstraint(
+                condition=Q(group_size__isnull=True) | Q(identity=Identity.GROUP),
+                name="cases_person_group_size_only_for_groups",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cases:person-detail", args=[self.slug])
+
+    @property
+    def custody_since(self) -> FuzzyDate | None:
+        """The date of the event that set the annotated custody state (see `with_custody`)."""
+        if getattr(self, "custody_since_start", None) is None:
+            return None
+        return FuzzyDate(self.custody_since_start, self.custody_since_end, self.custody_since_precision)
+
+    @property
+    def custody_display(self) -> str:
+        """The label of the annotated custody state (see `with_custody`)."""
+        return CustodyState(self.custody).label
+
+    @property
+    def in_custody(self) -> bool:
+        """Whether the annotated custody state (see `with_custody`) is a deprivation of liberty."""
+        return self.custody in IN_CUSTODY_STATES
+
+    def custody_on(self, on: date | None = None) -> str:
+        """The custody state on `on` (or the latest known): a CustodyState code."""
+        spans = self.custody_spans.all()
+        if on is not None:
+            spans = spans.filter(valid_from__lte=on)
+        span = spans.order_by("-valid_from").first()
+        return span.state if span else CustodyState.UNKNOWN
+
+    def is_in_custody_on(self, on: date | None = None) -> bool:
+        return self.custody_on(on) in IN_CUSTODY_STATES
+
+
+class Organization(Publishable):
+    name = models.CharField(_("name"), max_length=200, help_text=_("The name as the source spells it."))
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Used in the public address."))
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganizationKind.choices, default=OrganizationKind.OTHER)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("What the organisation is, in a sentence or two."))
+
+    objects = NamedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name", "pk"]
+        constraints = [choices_constraint("kind", OrganizationKind, "cases_organization_kind_valid")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cases:organization-detail", args=[self.slug])
+
+
+class NameVariant(models.Model):
+    """Another spelling of a person's or organisation's name: a transliteration, Cyrillic, an acronym."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="name_variants")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="name_variants"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=VariantKind.choices, default=VariantKind.TRANSLITERATION)
+    note = models.CharField(
+        _("note"), max_length=300, blank=True, help_text=_("Where this spelling comes from, or when it was used.")
+    )
+
+    class Meta:
+        verbose_name = _("name variant")
+        verbose_name_plural = _("name variants")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["name"], name="cases_namevariant_name")]
+        constraints = [
+            choices_constraint("kind", VariantKind, "cases_namevariant_kind_valid"),
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False) & Q(organization__isnull=True))
+                | (Q(person__isnull=True) & Q(organization__isnull=False)),
+                name="cases_namevariant_one_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return (self.person or self.organization).get_absolute_url()

@@ -1,0 +1,45 @@
+"""Keep derived custody spans in step with every write path (admin, services, shell)."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from .models import Case, Event
+from .services import people_affected_by, sync_custody_spans
+
+
+@receiver(pre_save, sender=Event)
+def remember_people_before_change(sender, instance, raw=False, **kwargs):
+    instance._people_before = set()
+    if instance.pk and not raw:
+        previous = Event.objects.filter(pk=instance.pk).select_related("case").first()
+        if previous is not None:
+            instance._people_before = people_affected_by(previous)
+
+
+@receiver(post_save, sender=Event)
+@receiver(post_delete, sender=Event)
+def event_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    sync_custody_spans(people_affected_by(instance) | getattr(instance, "_people_before", set()))
+
+
+@receiver(post_save, sender=Case)
+def case_saved(sender, instance, created, raw=False, **kwargs):
+    if not created and not raw:
+        sync_custody_spans(instance.people.values_list("pk", flat=True))
+
+
+@receiver(m2m_changed, sender=Case.people.through)
+def case_people_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse:
+        # `instance` is a person whose list of cases changed.
+        if action in {"post_add", "post_remove", "post_clear"}:
+            sync_custody_spans([instance.pk])
+        return
+    if action == "pre_clear":
+        instance._people_before_clear = set(instance.people.values_list("pk", flat=True))
+    elif action in {"post_add", "post_remove"}:
+        sync_custody_spans(pk_set or ())
+    elif action == "post_clear":
+        sync_custody_spans(instance.__dict__.pop("_people_before_clear", set()))

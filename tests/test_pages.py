@@ -1,0 +1,58 @@
+"""The public pages a person reaches from the API's links."""
+
+import pytest
+from django.urls import reverse
+
+from cases.choices import CustodyState, EventType
+
+from .factories import make_case, make_charge, make_event, make_person, make_source, make_theme
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case():
+    person = make_person("Ardak Ashim", location="Shymkent", variants=["Ардак Ашим"])
+    charge = make_charge("inciting discord")
+    theme = make_theme("Civil Society")
+    case = make_case("Prosecution of Ardak Ashim", people=[person], charges=[charge], themes=[theme])
+    source = make_source("World Report 2019: Kazakhstan", publisher="Human Rights Watch", published="2019-01")
+    make_event(
+        case,
+        "2018-03",
+        type=EventType.PSYCHIATRIC_DETENTION,
+        custody=CustodyState.PSYCHIATRIC_DETENTION,
+        source=source,
+        quote="put her into court-sanctioned psychiatric detention.",
+    )
+    return case
+
+
+def test_person_page_shows_status_variants_and_a_cited_timeline(client, case):
+    html = client.get(reverse("cases:person-detail", args=["ardak-ashim"])).content.decode()
+    assert "<h1>Ardak Ashim</h1>" in html
+    assert "Ардак Ашим" in html
+    assert "Forced psychiatric detention — since March 2018" in html
+    assert "put her into court-sanctioned psychiatric detention." in html
+    assert '<ol class="timeline">' in html
+
+
+def test_case_charge_theme_and_source_pages_link_the_case(client, case):
+    for name, slug in [
+        ("cases:case-detail", case.slug),
+        ("cases:charge-detail", "inciting-discord"),
+        ("cases:theme-detail", "civil-society"),
+        ("cases:source-detail", "world-report-2019-kazakhstan"),
+    ]:
+        response = client.get(reverse(name, args=[slug]))
+        assert response.status_code == 200
+        assert case.title in response.content.decode()
+
+
+def test_home_lists_recent_status_changes(client, case):
+    html = client.get(reverse("cases:home")).content.decode()
+    assert "March 2018" in html and case.title in html
+
+
+def test_an_unknown_slug_answers_404(client):
+    assert client.get(reverse("cases:person-detail", args=["nobody"])).status_code == 404
