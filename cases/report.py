@@ -88,7 +88,7 @@ class ReportLoader:
             NameVariant(**{kind: record}, name=v["name"], kind=v["kind"], note=v.get("note", ""))
             for v in data.get("variants", [])
         )
-        self.result.count(f"{kind}s")
+        self.result.count(str(model._meta.verbose_name_plural))
 
     def _load_case(self, data: dict):
         if self._once(f"case:{data['slug']}"):

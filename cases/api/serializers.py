@@ -86,11 +86,12 @@ class CaseWithEventsSerializer(serializers.ModelSerializer):
 
 
 def variant_names(obj) -> list[str]:
-    return [variant.name for variant in obj.name_variants.all()]
+    return [variant.name for variant in obj.public_name_variants]
 
 
 class PersonSerializer(PublicUrlsMixin, serializers.ModelSerializer):
     api_view_name = "api:person-detail"
+    name = serializers.CharField(source="public_name")
     name_variants = serializers.SerializerMethodField()
     custody = serializers.CharField(help_text="Custody state on `as_of`, or the latest known.")
     in_custody = serializers.BooleanField()
@@ -139,7 +140,7 @@ class OrganizationDetailSerializer(OrganizationSerializer):
 
 class SubjectSerializer(serializers.Serializer):
     slug = serializers.SlugField()
-    name = serializers.CharField()
+    name = serializers.CharField(source="public_name")
 
 
 class CaseSerializer(PublicUrlsMixin, serializers.ModelSerializer):

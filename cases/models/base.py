@@ -22,6 +22,14 @@ class Publishable(models.Model):
         db_index=True,
         help_text=_("Only published records appear on public pages, feeds, exports and the API."),
     )
+    internal_notes = models.TextField(
+        _("internal notes"),
+        blank=True,
+        help_text=_(
+            "For the team only: contacts, risks, how a fact was verified. Never shown on any public page, "
+            "feed, export or the API."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -2,10 +2,12 @@
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import IN_CUSTODY_STATES, CustodyState, Identity, OrganizationKind, Role, VariantKind
@@ -15,12 +17,14 @@ from .base import Publishable, PublishableQuerySet, choices_constraint
 
 class NamedQuerySet(PublishableQuerySet):
     def search(self, text: str):
-        """Records whose name or one of its variants contains `text` (case-insensitive)."""
+        """Records whose public name or one of its variants contains `text` (case-insensitive).
+
+        A withheld name is never searched: only its public alias is.
+        """
         text = (text or "").strip()
         if not text:
             return self
-        matches = Q(name__icontains=text) | Q(name_variants__name__icontains=text)
-        return self.filter(pk__in=self.model.objects.filter(matches).values("pk"))
+        return self.filter(pk__in=self.model.objects.filter(self.model.public_name_matches(text)).values("pk"))
 
     def with_public_cases(self):
         """Prefetch published cases, their charges and public events as `public_cases`."""
@@ -88,6 +92,20 @@ class Person(Publishable):
     )
     location = models.CharField(_("location"), max_length=200, blank=True, help_text=_("Where they live or work."))
     summary = models.TextField(_("summary"), blank=True, help_text=_("Who they are, in a sentence or two."))
+    name_withheld = models.BooleanField(
+        _("name withheld for safety"),
+        default=False,
+        help_text=_(
+            "Publish under the public alias only: the name and its variants then appear nowhere public, "
+            "search included. Staff still see them."
+        ),
+    )
+    public_alias = models.CharField(
+        _("public alias"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown instead of the name when it is withheld, such as “Name withheld — a trade unionist”."),
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -102,10 +120,38 @@ class Person(Publishable):
                 condition=Q(group_size__isnull=True) | Q(identity=Identity.GROUP),
                 name="cases_person_group_size_only_for_groups",
             ),
+            models.CheckConstraint(
+                condition=Q(name_withheld=False) | ~Q(public_alias=""),
+                name="cases_person_withheld_name_has_alias",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def public_name(self) -> str:
+        """The name the public may see."""
+        return self.public_alias if self.name_withheld else self.name
+
+    @property
+    def public_name_variants(self) -> list:
+        return [] if self.name_withheld else list(self.name_variants.all())
+
+    @staticmethod
+    def public_name_matches(text: str) -> Q:
+        shown = Q(name_withheld=False) & (Q(name__icontains=text) | Q(name_variants__name__icontains=text))
+        return shown | Q(name_withheld=True, public_alias__icontains=text)
+
+    def clean(self):
+        if self.name_withheld:
+            if not self.public_alias:
+                raise ValidationError({"public_alias": _("A withheld name needs a public alias.")})
+            revealing = [part for part in slugify(self.name).split("-") if len(part) > 2 and part in self.slug]
+            if revealing:
+                raise ValidationError(
+                    {"slug": _("The public address would reveal the withheld name: make it from the alias.")}
+                )
 
     def get_absolute_url(self):
         return reverse("cases:person-detail", args=[self.slug])
@@ -159,6 +205,18 @@ class Organization(Publishable):
 
     def get_absolute_url(self):
         return reverse("cases:organization-detail", args=[self.slug])
+
+    @property
+    def public_name(self) -> str:
+        return self.name
+
+    @property
+    def public_name_variants(self) -> list:
+        return list(self.name_variants.all())
+
+    @staticmethod
+    def public_name_matches(text: str) -> Q:
+        return Q(name__icontains=text) | Q(name_variants__name__icontains=text)
 
 
 class NameVariant(models.Model):
