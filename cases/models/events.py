@@ -23,7 +23,11 @@ class EventQuerySet(PublishableQuerySet):
 
     def concerning(self, person):
         """Events about `person`: their own, and those of their cases that name no one person."""
-        return self.filter(Q(person=person) | Q(person__isnull=True, case__people=person))
+        from .cases import Case
+
+        # A subquery, not a join through the case's people: a join repeats an event once per co-accused.
+        their_cases = Case.objects.filter(people=person).values("pk")
+        return self.filter(Q(person=person) | Q(person__isnull=True, case__in=their_cases))
 
     def with_public_citations(self):
         """Prefetch what an event's public display needs: citations of published sources, subjects."""
