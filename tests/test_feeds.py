@@ -217,6 +217,25 @@ def test_a_withheld_name_never_appears_in_a_feed(client, world):
     ]
 
 
+def test_every_page_links_its_feed_in_the_head_and_visibly(client, world):
+    pages = {
+        reverse("cases:home"): reverse("cases:feed-updates"),
+        reverse("cases:person-detail", args=["ardak-ashim"]): reverse("cases:feed-person", args=["ardak-ashim"]),
+        reverse("cases:case-detail", args=[world["case"].slug]): reverse("cases:feed-case", args=[world["case"].slug]),
+        reverse("cases:organization-detail", args=["ratel-kz"]): reverse("cases:feed-organization", args=["ratel-kz"]),
+        reverse("cases:charge-detail", args=["inciting-discord"]): reverse(
+            "cases:feed-charge", args=["inciting-discord"]
+        ),
+        reverse("cases:theme-detail", args=["civil-society"]): reverse("cases:feed-theme", args=["civil-society"]),
+    }
+    for page, feed in pages.items():
+        html = client.get(page).content.decode()
+        head, body = html.split("</head>")
+        assert 'type="application/atom+xml"' in head
+        assert f'href="{feed}"' in head, page
+        assert f'<a href="{feed}" type="application/atom+xml">' in body, page
+
+
 def test_a_feed_takes_the_same_number_of_queries_however_long_it_is(client, world, django_assert_max_num_queries):
     url = reverse("cases:feed-person", args=["ardak-ashim"])
     with django_assert_max_num_queries(8) as few:
