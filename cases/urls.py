@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<slug:slug>/", views.case_detail, name="case-detail"),
     path("charges/<slug:slug>/", views.charge_detail, name="charge-detail"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme-detail"),
+    path("sources/", views.source_list, name="source-list"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
     path("feeds/updates/", feeds.UpdatesFeed(), name="feed-updates"),
     path("feeds/people/<slug:slug>/", feeds.PersonFeed(), name="feed-person"),

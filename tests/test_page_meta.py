@@ -46,6 +46,7 @@ def pages(bokaev):
         reverse("cases:organization-detail", args=["atyrau-activists"]),
         reverse("cases:charge-detail", args=["inciting-discord"]),
         reverse("cases:theme-detail", args=["civil-society"]),
+        reverse("cases:source-list"),
         reverse("cases:source-detail", args=[case.events.get().citations.get().source.slug]),
     ]
 

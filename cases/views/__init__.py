@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Case, Charge, Event, Organization, Person, Source, Theme
 from .meta import PageMeta, last_updated
+from .sources import source_list
 
 
 def _cited_sources(events):
@@ -128,5 +129,6 @@ __all__ = [
     "organization_detail",
     "person_detail",
     "source_detail",
+    "source_list",
     "theme_detail",
 ]
