@@ -1,11 +1,17 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
+
+from cases.sitemaps import SITEMAPS
+from cases.views.site import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("cases.api.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots-txt"),
 ]
 
 # The public site: English at the plain addresses, Russian under /ru/. The language switch
