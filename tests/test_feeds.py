@@ -236,6 +236,15 @@ def test_every_page_links_its_feed_in_the_head_and_visibly(client, world):
         assert f'<a href="{feed}" type="application/atom+xml">' in body, page
 
 
+def test_the_russian_feed_speaks_russian_and_keeps_the_record_as_entered(client, world):
+    feed = parse(client, "/ru" + reverse("cases:feed-person", args=["ardak-ashim"]))
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "ru"
+    titles = [entry.findtext(f"{ATOM}title") for entry in entries(feed)]
+    assert titles[-1] == "март 2018: Предъявлено обвинение — Ardak Ashim"
+    assert "Authorities charged Ardak Ashim." in ET.tostring(feed, encoding="unicode")
+    assert entries(feed)[0].find(f"{ATOM}link").get("href").startswith("http://testserver/ru/cases/")
+
+
 def test_a_feed_takes_the_same_number_of_queries_however_long_it_is(client, world, django_assert_max_num_queries):
     url = reverse("cases:feed-person", args=["ardak-ashim"])
     with django_assert_max_num_queries(8) as few:
