@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install migrate load serve clean
+.PHONY: run test lint install migrate load serve clean messages compile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## messages: collect interface text into locale/ru/LC_MESSAGES/django.po (needs gettext)
+messages: install
+	DEBUG=true $(BIN)/python manage.py makemessages -l ru --add-location=file --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests
+
+## compile: compile the translations into the committed django.mo (needs gettext)
+compile: install
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -12,6 +12,7 @@ from datetime import date
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from .choices import DatePrecision
 
@@ -27,6 +28,26 @@ PARTS_OF_YEAR = {
 }
 EDTF_SUBYEAR_CODES = {"40": DatePrecision.FIRST_HALF, "41": DatePrecision.SECOND_HALF}
 PHRASES = {"early": DatePrecision.EARLY, "mid": DatePrecision.MID, "late": DatePrecision.LATE}
+
+# A month named on its own ("March 2018"). Django's own month names are capitalised for
+# Russian ("Март"); in running text and dates Russian writes them in lower case ("март 2018").
+# After "since" or "from" Russian needs the genitive ("с марта 2018"): that is Django's "E".
+MONTHS = {
+    1: pgettext_lazy("month name on its own", "January"),
+    2: pgettext_lazy("month name on its own", "February"),
+    3: pgettext_lazy("month name on its own", "March"),
+    4: pgettext_lazy("month name on its own", "April"),
+    5: pgettext_lazy("month name on its own", "May"),
+    6: pgettext_lazy("month name on its own", "June"),
+    7: pgettext_lazy("month name on its own", "July"),
+    8: pgettext_lazy("month name on its own", "August"),
+    9: pgettext_lazy("month name on its own", "September"),
+    10: pgettext_lazy("month name on its own", "October"),
+    11: pgettext_lazy("month name on its own", "November"),
+    12: pgettext_lazy("month name on its own", "December"),
+}
+DAY_FORMAT = "j E Y"  # "17 August 2018", "17 августа 2018": a day takes the genitive month in Russian.
+MONTH_AFTER_PREPOSITION_FORMAT = "E Y"  # "since March 2018", "с марта 2018".
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -120,13 +141,31 @@ class FuzzyDate:
         return f"{self.start.isoformat()}/{self.end.isoformat()}"
 
     @property
+    def html_datetime(self) -> str:
+        """The value for an HTML <time datetime>: a day, a month or a year, never more precise than known."""
+        if self.precision == DatePrecision.DAY:
+            return self.start.isoformat()
+        if self.precision == DatePrecision.MONTH:
+            return self.start.strftime("%Y-%m")
+        if self.start.year == self.end.year:
+            return str(self.start.year)
+        return self.start.isoformat()
+
+    def _month(self, day: date) -> str:
+        return pgettext("a month and its year, as in “March 2018”", "%(month)s %(year)s") % {
+            "month": MONTHS[day.month],
+            "year": day.year,
+        }
+
+    @property
     def display(self) -> str:
+        """The date in words, as precise as the source: "17 August 2018", "March 2018", "early 2018"."""
         precision = self.precision
         year = self.start.year
         if precision == DatePrecision.DAY:
-            return formats.date_format(self.start, "j F Y")
+            return formats.date_format(self.start, DAY_FORMAT)
         if precision == DatePrecision.MONTH:
-            return formats.date_format(self.start, "YEAR_MONTH_FORMAT")
+            return self._month(self.start)
         if precision == DatePrecision.YEAR:
             return str(year)
         if precision == DatePrecision.EARLY:
@@ -139,13 +178,40 @@ class FuzzyDate:
             return _("first half of %(year)s") % {"year": year}
         if precision == DatePrecision.SECOND_HALF:
             return _("second half of %(year)s") % {"year": year}
-        if self._whole_months:
-            first = formats.date_format(self.start, "YEAR_MONTH_FORMAT")
-            last = formats.date_format(self.end, "YEAR_MONTH_FORMAT")
-        else:
-            first = formats.date_format(self.start, "j F Y")
-            last = formats.date_format(self.end, "j F Y")
+        first, last = self._range_ends
         return _("between %(first)s and %(last)s") % {"first": first, "last": last}
+
+    @property
+    def display_since(self) -> str:
+        """The date after "since", as a status line needs it: "since March 2018", "с марта 2018"."""
+        precision = self.precision
+        year = self.start.year
+        if precision == DatePrecision.DAY:
+            return _("since %(date)s") % {"date": formats.date_format(self.start, DAY_FORMAT)}
+        if precision == DatePrecision.MONTH:
+            return _("since %(date)s") % {"date": formats.date_format(self.start, MONTH_AFTER_PREPOSITION_FORMAT)}
+        if precision == DatePrecision.YEAR:
+            return _("since %(year)s") % {"year": year}
+        if precision == DatePrecision.EARLY:
+            return _("since early %(year)s") % {"year": year}
+        if precision == DatePrecision.MID:
+            return _("since mid-%(year)s") % {"year": year}
+        if precision == DatePrecision.LATE:
+            return _("since late %(year)s") % {"year": year}
+        if precision == DatePrecision.FIRST_HALF:
+            return _("since the first half of %(year)s") % {"year": year}
+        if precision == DatePrecision.SECOND_HALF:
+            return _("since the second half of %(year)s") % {"year": year}
+        first, last = self._range_ends
+        return _("since some time between %(first)s and %(last)s") % {"first": first, "last": last}
+
+    @property
+    def _range_ends(self) -> tuple[str, str]:
+        # The first end follows "from" in Russian ("с марта 2018 по ноябрь 2018"), so it takes
+        # the genitive; the last follows "to" and keeps the month's own form.
+        if self._whole_months:
+            return formats.date_format(self.start, MONTH_AFTER_PREPOSITION_FORMAT), self._month(self.end)
+        return formats.date_format(self.start, DAY_FORMAT), formats.date_format(self.end, DAY_FORMAT)
 
     def __str__(self) -> str:
         return self.display

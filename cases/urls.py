@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "cases"
 
@@ -11,5 +11,12 @@ urlpatterns = [
     path("cases/<slug:slug>/", views.case_detail, name="case-detail"),
     path("charges/<slug:slug>/", views.charge_detail, name="charge-detail"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme-detail"),
+    path("sources/", views.source_list, name="source-list"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
+    path("feeds/updates/", feeds.UpdatesFeed(), name="feed-updates"),
+    path("feeds/people/<slug:slug>/", feeds.PersonFeed(), name="feed-person"),
+    path("feeds/organizations/<slug:slug>/", feeds.OrganizationFeed(), name="feed-organization"),
+    path("feeds/cases/<slug:slug>/", feeds.CaseFeed(), name="feed-case"),
+    path("feeds/charges/<slug:slug>/", feeds.ChargeFeed(), name="feed-charge"),
+    path("feeds/themes/<slug:slug>/", feeds.ThemeFeed(), name="feed-theme"),
 ]

@@ -1,8 +1,24 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.i18n import set_language
+
+from cases.sitemaps import SITEMAPS
+from cases.views.site import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("cases.api.urls")),
-    path("", include("cases.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots-txt"),
 ]
+
+# The public site: English at the plain addresses, Russian under /ru/. The language switch
+# sits among them because it reads the address of the page it was sent from, and can only
+# resolve a /ru/ address while Russian is active.
+urlpatterns += i18n_patterns(
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("cases.urls")),
+    prefix_default_language=False,
+)

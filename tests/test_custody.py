@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from cases.choices import CustodyState, EventType
-from cases.models import CustodySpan, Person
+from cases.models import CustodySpan, Event, Person
 from cases.services import derive_custody_spans, rebuild_all_custody_spans, sync_custody_spans
 
 from .factories import make_case, make_event, make_person
@@ -165,3 +165,10 @@ def test_rebuilding_restores_spans_lost_outside_the_normal_paths():
 def test_syncing_an_unknown_person_id_is_harmless():
     sync_custody_spans([999_999])
     assert CustodySpan.objects.count() == 0
+
+
+def test_an_event_of_a_whole_case_concerns_each_co_accused_once():
+    first, second = make_person("First Accused"), make_person("Second Accused")
+    case = make_case("Two accused", people=[first, second])
+    make_event(case, "2018-03", type=EventType.CHARGED)
+    assert Event.objects.published().concerning(first).count() == 1

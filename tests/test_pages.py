@@ -34,7 +34,7 @@ def test_person_page_shows_status_variants_and_a_cited_timeline(client, case):
     assert "Ардак Ашим" in html
     assert "Forced psychiatric detention — since March 2018" in html
     assert "put her into court-sanctioned psychiatric detention." in html
-    assert '<ol class="timeline">' in html
+    assert '<ol class="timeline" role="list">' in html
 
 
 def test_case_charge_theme_and_source_pages_link_the_case(client, case):

@@ -5,6 +5,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import CaseStage, CustodyState, DatePrecision, EventType
@@ -23,7 +24,11 @@ class EventQuerySet(PublishableQuerySet):
 
     def concerning(self, person):
         """Events about `person`: their own, and those of their cases that name no one person."""
-        return self.filter(Q(person=person) | Q(person__isnull=True, case__people=person))
+        from .cases import Case
+
+        # A subquery, not a join through the case's people: a join repeats an event once per co-accused.
+        their_cases = Case.objects.filter(people=person).values("pk")
+        return self.filter(Q(person=person) | Q(person__isnull=True, case__in=their_cases))
 
     def with_public_citations(self):
         """Prefetch what an event's public display needs: citations of published sources, subjects."""
@@ -33,6 +38,17 @@ class EventQuerySet(PublishableQuerySet):
                 "citations",
                 queryset=Citation.objects.filter(source__is_published=True).select_related("source"),
             )
+        )
+
+    def with_public_subjects(self):
+        """Prefetch the published people and organisations of each event's case (for `public_subject`)."""
+        from .people import Organization, Person
+
+        return self.select_related("case", "person", "theme").prefetch_related(
+            models.Prefetch("case__people", queryset=Person.objects.published(), to_attr="public_people"),
+            models.Prefetch(
+                "case__organizations", queryset=Organization.objects.published(), to_attr="public_organizations"
+            ),
         )
 
     def in_date_order(self):
@@ -158,6 +174,29 @@ class Event(Publishable):
     @property
     def date(self) -> FuzzyDate:
         return FuzzyDate(self.date_start, self.date_end, self.date_precision)
+
+    @property
+    def public_subject(self) -> str:
+        """Whom or what the event concerns, as the public may name it (never a withheld name).
+
+        For an event of a whole case, the case's published people and organisations, which
+        `EventQuerySet.with_public_subjects` loads; the case title when it names none.
+        """
+        if self.person_id:
+            return self.person.public_name
+        if self.case_id is None:
+            return self.theme.name
+        subjects = [subject.public_name for subject in (*self.case.public_people, *self.case.public_organizations)]
+        return ", ".join(subjects) or self.case.title
+
+    @property
+    def headline(self) -> str:
+        """A one-line public summary: "March 2018: Charged — Ardak Ashim"."""
+        return gettext("%(date)s: %(type)s — %(subject)s") % {
+            "date": self.date.display,
+            "type": self.get_type_display(),
+            "subject": self.public_subject,
+        }
 
     @date.setter
     def date(self, value: FuzzyDate):

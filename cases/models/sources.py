@@ -2,11 +2,12 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..dates import FuzzyDate
-from .base import Publishable
+from .base import Publishable, PublishableQuerySet
 
 
 def validate_edtf(value: str):
@@ -14,6 +15,42 @@ def validate_edtf(value: str):
         FuzzyDate.parse(value)
     except ValueError as error:
         raise ValidationError(str(error)) from error
+
+
+class SourceQuerySet(PublishableQuerySet):
+    def with_public_support(self):
+        """Annotate what a source supports in public: `event_count` published events citing it, in
+        `case_count` published cases, the latest of them changed at `support_updated_at`."""
+        from .events import Event
+
+        cited = Q(citations__event__in=Event.objects.published())
+        return self.annotate(
+            event_count=Count("citations__event", filter=cited, distinct=True),
+            case_count=Count("citations__event__case", filter=cited, distinct=True),
+            support_updated_at=Max("citations__event__updated_at", filter=cited),
+        )
+
+    def supported_cases(self) -> dict[int, list[tuple]]:
+        """For each source here, the published cases it supports, by title, each with the number of
+        its published events the source is cited for: {source id: [(case, events), …]}."""
+        from .cases import Case
+        from .events import Citation, Event
+
+        pairs = (
+            Citation.objects.filter(source__in=self.values("pk"), event__in=Event.objects.published())
+            .exclude(event__case=None)
+            .values_list("source_id", "event__case_id")
+            .annotate(events=Count("event", distinct=True))
+            .order_by()
+        )
+        pairs = list(pairs)
+        cases = Case.objects.published().in_bulk({case_id for _source_id, case_id, _events in pairs})
+        supported: dict[int, list[tuple]] = {}
+        for source_id, case_id, events in pairs:
+            supported.setdefault(source_id, []).append((cases[case_id], events))
+        for cases_of_source in supported.values():
+            cases_of_source.sort(key=lambda pair: (pair[0].title, pair[0].pk))
+        return supported
 
 
 class Source(Publishable):
@@ -31,6 +68,8 @@ class Source(Publishable):
     language = models.CharField(
         _("language"), max_length=10, default="en", help_text=_("Language code of the document, such as en, ru or kk.")
     )
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("source")

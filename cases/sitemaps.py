@@ -1,0 +1,88 @@
+"""sitemap.xml: every public page, in English and in Russian. Only published records, and only
+the charges and themes that have something published to show."""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
+from django.urls import reverse
+
+from .models import Case, Charge, Organization, Person, Source, Theme
+
+
+class PublicSitemap(Sitemap):
+    # Each address in both languages, each listing the other as an alternate (hreflang).
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PagesSitemap(PublicSitemap):
+    def items(self):
+        return ["cases:home", "cases:source-list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class PublishedSitemap(PublicSitemap):
+    model = None
+
+    def items(self):
+        return self.model.objects.published().order_by("pk")
+
+    def lastmod(self, record):
+        return record.updated_at
+
+
+class PersonSitemap(PublishedSitemap):
+    model = Person
+
+
+class OrganizationSitemap(PublishedSitemap):
+    model = Organization
+
+
+class CaseSitemap(PublishedSitemap):
+    model = Case
+
+
+class SourceSitemap(PublishedSitemap):
+    model = Source
+
+
+class ChargeSitemap(PublicSitemap):
+    def items(self):
+        return (
+            Charge.objects.annotate(lastmod=Max("cases__updated_at", filter=Q(cases__is_published=True)))
+            .exclude(lastmod=None)
+            .order_by("pk")
+        )
+
+    def lastmod(self, charge):
+        return charge.lastmod
+
+
+class ThemeSitemap(PublicSitemap):
+    def items(self):
+        # Both maxima run over one joined row set; duplicated rows do not change a maximum.
+        return (
+            Theme.objects.annotate(
+                cases_updated=Max("cases__updated_at", filter=Q(cases__is_published=True)),
+                context_updated=Max("context_events__updated_at", filter=Q(context_events__is_published=True)),
+            )
+            .filter(Q(cases_updated__isnull=False) | Q(context_updated__isnull=False))
+            .order_by("pk")
+        )
+
+    def lastmod(self, theme):
+        return max(stamp for stamp in (theme.cases_updated, theme.context_updated) if stamp is not None)
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "people": PersonSitemap,
+    "organizations": OrganizationSitemap,
+    "cases": CaseSitemap,
+    "charges": ChargeSitemap,
+    "themes": ThemeSitemap,
+    "sources": SourceSitemap,
+}

@@ -1,0 +1,28 @@
+"""What a public page says about itself: its title, its summary for sharing, when what it shows
+last changed, and the feed that follows it."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.text import Truncator
+
+DESCRIPTION_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str
+    description: str = ""
+    updated: datetime | None = None
+    feed_url: str = ""
+
+    def __post_init__(self):
+        # Search results and link previews show about this much; a summary is cut at a word.
+        object.__setattr__(self, "description", Truncator(self.description).chars(DESCRIPTION_LENGTH))
+
+
+def last_updated(*groups: Iterable) -> datetime | None:
+    """The latest `updated_at` among records already loaded for a page (no query of its own)."""
+    stamps = [record.updated_at for group in groups for record in group if record is not None]
+    return max(stamps, default=None)
