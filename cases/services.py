@@ -80,16 +80,18 @@ def people_affected_by(event: Event) -> set[int]:
     if event.person_id:
         return {event.person_id}
     if event.case_id:
-        return set(event.case.people.values_list("pk", flat=True))
+        return set(event.case.people.order_by().values_list("pk", flat=True))
     return set()
 
 
 @transaction.atomic
 def record_event(*, citations: Iterable[tuple], **fields) -> Event:
-    """Create an event with its citations ((source, quote) pairs) and update custody spans."""
+    """Create an event with its citations ((source, quote) pairs).
+
+    Saving the event updates the custody spans it affects (cases.signals), in this transaction.
+    """
     event = Event(**fields)
     event.full_clean()
     event.save()
     Citation.objects.bulk_create(Citation(event=event, source=source, quote=quote) for source, quote in citations)
-    sync_custody_spans(people_affected_by(event))
     return event

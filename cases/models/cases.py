@@ -116,6 +116,7 @@ class Case(Publishable):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["title", "pk"]
+        indexes = [models.Index(fields=["title", "id"], name="cases_case_title")]
         constraints = [choices_constraint("kind", CaseKind, "cases_case_kind_valid")]
 
     def __str__(self):

@@ -113,6 +113,7 @@ class Person(Publishable):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["name", "id"], name="cases_person_name")]
         constraints = [
             choices_constraint("identity", Identity, "cases_person_identity_valid"),
             choices_constraint("role", Role, "cases_person_role_valid"),
@@ -198,6 +199,7 @@ class Organization(Publishable):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["name", "id"], name="cases_organization_name")]
         constraints = [choices_constraint("kind", OrganizationKind, "cases_organization_kind_valid")]
 
     def __str__(self):
