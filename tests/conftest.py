@@ -1,0 +1,34 @@
+import pytest
+
+from .personas import make_staff, sign_in
+
+
+@pytest.fixture
+def alice_researcher(db):
+    return make_staff("alice", "Researcher")
+
+
+@pytest.fixture
+def erin_editor(db):
+    return make_staff("erin", "Editor")
+
+
+@pytest.fixture
+def victor_viewer(db):
+    return make_staff("victor", "Viewer")
+
+
+@pytest.fixture
+def researcher_client(client, alice_researcher):
+    return sign_in(client, alice_researcher)
+
+
+@pytest.fixture
+def editor_client(client, erin_editor):
+    return sign_in(client, erin_editor)
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Attachments of a test go to a folder of its own."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
