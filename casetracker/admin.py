@@ -52,18 +52,20 @@ class StaffLoginForm(AdminAuthenticationForm):
         if not token:
             raise forms.ValidationError(self.error_messages["token_required"], code="token_required")
         device = self._device_for(user, token)
+        error = "invalid_token"
         if device is not None:
             allowed, _details = device.verify_is_allowed()
             if not allowed:
-                raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
-            with transaction.atomic():
-                verified = device.verify_token(token)
-            if verified:
-                user.otp_device = device  # django-otp marks the session verified on login
-                return cleaned
+                error = "throttled"
+            else:
+                with transaction.atomic():
+                    verified = device.verify_token(token)
+                if verified:
+                    user.otp_device = device  # django-otp marks the session verified on login
+                    return cleaned
         # A wrong code counts as a failed login for the lockout, like a wrong password.
         user_login_failed.send(sender=__name__, credentials={"username": cleaned.get("username")}, request=self.request)
-        raise forms.ValidationError(self.error_messages["invalid_token"], code="invalid_token")
+        raise forms.ValidationError(self.error_messages[error], code=error)
 
     @staticmethod
     def _device_for(user, token: str):

@@ -171,6 +171,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several vocabularies have a field called "kind": name each enum after its vocabulary.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "cases.choices.CaseKind",
+        "OrganizationKindEnum": "cases.choices.OrganizationKind",
+        "VariantKindEnum": "cases.choices.VariantKind",
+    },
 }
 
 LOGGING = {
@@ -197,9 +203,12 @@ AXES_FAILURE_LIMIT = int(os.getenv("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.getenv("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# Behind a proxy, the client's address is the first of X-Forwarded-For (set AXES_IPWARE_PROXY_COUNT).
+# The client's address is REMOTE_ADDR, which no client can forge. Behind N trusted proxies set
+# AXES_IPWARE_PROXY_COUNT=N to read it from X-Forwarded-For instead.
 AXES_IPWARE_PROXY_COUNT = int(os.getenv("AXES_IPWARE_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 # History: who changed what, per record (django-simple-history).
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
