@@ -19,7 +19,7 @@ CYRILLIC = {
 
 # Latin spellings of the same sounds, folded to one (longest first).
 LATIN = [
-    ("shch", "sh"), ("sch", "sh"), ("kh", "h"), ("x", "h"), ("zh", "j"), ("ts", "c"),
+    ("shch", "sh"), ("sch", "sh"), ("kh", "h"), ("x", "ks"), ("zh", "j"), ("ts", "c"),
     ("yu", "iu"), ("ju", "iu"), ("ya", "ia"), ("ja", "ia"), ("yo", "e"), ("ye", "e"), ("y", "i"), ("q", "k"),
     ("w", "v"), ("eff", "ev"),
 ]  # fmt: skip

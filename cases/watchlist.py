@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Exists, Max, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import IN_CUSTODY_STATES, DatePrecision
@@ -50,7 +51,7 @@ class KnownDate:
 
     @property
     def overdue(self) -> bool:
-        return self.when.end < date.today()
+        return self.when.end < timezone.localdate()
 
 
 def _custody_began(person: Person) -> Event | None:
@@ -61,6 +62,14 @@ def _custody_began(person: Person) -> Event | None:
             break
         began = span.event
     return began
+
+
+def _shifted(start: FuzzyDate, months: int, days: int) -> FuzzyDate:
+    """`start` moved by a sentence, as precise as `start` was: "March 2018" + 2 years is "March 2020"."""
+    if not days and start.precision != DatePrecision.RANGE:
+        return FuzzyDate.from_precision(start.precision, add_sentence(start.start, months, 0))
+    first, last = add_sentence(start.start, months, days), add_sentence(start.end, months, days)
+    return FuzzyDate(first, last, DatePrecision.DAY if first == last else DatePrecision.RANGE)
 
 
 def known_dates() -> list[KnownDate]:
@@ -84,10 +93,8 @@ def known_dates() -> list[KnownDate]:
         began = _custody_began(person)
         if began is not None:
             months, days = sentence.sentence_months or 0, sentence.sentence_days or 0
-            start, end = add_sentence(began.date_start, months, days), add_sentence(began.date_end, months, days)
-            precision = DatePrecision.DAY if start == end else DatePrecision.RANGE
             found.append(
-                KnownDate(person, sentence.case, _("end of sentence"), FuzzyDate(start, end, precision), sentence)
+                KnownDate(person, sentence.case, _("end of sentence"), _shifted(began.date, months, days), sentence)
             )
         if sentence.parole_eligible_on:
             day = sentence.parole_eligible_on

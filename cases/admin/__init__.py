@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV
 
 from ..choices import IN_CUSTODY_STATES, CustodyState
 from ..duplicates import find_possible_duplicates
@@ -123,7 +124,7 @@ class StatusUpdateMixin:
             try:
                 event = record_status_update(**form.service_arguments())
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_error(None, error.messages)
             else:
                 state = _("published") if event.is_published else _("saved unpublished, for an Editor to review")
                 self.message_user(request, _("Status update recorded, %(state)s.") % {"state": state})
@@ -188,6 +189,7 @@ class PersonForm(VersionedForm):
 class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
     form = PersonForm
     resource_classes = [PersonResource]
+    import_formats = [CSV]
     list_display = ["name", "role", "identity", "custody_now", "location", "is_published"]
     list_filter = [CustodyListFilter, "role", "identity", "is_published", "cases__themes", "cases__charges"]
     search_fields = ["name", "slug", "name_variants__name", "location"]
@@ -285,7 +287,7 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
             try:
                 merge_people(keep, duplicate)
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_error(None, error.messages)
             else:
                 self.message_user(
                     request, _("%(duplicate)s was merged into %(keep)s.") % {"duplicate": duplicate, "keep": keep}
@@ -438,6 +440,7 @@ class CitationInline(LockedForResearchersInline, admin.StackedInline):
 @admin.register(Event)
 class EventAdmin(ImportMixin, RecordAdmin):
     resource_classes = [EventResource]
+    import_formats = [CSV]
     list_display = ["date_display", "type", "case", "person", "custody", "stage", "is_published"]
     list_filter = ["type", "custody", "stage", "date_precision", "is_published", "case__themes"]
     search_fields = ["description", "case__title", "person__name", "citations__quote"]

@@ -1,6 +1,7 @@
 """The documents facts are cited from, with what a citation needs to survive the web."""
 
 import hashlib
+import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,9 +22,28 @@ def validate_edtf(value: str):
         raise ValidationError(str(error)) from error
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files under PRIVATE_MEDIA_ROOT, outside the static files, with no URL of their own: only a
+    staff view hands them out (SourceAdmin.attachment_view)."""
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+    def url(self, name):
+        raise ValueError("Source attachments have no public URL.")
+
+
 def private_storage():
-    """Attachments live outside static and media URLs; only a staff view hands them out."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return PrivateStorage()
 
 
 class Reliability(models.TextChoices):
