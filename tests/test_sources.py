@@ -67,7 +67,7 @@ def test_the_reliability_grade_is_a_controlled_scale():
     source = make_source()
     assert source.reliability == Reliability.UNKNOWN
     with pytest.raises(IntegrityError), transaction.atomic():
-        Source.objects.filter(pk=source.pk).update(reliability="trustworthy")
+        Source.objects.filter(pk=source.pk).update(reliability="good")
 
 
 def test_removing_the_attachment_clears_its_hash(uploaded):

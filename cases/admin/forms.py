@@ -77,6 +77,15 @@ class StatusUpdateForm(forms.Form):
     )
     publish = forms.BooleanField(label=_("Publish now"), required=False)
 
+    SECTIONS = [
+        (_("What happened"), ["case", "person", "type", "description"]),
+        (_("When"), ["date_start", "date_precision", "date_end"]),
+        (_("What it changes"), ["custody", "stage", "sentence_months", "sentence_days", "parole_eligible_on"]),
+        (_("Who says so"), ["source", "quote", "location", "new_source_title", "new_source_publisher",
+                            "new_source_url", "new_source_published", "new_source_language"]),
+        (_("Save"), ["confirm_warnings", "publish"]),
+    ]  # fmt: skip
+
     EVENT_FIELDS = [
         "case", "person", "date_start", "date_precision", "date_end", "type", "custody", "stage",
         "sentence_months", "sentence_days", "parole_eligible_on", "description",
@@ -91,6 +100,15 @@ class StatusUpdateForm(forms.Form):
         if not can_publish:
             del self.fields["publish"]
         self.warnings: list[str] = []
+
+    def sections(self):
+        """The fields in the order a researcher reads a source, as (title, bound fields)."""
+        for title, names in self.SECTIONS:
+            fields = [self[name] for name in names if name in self.fields]
+            if not self.warnings:
+                fields = [field for field in fields if field.name != "confirm_warnings"]
+            if fields:
+                yield title, fields
 
     def clean(self):
         cleaned = super().clean()
