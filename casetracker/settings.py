@@ -210,13 +210,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
 
-# History: who changed what, per record (django-simple-history).
-SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
-
 # Bulk import: needs the "add" permission of the model; every import is one transaction.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # Production hardening ------------------------------------------------------------------------
 

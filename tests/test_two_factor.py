@@ -106,9 +106,17 @@ def admin_urls():
             elif isinstance(pattern, URLPattern) and pattern.name:
                 yield pattern
 
-    admin_resolver = next(
-        p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "admin"
-    )
+    def find_admin(patterns):
+        # At any depth: the admin may sit inside i18n_patterns or another include.
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    return pattern
+                if found := find_admin(pattern.url_patterns):
+                    return found
+        return None
+
+    admin_resolver = find_admin(get_resolver().url_patterns)
     for pattern in walk(admin_resolver.url_patterns):
         if pattern.name in {"login", "logout", "two-factor-setup"}:
             continue
