@@ -129,3 +129,27 @@ def test_deleting_what_events_depend_on_is_refused(editor_client, what):
     html = editor_client.post(url, {"post": "yes"}).content.decode()
     assert "would require deleting the following protected related objects" in html
     assert type(record).objects.filter(pk=record.pk).exists()
+
+
+def test_the_event_history_shows_changes_to_its_citations(researcher_client):
+    event = make_event(make_case("A case", is_published=False), "2018-03", quote="First wording.", is_published=False)
+    citation = event.citations.get()
+    citation.quote = "Corrected wording."
+    citation.save()
+    html = researcher_client.get(reverse("admin:cases_event_history", args=[event.pk])).content.decode()
+    assert "Changes to the parts edited on this page" in html
+    assert "First wording." in html and "Corrected wording." in html
+
+
+def test_a_researcher_cannot_change_a_published_event(researcher_client):
+    event = make_event(make_case("A case"), "2018-03", description="As published.")
+    url = reverse("admin:cases_event_change", args=[event.pk])
+    page = researcher_client.get(url)
+    assert "description" in page.context["adminform"].readonly_fields
+    data = {
+        "description": "Rewritten.", "internal_notes": "The month is wrong: see the verdict.",
+        "edit_version": event.version, "citations-TOTAL_FORMS": "0", "citations-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    assert researcher_client.post(url, data).status_code == 302
+    event.refresh_from_db()
+    assert event.description == "As published." and event.internal_notes.startswith("The month is wrong")

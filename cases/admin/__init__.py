@@ -196,6 +196,7 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["custody_now", "public_link", "timeline", "created_at", "updated_at"]
     inlines = [NameVariantInline]
+    related_history = [(NameVariant, "person")]
     actions = [*RecordAdmin.actions, "merge_two"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "identity", "group_size", "role", "location", "summary", "birth_year"]}),
@@ -311,6 +312,7 @@ class OrganizationAdmin(PublicLinkMixin, RecordAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["public_link", "created_at", "updated_at"]
     inlines = [NameVariantInline]
+    related_history = [(NameVariant, "organization")]
 
 
 class EventInline(admin.TabularInline):
@@ -424,8 +426,12 @@ class CaseAdmin(StatusUpdateMixin, PublicLinkMixin, RecordAdmin):
 class CitationFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
-        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        if self.instance.is_published and not kept:
+        # Count what the event will have after the save: stored citations this page does not
+        # delete (a read-only inline submits none of them), plus new ones.
+        stored = self.instance.citations.count() if self.instance.pk else 0
+        deleted = sum(1 for form in self.initial_forms if self._should_delete_form(form))
+        added = sum(1 for form in self.extra_forms if form.has_changed() and not self._should_delete_form(form))
+        if self.instance.is_published and stored - deleted + added < 1:
             raise ValidationError(_("A published event needs at least one citation."))
 
 
@@ -448,6 +454,7 @@ class EventAdmin(ImportMixin, RecordAdmin):
     list_select_related = ["case", "person"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [CitationInline]
+    related_history = [(Citation, "event")]
     fieldsets = [
         (None, {"fields": ["case", "person", "theme", "type"]}),
         (gettext_lazy("When"), {"fields": [("date_start", "date_end", "date_precision")]}),

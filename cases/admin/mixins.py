@@ -103,6 +103,10 @@ class RecordAdmin(SimpleHistoryAdmin):
 
     form = VersionedForm
     change_list_template = "admin/cases/record_change_list.html"
+    object_history_template = "admin/cases/object_history.html"
+    # Parts edited inline on this record's page, whose history shows on its history page:
+    # (model, name of the foreign key to this record).
+    related_history: list[tuple[type, str]] = []
     actions = ["publish_selected", "unpublish_selected"]
     # Researchers may always write here, even on a published record, to flag what needs review.
     notes_field = "internal_notes"
@@ -169,6 +173,17 @@ class RecordAdmin(SimpleHistoryAdmin):
         self._publish(request, queryset, False)
 
     # History -------------------------------------------------------------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        parts = []
+        for model, foreign_key in self.related_history:
+            records = model.history.filter(**{f"{foreign_key}_id": object_id}).select_related("history_user")
+            for record in records.order_by("-history_date")[:200]:
+                previous = record.prev_record
+                changes = record.diff_against(previous).changes if previous else []
+                parts.append((model._meta.verbose_name, record, changes))
+        context = {**(extra_context or {}), "related_history": parts}
+        return super().history_view(request, object_id, context)
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
