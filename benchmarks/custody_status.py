@@ -31,7 +31,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from cases.choices import CustodyState, DatePrecision, EventType  # noqa: E402
-from cases.models import Case, CustodySpan, Event, Person  # noqa: E402
+from cases.models import Case, CustodySpan, Event, Person, Source  # noqa: E402
 from cases.services import rebuild_all_custody_spans, record_event  # noqa: E402
 
 
@@ -123,11 +123,12 @@ def main():
     person = published.first()
     timed("one person's status on a date", lambda: person.custody_on(day))
     case = rng.choice(cases)
+    source, _ = Source.objects.get_or_create(slug="benchmark", defaults={"title": "Benchmark", "is_published": True})
     timed(
         "record an event and update the spans (one transaction)",
         lambda: (
             record_event(
-                citations=[],
+                citations=[(source, "Benchmark quote.")],
                 case=case,
                 type=EventType.DETAINED,
                 date_start=date(2020, 1, 1),

@@ -1,9 +1,11 @@
 """Keep derived custody spans in step with every write path (admin, services, shell)."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models import ProtectedError
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
-from .models import Case, Event
+from .models import Case, Event, Person
 from .services import people_affected_by, sync_custody_spans
 
 
@@ -43,3 +45,15 @@ def case_people_changed(sender, instance, action, reverse, pk_set, **kwargs):
         sync_custody_spans(pk_set or ())
     elif action == "post_clear":
         sync_custody_spans(instance.__dict__.pop("_people_before_clear", set()))
+
+
+@receiver(pre_delete, sender=Person)
+def refuse_deleting_a_person_in_a_case(sender, instance, **kwargs):
+    """Deleting a person would silently take them out of their cases: refuse, whatever the path."""
+    cases = list(instance.cases.all())
+    if cases:
+        raise ProtectedError(
+            _("%(person)s is in %(count)d case(s): take them out of each case (or merge them) first.")
+            % {"person": instance, "count": len(cases)},
+            set(cases),
+        )

@@ -2,6 +2,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from .personas import make_staff, sign_in
+
 
 @pytest.fixture(autouse=True)
 def default_language():
@@ -13,3 +15,34 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def alice_researcher(db):
+    return make_staff("alice", "Researcher")
+
+
+@pytest.fixture
+def erin_editor(db):
+    return make_staff("erin", "Editor")
+
+
+@pytest.fixture
+def victor_viewer(db):
+    return make_staff("victor", "Viewer")
+
+
+@pytest.fixture
+def researcher_client(client, alice_researcher):
+    return sign_in(client, alice_researcher)
+
+
+@pytest.fixture
+def editor_client(client, erin_editor):
+    return sign_in(client, erin_editor)
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Attachments of a test go to a folder of its own."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"

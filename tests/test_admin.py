@@ -1,13 +1,13 @@
 """The admin a researcher works in: every page renders, status and filters work."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from cases.choices import CustodyState
 from cases.models import Case, Charge, Event, Organization, Person, Source, Theme
 
 from .factories import make_case, make_event, make_person
+from .personas import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +16,7 @@ MODELS = [Person, Organization, Case, Event, Source, Charge, Theme]
 
 @pytest.fixture
 def admin_client(client):
-    user = get_user_model().objects.create_superuser("ada", "ada@example.org", "a long pass phrase")
-    client.force_login(user)
-    return client
+    return sign_in(client, make_staff("ada", superuser=True))
 
 
 @pytest.fixture
@@ -63,7 +61,8 @@ def test_autocomplete_finds_people_for_a_case(admin_client, detained):
 
 
 def test_an_event_saved_in_the_admin_gets_its_interval_from_the_precision(admin_client, detained):
-    _, case, _ = detained
+    _, case, detention = detained
+    source = detention.citations.get().source
     response = admin_client.post(
         reverse("admin:cases_event_add"),
         {
@@ -76,8 +75,10 @@ def test_an_event_saved_in_the_admin_gets_its_interval_from_the_precision(admin_
             "stage": "",
             "description": "Released.",
             "is_published": "on",
-            "citations-TOTAL_FORMS": "0",
+            "citations-TOTAL_FORMS": "1",
             "citations-INITIAL_FORMS": "0",
+            "citations-0-source": source.pk,
+            "citations-0-quote": "He was released in October.",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

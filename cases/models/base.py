@@ -1,4 +1,4 @@
-"""What every public record shares: a publication switch and timestamps."""
+"""What every public record shares: a publication switch, timestamps and an edit version."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,11 +32,27 @@ class Publishable(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Goes up by one on every save, so an edit made from an outdated copy is refused."),
+    )
 
     objects = PublishableQuerySet.as_manager()
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            # Count from the stored row, not from this copy: a copy rebuilt from history (a
+            # revert) carries an old number, and versions must never go back.
+            stored = type(self)._base_manager.filter(pk=self.pk).values_list("version", flat=True).first()
+            self.version = (stored if stored is not None else self.version) + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
 
 class ImportedItem(models.Model):

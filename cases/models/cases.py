@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ..choices import CaseKind, CaseStage
 from .base import Publishable, PublishableQuerySet, choices_constraint
@@ -111,12 +112,14 @@ class Case(Publishable):
     charges = models.ManyToManyField(Charge, blank=True, related_name="cases", verbose_name=_("charges"))
 
     objects = CaseQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[people, organizations, charges])
 
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["title", "pk"]
         indexes = [models.Index(fields=["title", "id"], name="cases_case_title")]
+        permissions = [("publish_case", "Can publish and unpublish cases")]
         constraints = [choices_constraint("kind", CaseKind, "cases_case_kind_valid")]
 
     def __str__(self):

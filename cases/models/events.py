@@ -3,14 +3,24 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from ..choices import CaseStage, CustodyState, DatePrecision, EventType
+from ..choices import IN_CUSTODY_STATES, CaseStage, CustodyState, DatePrecision, EventType
 from ..dates import FuzzyDate
 from .base import Publishable, PublishableQuerySet, choices_constraint
+
+# Event types that pronounce or change a sentence; any other event may repeat a sentence only
+# once the case records a conviction.
+SENTENCING_TYPES = frozenset({EventType.CONVICTED, EventType.SENTENCE_CHANGED})
+RELEASE_TYPES = frozenset({EventType.RELEASED, EventType.RELEASED_ON_PAROLE})
+# Long enough for a paragraph of a court decision; longer is no longer a quotation.
+QUOTE_MAX_LENGTH = 1500
 
 
 class EventQuerySet(PublishableQuerySet):
@@ -134,14 +144,22 @@ class Event(Publishable):
     sentence_days = models.PositiveIntegerField(
         _("sentence (days)"), null=True, blank=True, help_text=_("For a short sentence, such as days of arrest.")
     )
+    parole_eligible_on = models.DateField(
+        _("eligible for parole from"),
+        null=True,
+        blank=True,
+        help_text=_("For a sentence: the day the source says parole becomes possible, when it says so."),
+    )
     description = models.TextField(_("description"), help_text=_("What happened, in plain words."))
 
     objects = EventQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["date_start", "date_end", "pk"]
+        permissions = [("publish_event", "Can publish and unpublish events")]
         indexes = [
             models.Index(fields=["case", "date_end"], name="cases_event_case_date"),
             models.Index(fields=["person", "date_end"], name="cases_event_person_date"),
@@ -233,8 +251,94 @@ class Event(Publishable):
                 errors["case"] = _("Only an event in a case can concern a person or change a status.")
         elif self.person_id and not self.case.people.filter(pk=self.person_id).exists():
             errors["person"] = _("This person is not one of the case's people.")
+        if self.date_start and not errors:
+            errors.update(self._date_problems())
+        if (self.sentence_months or self.sentence_days) and not self._has_conviction():
+            errors["sentence_months"] = _(
+                "A sentence needs a conviction: record this as a conviction or sentence change, or record the "
+                "conviction first (its date may be as rough as a year)."
+            )
+        if self.parole_eligible_on and not (self.sentence_months or self.sentence_days):
+            errors["parole_eligible_on"] = _("Parole eligibility belongs to a sentence: give the sentence's length.")
+        if not errors and (duplicate := self.duplicate()):
+            errors["__all__"] = _("This event is already recorded: “%(event)s”.") % {"event": duplicate}
         if errors:
             raise ValidationError(errors)
+
+    def affected_people(self):
+        """The people whose custody this event can change: its person, or everyone in its case."""
+        from .people import Person
+
+        if self.person_id:
+            return Person.objects.filter(pk=self.person_id)
+        if self.case_id:
+            return self.case.people.all()
+        return Person.objects.none()
+
+    def _date_problems(self) -> dict:
+        if self.date_start > timezone.localdate():
+            return {"date_start": _("This date is in the future: record only what has already happened.")}
+        if self.date_end:
+            for person in self.affected_people().filter(birth_year__gt=self.date_end.year):
+                return {
+                    "date_start": _("%(person)s was born in %(year)s, after this date.")
+                    % {"person": person, "year": person.birth_year}
+                }
+        return {}
+
+    def _has_conviction(self) -> bool:
+        if self.type in SENTENCING_TYPES or self.stage == CaseStage.CONVICTED:
+            return True
+        if self.case_id is None:
+            return False
+        convictions = self.case.events.filter(Q(type__in=SENTENCING_TYPES) | Q(stage=CaseStage.CONVICTED))
+        return convictions.exclude(pk=self.pk).exists()
+
+    def duplicate(self) -> "Event | None":
+        """Another event of the same case, person, type and dates, if one is recorded."""
+        if self.case_id is None or not (self.date_start and self.date_end):
+            return None
+        same = Event.objects.filter(
+            case_id=self.case_id,
+            person_id=self.person_id,
+            type=self.type,
+            date_start=self.date_start,
+            date_end=self.date_end,
+        )
+        return same.exclude(pk=self.pk).first()
+
+    def warnings(self) -> list[str]:
+        """Doubts a researcher may overrule (sources conflict in real life), unlike `clean`'s errors."""
+        found = []
+        if self.type in RELEASE_TYPES:
+            for person in self.affected_people():
+                before = self.custody_before(person)
+                if before is None or before.custody not in IN_CUSTODY_STATES:
+                    last = (
+                        _("last recorded: %(state)s since %(date)s")
+                        % {"state": before.get_custody_display(), "date": before.date.display}
+                        if before
+                        else _("no custody recorded")
+                    )
+                    found.append(
+                        _("Nothing on record puts %(person)s in custody before this release (%(last)s).")
+                        % {"person": person, "last": last}
+                    )
+        if self.case_id:
+            first = self.case.events.exclude(pk=self.pk).in_date_order().first()
+            if first is not None and self.date_end < first.date_start:
+                found.append(
+                    _("This is earlier than anything recorded in the case (the first event is dated %(date)s).")
+                    % {"date": first.date.display}
+                )
+        return found
+
+    def custody_before(self, person) -> "Event | None":
+        """The last event of any publication state, before this one, that set `person`'s custody."""
+        events = Event.objects.concerning(person).exclude(custody="").filter(date_start__lte=self.date_start)
+        if self.pk:
+            events = events.exclude(pk=self.pk)
+        return events.newest_first().first()
 
 
 class Citation(models.Model):
@@ -242,10 +346,17 @@ class Citation(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
     source = models.ForeignKey("Source", on_delete=models.PROTECT, related_name="citations")
-    quote = models.TextField(_("quote"), help_text=_("The source's words, copied exactly; never paraphrased."))
+    quote = models.TextField(
+        _("quote"),
+        validators=[MaxLengthValidator(QUOTE_MAX_LENGTH)],
+        help_text=_("The source's words, copied exactly; never paraphrased. At most %(max)d characters.")
+        % {"max": QUOTE_MAX_LENGTH},
+    )
     location = models.CharField(
         _("location in source"), max_length=200, blank=True, help_text=_("Page, paragraph or section.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("citation")

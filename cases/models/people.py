@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ..choices import IN_CUSTODY_STATES, CustodyState, Identity, OrganizationKind, Role, VariantKind
 from ..dates import FuzzyDate
@@ -106,14 +107,25 @@ class Person(Publishable):
         blank=True,
         help_text=_("Shown instead of the name when it is withheld, such as “Name withheld — a trade unionist”."),
     )
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"),
+        null=True,
+        blank=True,
+        help_text=_("For the team only, to catch mistyped dates: no event can come before it. Never shown publicly."),
+    )
 
     objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name", "pk"]
         indexes = [models.Index(fields=["name", "id"], name="cases_person_name")]
+        permissions = [
+            ("publish_person", "Can publish and unpublish people"),
+            ("merge_person", "Can merge duplicate people"),
+        ]
         constraints = [
             choices_constraint("identity", Identity, "cases_person_identity_valid"),
             choices_constraint("role", Role, "cases_person_role_valid"),
@@ -194,12 +206,14 @@ class Organization(Publishable):
     summary = models.TextField(_("summary"), blank=True, help_text=_("What the organisation is, in a sentence or two."))
 
     objects = NamedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name", "pk"]
         indexes = [models.Index(fields=["name", "id"], name="cases_organization_name")]
+        permissions = [("publish_organization", "Can publish and unpublish organisations")]
         constraints = [choices_constraint("kind", OrganizationKind, "cases_organization_kind_valid")]
 
     def __str__(self):
@@ -233,6 +247,8 @@ class NameVariant(models.Model):
     note = models.CharField(
         _("note"), max_length=300, blank=True, help_text=_("Where this spelling comes from, or when it was used.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("name variant")

@@ -1,13 +1,19 @@
-"""The documents facts are cited from."""
+"""The documents facts are cited from, with what a citation needs to survive the web."""
 
+import hashlib
+import os
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ..dates import FuzzyDate
-from .base import Publishable, PublishableQuerySet
+from .base import Publishable, PublishableQuerySet, choices_constraint
 
 
 def validate_edtf(value: str):
@@ -53,6 +59,39 @@ class SourceQuerySet(PublishableQuerySet):
         return supported
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files under PRIVATE_MEDIA_ROOT, outside the static files, with no URL of their own: only a
+    staff view hands them out (SourceAdmin.attachment_view)."""
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+    def url(self, name):
+        raise ValueError("Source attachments have no public URL.")
+
+
+def private_storage():
+    return PrivateStorage()
+
+
+class Reliability(models.TextChoices):
+    """How far the team trusts the source, on the short scale HURIDOCS' formats use."""
+
+    HIGH = "high", _("High: consistently accurate, first-hand or official record")
+    MEDIUM = "medium", _("Medium: usually accurate, not independently confirmed")
+    LOW = "low", _("Low: uncorroborated or known to err")
+    UNKNOWN = "unknown", _("Not assessed")
+
+
 class Source(Publishable):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -68,6 +107,38 @@ class Source(Publishable):
     language = models.CharField(
         _("language"), max_length=10, default="en", help_text=_("Language code of the document, such as en, ru or kk.")
     )
+    retrieved_on = models.DateField(
+        _("date retrieved"), null=True, blank=True, help_text=_("The day the team read or downloaded it.")
+    )
+    archived_url = models.URLField(
+        _("archived copy"),
+        max_length=500,
+        blank=True,
+        help_text=_("A copy in a web archive, for when the original disappears."),
+    )
+    attachment = models.FileField(
+        _("attachment"),
+        upload_to="sources/%Y/%m/",
+        storage=private_storage,
+        blank=True,
+        help_text=_("The retrieved document (a court decision, a letter). Staff only, never public."),
+    )
+    attachment_sha256 = models.CharField(
+        _("SHA-256 of the attachment"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Computed on upload: proves later that the file is the one retrieved."),
+    )
+    reliability = models.CharField(
+        _("reliability"),
+        max_length=10,
+        choices=Reliability.choices,
+        default=Reliability.UNKNOWN,
+        help_text=_("How far the team trusts this source."),
+    )
+
+    history = HistoricalRecords()
 
     objects = SourceQuerySet.as_manager()
 
@@ -75,12 +146,25 @@ class Source(Publishable):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         ordering = ["title", "pk"]
+        permissions = [("publish_source", "Can publish and unpublish sources")]
+        constraints = [choices_constraint("reliability", Reliability, "cases_source_reliability_valid")]
 
     def __str__(self):
         return f"{self.title} ({self.publisher})" if self.publisher else self.title
 
     def get_absolute_url(self):
         return reverse("cases:source-detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        if not self.attachment:
+            self.attachment_sha256 = ""
+        elif not self.attachment._committed:
+            # A new upload: hash what was received, before storage renames or moves it.
+            digest = hashlib.sha256()
+            for chunk in self.attachment.chunks():
+                digest.update(chunk)
+            self.attachment_sha256 = digest.hexdigest()
+        super().save(*args, **kwargs)
 
     @property
     def published_date(self) -> FuzzyDate | None:

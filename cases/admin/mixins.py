@@ -1,0 +1,230 @@
+"""What every record's admin shares: history, review before publication, and edit versions."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..permissions import can_publish, is_locked_for
+from ..services import set_published
+
+# Never worth showing in a list of what changed.
+UNINTERESTING_FIELDS = {"version", "updated_at", "created_at"}
+
+
+def describe_changes_since(obj, version: int) -> list[str]:
+    """What was saved to `obj` after `version`, as "who: field: old → new" lines, from its history."""
+    history = type(obj).history.filter(id=obj.pk)
+    base = history.filter(version=version).order_by("-history_date").first()
+    later = list(history.filter(version__gt=version).order_by("history_date").select_related("history_user"))
+    if base is None or not later:
+        return []
+    editors = sorted({str(record.history_user or _("an unknown user")) for record in later})
+    delta = later[-1].diff_against(base, excluded_fields=UNINTERESTING_FIELDS)
+    lines = []
+    for change in delta.changes:
+        field = type(obj)._meta.get_field(change.field)
+        lines.append(f"{field.verbose_name}: “{change.old}” → “{change.new}”")
+    return [_("Saved meanwhile by %(who)s.") % {"who": ", ".join(editors)}, *lines]
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the editor started from; a save from an older version is refused.
+
+    The refusal re-displays the form with everything the user typed, lists what the other save
+    changed, and moves the form to the new version: saving again then keeps the user's values.
+    """
+
+    # Not named "version": Django refuses a form field named after a non-editable model field.
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # From the stored row: a form opened on a copy from history (a revert) starts from now.
+            self.fields["edit_version"].initial = self._stored_version(lock=False)
+
+    def _stored_version(self, lock: bool) -> int | None:
+        rows = type(self.instance)._base_manager.filter(pk=self.instance.pk)
+        if lock and transaction.get_connection(router.db_for_write(type(self.instance))).in_atomic_block:
+            rows = rows.select_for_update()  # held until the save commits: no one slips in between
+        return rows.values_list("version", flat=True).first()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        stored = self._stored_version(lock=True)
+        started_from = cleaned.get("edit_version")
+        if stored is None or started_from == stored:
+            return cleaned
+        self.data = self.data.copy()
+        self.data[self.add_prefix("edit_version")] = stored
+        changes = describe_changes_since(self.instance, started_from) if started_from else []
+        raise ValidationError(
+            format_html(
+                "{}<ul>{}</ul>{}",
+                _("Someone else saved this record while you were editing it."),
+                format_html_join("", "<li>{}</li>", ((line,) for line in changes)),
+                _(
+                    "Your version is kept in the form below and nothing has been saved. Compare it with the "
+                    "changes above, then save again to keep yours."
+                ),
+            ),
+            code="stale_version",
+        )
+
+
+class LockedForResearchersInline:
+    """An inline on a published record is read-only for those who may not publish it."""
+
+    def _parent_locked(self, request, obj):
+        return is_locked_for(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._parent_locked(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._parent_locked(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._parent_locked(request, obj) and super().has_delete_permission(request, obj)
+
+
+class RecordAdmin(SimpleHistoryAdmin):
+    """The admin of a publishable record (see README, "Review and publication")."""
+
+    form = VersionedForm
+    change_list_template = "admin/cases/record_change_list.html"
+    object_history_template = "admin/cases/object_history.html"
+    # Parts edited inline on this record's page, whose history shows on its history page:
+    # (model, name of the foreign key to this record).
+    related_history: list[tuple[type, str]] = []
+    actions = ["publish_selected", "unpublish_selected"]
+    # Researchers may always write here, even on a published record, to flag what needs review.
+    notes_field = "internal_notes"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not any("edit_version" in flatten_fieldsets([fieldset]) for fieldset in fieldsets):
+            name, options = fieldsets[0]
+            fieldsets = [(name, {**options, "fields": [*options["fields"], "edit_version"]}), *fieldsets[1:]]
+        return fieldsets
+
+    # Publication ---------------------------------------------------------------------------
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user, self.model)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            readonly.append("is_published")
+        if is_locked_for(request.user, obj):
+            editable = {f.name for f in self.model._meta.get_fields() if getattr(f, "editable", False)}
+            readonly += sorted(editable - {self.notes_field, "is_published", "id"} - set(readonly))
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if is_locked_for(request.user, obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if is_locked_for(request.user, obj):
+            messages.info(
+                request,
+                _(
+                    "This record is published: only an Editor can change it. Write what needs correcting in "
+                    "the internal notes and an Editor will review it."
+                ),
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _publish(self, request, queryset, published: bool):
+        result = set_published(queryset, published)
+        if result.changed:
+            message = (
+                ngettext("%(count)d record published.", "%(count)d records published.", len(result.changed))
+                if published
+                else ngettext("%(count)d record unpublished.", "%(count)d records unpublished.", len(result.changed))
+            )
+            self.message_user(request, message % {"count": len(result.changed)}, messages.SUCCESS)
+        for record, reason in result.refused:
+            self.message_user(
+                request,
+                _("Not published: “%(record)s”: %(reason)s.") % {"record": record, "reason": reason},
+                messages.ERROR,
+            )
+
+    @admin.action(description=gettext_lazy("Publish selected records"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._publish(request, queryset, True)
+
+    @admin.action(description=gettext_lazy("Unpublish selected records"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._publish(request, queryset, False)
+
+    # History -------------------------------------------------------------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        parts = []
+        for model, foreign_key in self.related_history:
+            records = model.history.filter(**{f"{foreign_key}_id": object_id}).select_related("history_user")
+            for record in records.order_by("-history_date")[:200]:
+                previous = record.prev_record
+                changes = record.diff_against(previous).changes if previous else []
+                parts.append((model._meta.verbose_name, record, changes))
+        context = {**(extra_context or {}), "related_history": parts}
+        return super().history_view(request, object_id, context)
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path("deleted/", self.admin_site.admin_view(self.deleted_view), name="{}_{}_deleted".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def deleted_view(self, request):
+        """Deleted records, newest first, each with its history page, where an Editor can bring it back."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        existing = self.model._default_manager.values("pk")
+        deletions = (
+            self.model.history.filter(history_type="-")
+            .exclude(id__in=existing)
+            .select_related("history_user")
+            .order_by("-history_date")[:100]
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Deleted %(records)s") % {"records": self.model._meta.verbose_name_plural},
+            "opts": self.model._meta,
+            "deletions": deletions,
+            "can_restore": self.has_delete_permission(request),
+        }
+        return TemplateResponse(request, "admin/cases/deleted.html", context)
+
+    def revert_disabled(self, request, obj=None):
+        # A revert changes the record: the same rules as an edit. Bringing back a deleted record
+        # is a deletion undone, so it is the Editors' too.
+        current = self.model._default_manager.filter(pk=obj.pk).first() if obj is not None else None
+        if obj is not None and current is None:
+            return not self.has_delete_permission(request)
+        locked = is_locked_for(request.user, obj) or is_locked_for(request.user, current)
+        return locked or super().revert_disabled(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.model.history.filter(id=object_id, history_id=version_id).first()
+            if obj is not None and self.revert_disabled(request, obj.instance):
+                raise PermissionDenied
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)

@@ -1,0 +1,25 @@
+"""Who may do what to a record, beyond Django's add/change/delete/view.
+
+Researchers add and edit; Editors also publish, merge and delete; Viewers read. A published
+record is the public's: a Researcher may add internal notes to it but not change it (see
+README, "Review and publication").
+"""
+
+from django.db import models
+
+from .models.base import Publishable
+
+
+def publish_permission(model: type[models.Model]) -> str:
+    return f"{model._meta.app_label}.publish_{model._meta.model_name}"
+
+
+def can_publish(user, model: type[models.Model]) -> bool:
+    return user.has_perm(publish_permission(model))
+
+
+def is_locked_for(user, obj: models.Model | None) -> bool:
+    """Whether `obj` is public and `user` may not change what the public sees of it."""
+    if obj is None or obj.pk is None or not isinstance(obj, Publishable):
+        return False
+    return obj.is_published and not can_publish(user, type(obj))

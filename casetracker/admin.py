@@ -1,0 +1,100 @@
+"""The admin site: password, then a second factor, for every staff account without exception.
+
+Every admin view (Django's, the models', our own) passes `has_permission`, which demands a
+session verified by a TOTP code or a single-use backup code. A staff member without a device
+yet signs in with the password alone and is sent to set one up; nothing else opens to them.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.signals import user_login_failed
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import two_factor
+
+
+def has_confirmed_device(user) -> bool:
+    return any(True for _device in devices_for_user(user, confirmed=True))
+
+
+class StaffLoginForm(AdminAuthenticationForm):
+    """Username, password and a code: six digits from the app, or one of the backup codes."""
+
+    otp_token = forms.CharField(
+        label=_("Code"),
+        required=False,
+        max_length=32,
+        help_text=_("The six digits your authenticator app shows, or one of your backup codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
+    )
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "token_required": _("Enter the code from your authenticator app, or a backup code."),
+        "invalid_token": _("That code is wrong or already used. Check the time on your phone and try again."),
+        "throttled": _("Too many wrong codes: wait a minute before the next try."),
+    }
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.get_user()
+        if user is None or not has_confirmed_device(user):
+            # No device yet: the password alone opens only the set-up page (see CasetrackerAdminSite.login).
+            return cleaned
+        token = "".join(cleaned.get("otp_token", "").split()).lower()
+        if not token:
+            raise forms.ValidationError(self.error_messages["token_required"], code="token_required")
+        device = self._device_for(user, token)
+        error = "invalid_token"
+        if device is not None:
+            allowed, _details = device.verify_is_allowed()
+            if not allowed:
+                error = "throttled"
+            else:
+                with transaction.atomic():
+                    verified = device.verify_token(token)
+                if verified:
+                    user.otp_device = device  # django-otp marks the session verified on login
+                    return cleaned
+        # A wrong code counts as a failed login for the lockout, like a wrong password.
+        user_login_failed.send(sender=__name__, credentials={"username": cleaned.get("username")}, request=self.request)
+        raise forms.ValidationError(self.error_messages[error], code=error)
+
+    @staticmethod
+    def _device_for(user, token: str):
+        # App codes are digits; backup codes are letters and digits: the form tells which device
+        # to ask, so a wrong app code does not throttle the backup codes (and the reverse).
+        model = TOTPDevice if token.isdigit() else StaticDevice
+        return model.objects.devices_for_user(user, confirmed=True).first()
+
+
+class CasetrackerAdminSite(admin.AdminSite):
+    site_header = _("casetracker: researchers' workspace")
+    site_title = _("casetracker admin")
+    index_title = _("Cases, people and sources")
+    login_form = StaffLoginForm
+    login_template = "admin/two_factor/login.html"
+
+    def has_permission(self, request):
+        return super().has_permission(request) and request.user.is_verified()
+
+    def login(self, request, extra_context=None):
+        user = request.user
+        signed_in_with_password_only = user.is_authenticated and user.is_staff and not user.is_verified()
+        if signed_in_with_password_only and user.is_active and not has_confirmed_device(user):
+            return redirect("admin:two-factor-setup")
+        return super().login(request, extra_context)
+
+    def get_urls(self):
+        # Not wrapped in admin_view: these serve signed-in staff who have no second factor yet.
+        return [
+            path("two-factor/setup/", two_factor.setup, {"site": self}, name="two-factor-setup"),
+            *super().get_urls(),
+        ]
