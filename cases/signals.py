@@ -1,9 +1,10 @@
-"""Keep derived custody spans in step with every write path (admin, services, shell)."""
+"""Keep derived data (custody spans, search text) in step with every write path (admin, services, shell)."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .models import Case, Event
+from .models import Case, Event, NameVariant, Organization, Person
+from .search import rebuild_search_text, refresh_search_text
 from .services import people_affected_by, sync_custody_spans
 
 
@@ -43,3 +44,24 @@ def case_people_changed(sender, instance, action, reverse, pk_set, **kwargs):
         sync_custody_spans(pk_set or ())
     elif action == "post_clear":
         sync_custody_spans(instance.__dict__.pop("_people_before_clear", set()))
+
+
+@receiver(post_save, sender=Person)
+@receiver(post_save, sender=Organization)
+@receiver(post_save, sender=Case)
+def searchable_saved(sender, instance, raw=False, **kwargs):
+    # A raw load (loaddata) has no variants yet: `manage.py rebuild_search_text` follows it.
+    if not raw:
+        refresh_search_text([instance])
+
+
+@receiver(post_save, sender=NameVariant)
+@receiver(post_delete, sender=NameVariant)
+def name_variant_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    # Read the owner afresh: the instance's cached variants may predate this change.
+    if instance.person_id:
+        rebuild_search_text(Person.objects.filter(pk=instance.person_id))
+    if instance.organization_id:
+        rebuild_search_text(Organization.objects.filter(pk=instance.organization_id))

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # trigram search on PostgreSQL (cases.search); harmless on SQLite
     "rest_framework",
     "django_filters",
     "drf_spectacular",
