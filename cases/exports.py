@@ -43,7 +43,6 @@ def person_row(person: Person, absolute: Callable[[str], str]) -> dict:
         "custody": person.custody,
         "in_custody": person.in_custody,
         "custody_since": edtf(person.custody_since),
-        "latest_event": edtf(person.latest_event_date),
         "cases": [case.slug for case in person.public_cases],
         "url": absolute(person.get_absolute_url()),
     }
@@ -114,7 +113,7 @@ def event_row(event: Event, absolute: Callable[[str], str]) -> dict:
 COLUMNS = {
     "people": [
         "slug", "name", "name_variants", "identity", "group_size", "role", "location", "summary", "custody",
-        "in_custody", "custody_since", "latest_event", "cases", "url",
+        "in_custody", "custody_since", "cases", "url",
     ],
     "organizations": ["slug", "name", "name_variants", "kind", "location", "summary", "latest_event", "cases", "url"],
     "cases": [
@@ -154,12 +153,7 @@ DATASETS = {
     "people": Dataset(
         "people",
         PersonFilter,
-        lambda: (
-            Person.objects.published()
-            .with_latest_event()
-            .prefetch_related("name_variants", published_case_slugs())
-            .order_by("pk")
-        ),
+        lambda: Person.objects.published().prefetch_related("name_variants", published_case_slugs()).order_by("pk"),
         person_row,
     ),
     "organizations": Dataset(

@@ -56,11 +56,8 @@ def slug_select(choices, label):
 class PublicFilterSet(django_filters.FilterSet):
     """Search, an event date range and sorting, for any of the public lists."""
 
-    SORTS = {
-        "name": ("sort_name", "pk"),
-        "-name": ("-sort_name", "-pk"),
-        "latest": (F("latest_event_end").desc(nulls_last=True), "sort_name", "pk"),
-    }
+    # The annotation "latest" sorts by, newest first, and the label of that choice.
+    LATEST = "latest_event_end"
 
     search = django_filters.CharFilter(method="filter_search", label=_("Search names"))
     since = django_filters.DateFilter(
@@ -72,7 +69,7 @@ class PublicFilterSet(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         method="filter_nothing",
         label=_("Sort by"),
-        choices=[("name", _("Name (A–Z)")), ("-name", _("Name (Z–A)")), ("latest", _("Latest event first"))],
+        choices=[("name", _("Name (A–Z)")), ("-name", _("Name (Z–A)")), ("latest", _("Latest change first"))],
         empty_label=_("Name, or best match when searching"),
     )
 
@@ -101,9 +98,14 @@ class PublicFilterSet(django_filters.FilterSet):
     def apply_sort(self, queryset, sort: str, searching: bool):
         if not sort and searching:
             return queryset  # search has ordered by relevance
-        if sort == "latest" and "latest_event_end" not in queryset.query.annotations:
-            queryset = queryset.with_latest_event()
-        return queryset.with_sort_name().order_by(*self.SORTS[sort or "name"])
+        queryset = queryset.with_sort_name()
+        if sort == "latest":
+            if self.LATEST not in queryset.query.annotations:
+                queryset = queryset.with_latest_event()
+            return queryset.order_by(F(self.LATEST).desc(nulls_last=True), "sort_name", "pk")
+        if sort == "-name":
+            return queryset.order_by("-sort_name", "-pk")
+        return queryset.order_by("sort_name", "pk")
 
 
 class SubjectFilterSet(PublicFilterSet):
@@ -133,6 +135,8 @@ class PersonFilter(SubjectFilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"), empty_label=ANY)
 
     CASE_LOOKUPS = {**SubjectFilterSet.CASE_LOOKUPS, "kind": "kind"}
+    # A person's latest change is their latest custody change (on `as_of`), read from the spans.
+    LATEST = "custody_since_end"
 
     class Meta(PublicFilterSet.Meta):
         model = Person

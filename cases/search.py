@@ -55,7 +55,7 @@ RULES = [
     (r"y", "i"),  # й, ы; ya/ia, yu/iu
     (r"ie", "e"),  # ье, ие: Vasiliev, Vasilyev, Васильев
     (r"eksander\b", "eksandr"),  # Alexander, Aleksandr
-    (r"([a-z])\1+", r"\1"),  # double letters: Abbas, Dmitriy → dmitri
+    (r"([a-z])\1", r"\1"),  # double letters: Abbas, Dmitriy → dmitri (a run like "zzzz" stays a run)
 ]
 _RULES = [(re.compile(pattern), replacement) for pattern, replacement in RULES]
 _NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")

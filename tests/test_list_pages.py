@@ -89,10 +89,13 @@ def test_as_of_shows_everyones_status_on_that_date(client, world):
     assert "Detained (pre-trial)" in html  # Ashim on that date, at liberty now
 
 
-def test_people_sort_by_name_either_way_and_by_latest_event(client, world):
+def test_people_sort_by_name_either_way_and_by_latest_custody_change(client, world):
     assert listed(client, sort="-name") == ["talgat-ayan", "maks-bokaev", "ardak-ashim", "aigul-nobody"]
-    # Ashim's release (May 2018) is newer than Ayan's parole (April 2018); Nobody has no event.
+    # Ashim's release (May 2018) is newer than Ayan's parole (April 2018); Nobody has no status at all.
     assert listed(client, sort="latest") == ["ardak-ashim", "talgat-ayan", "maks-bokaev", "aigul-nobody"]
+    # On 31 March 2018, Ashim's latest change was his detention, Ayan's and Bokaev's their 2016 jailing.
+    assert listed(client, sort="latest", as_of="2018-03-31") == ["ardak-ashim", "maks-bokaev", "talgat-ayan",
+                                                                 "aigul-nobody"]  # fmt: skip
 
 
 def test_search_results_come_best_match_first_unless_sorted(client):

@@ -62,15 +62,6 @@ class PersonQuerySet(NamedQuerySet):
             | Q(pk__in=events.filter(person__isnull=True).values("case__people"))
         )
 
-    def with_latest_event(self):
-        """Annotate the date of the newest published event concerning each person (see LatestEventMixin)."""
-        from .events import Event
-
-        events = Event.objects.published().filter(
-            Q(person=OuterRef("pk")) | Q(person__isnull=True, case__people=OuterRef("pk"))
-        )
-        return self.annotate(**events.latest_date_annotations())
-
     def with_custody(self, on: date | None = None):
         """Annotate `custody` and `custody_event_id`: the state on `on` (or the latest known).
 
@@ -100,7 +91,7 @@ class PersonQuerySet(NamedQuerySet):
         return self.with_custody(on).filter(custody=state)
 
 
-class Person(LatestEventMixin, Publishable):
+class Person(Publishable):
     name = models.CharField(
         _("name"),
         max_length=200,
@@ -237,9 +228,12 @@ class OrganizationQuerySet(NamedQuerySet):
 
     def with_latest_event(self):
         """Annotate the date of the newest published event of each organisation's cases (see LatestEventMixin)."""
+        from .cases import Case
         from .events import Event
 
-        events = Event.objects.published().filter(case__organizations=OuterRef("pk"))
+        # An IN over the link table (not a join) lets each look-up use the events' case index.
+        their_cases = Case.organizations.through.objects.filter(organization=OuterRef(OuterRef("pk"))).values("case")
+        events = Event.objects.published().filter(case__in=their_cases)
         return self.annotate(**events.latest_date_annotations())
 
 

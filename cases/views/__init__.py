@@ -39,7 +39,7 @@ def case_detail(request, slug):
 def charge_detail(request, slug):
     charge = get_object_or_404(Charge, slug=slug)
     cases = Case.objects.published().filter(charges=charge).with_public_subjects()
-    people = Person.objects.published().in_published_cases(charges=charge).with_custody().with_latest_event()
+    people = Person.objects.published().in_published_cases(charges=charge).with_custody()
     people = people.with_sort_name().order_by("sort_name", "pk")
     return render(request, "cases/charge_detail.html", {"charge": charge, "cases": cases, "people": people})
 

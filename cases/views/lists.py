@@ -96,7 +96,7 @@ def render_list(request, template: str, filterset, **extra):
 
 
 def person_list(request):
-    people = Person.objects.published().with_latest_event()
+    people = Person.objects.published()
     filterset = PersonFilter(request.GET, queryset=people, request=request)
     as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_valid() else None
     return render_list(request, "cases/person_list.html", filterset, as_of=as_of)
