@@ -32,10 +32,10 @@ def _month_end(index: int) -> date:
 def custody_by_month(people: QuerySet, since: date | None = None, until: date | None = None) -> list[MonthCount]:
     """How many of `people` were in custody at the end of each month.
 
-    From the month the first of them entered custody (or `since`) to the month of the latest
-    published event, what the records can speak for (or `until`); never past the current
-    month. One query for the spans, then a sweep: a span counts at a month's end D when it
-    had begun by D and had not yet ended (valid_until is exclusive).
+    From the month the first of them entered custody (or `since`, if later) to the month of
+    the latest published event, what the records can speak for (or `until`); never past the
+    current month. One query for the spans, then a sweep: a span counts at a month's end D
+    when it had begun by D and had not yet ended (valid_until is exclusive).
     """
     spans = CustodySpan.objects.filter(
         person__in=people.order_by().values("pk"), state__in=IN_CUSTODY_STATES
@@ -56,9 +56,10 @@ def custody_by_month(people: QuerySet, since: date | None = None, until: date | 
     if until is None:
         until = Event.objects.published().aggregate(last=Max("date_end"))["last"] or date.today()
     last = _month_index(min(until, date.today()))
-    start = _month_index(since) if since else first
+    # Months before anyone's custody would all be zero: they are left out, however early `since` is.
+    start = max(first, _month_index(since)) if since else first
     counts, running = [], 0
-    for index in range(min(first, start), last + 1):
+    for index in range(first, last + 1):
         running += changes.get(index, 0)
         if index >= start:
             counts.append(MonthCount(_month_end(index), running))

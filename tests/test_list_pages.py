@@ -220,6 +220,8 @@ def test_the_navigation_links_every_list(client, name):
         ("cases:person-list", {"page": "abc"}, "The page number must be a whole number"),
         ("cases:person-list", {"page": "0"}, "The page number must be a whole number"),
         ("cases:statistics", {"as_of": "yesterday"}, "Enter a valid date."),
+        ("cases:person-list", {"search": "Bok\x00aev"}, "Null characters are not allowed."),
+        ("cases:case-list", {"location": "\x00"}, "Null characters are not allowed."),
     ],
 )
 def test_a_bad_value_answers_400_with_the_message_on_the_page(client, name, params, message):

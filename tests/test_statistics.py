@@ -72,12 +72,12 @@ def test_changes_between_forms_of_custody_count_a_person_once():
 def test_since_and_until_frame_the_months():
     case = make_case(people=[make_person()])
     make_event(case, "2018-03", type=EventType.DETAINED, custody=CustodyState.DETAINED)
-    assert by_month(since=date(2018, 1, 15), until=date(2018, 4, 1)) == {
-        "2018-01": 0,
-        "2018-02": 0,
-        "2018-03": 1,
-        "2018-04": 1,
-    }
+    make_event(case, "2018-07-10", type=EventType.RELEASED, custody=CustodyState.AT_LIBERTY)
+    assert by_month(since=date(2018, 5, 15), until=date(2018, 8, 1)) == {"2018-05": 1, "2018-06": 1, "2018-07": 0,
+                                                                       "2018-08": 0}  # fmt: skip
+    # Months before anyone's custody are not drawn, however early the range starts.
+    assert list(by_month(since=date(1, 1, 1), until=date(2018, 4, 1))) == ["2018-03", "2018-04"]
+    assert by_month(since=date(2018, 9, 1), until=date(2018, 8, 1)) == {}
 
 
 def test_unpublished_people_and_events_are_not_counted():

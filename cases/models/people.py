@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case as Choose
+from django.db.models import Case as CaseExpression
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -50,7 +50,9 @@ class PersonQuerySet(NamedQuerySet):
         """Annotate `sort_name`: the public name, so a withheld name does not betray itself by its place."""
         if "sort_name" in self.query.annotations:
             return self
-        return self.annotate(sort_name=Choose(When(name_withheld=True, then=F("public_alias")), default=F("name")))
+        return self.annotate(
+            sort_name=CaseExpression(When(name_withheld=True, then=F("public_alias")), default=F("name"))
+        )
 
     def with_events_between(self, since: date | None = None, until: date | None = None):
         """People with a published event concerning them that may have happened within [since, until]."""
