@@ -56,7 +56,7 @@ def slug_select(choices, label):
 class PublicFilterSet(django_filters.FilterSet):
     """Search, an event date range and sorting, for any of the public lists."""
 
-    # The annotation "latest" sorts by, newest first, and the label of that choice.
+    # The annotation `sort=latest` orders by, newest first (annotated by `with_latest_event()`).
     LATEST = "latest_event_end"
 
     search = django_filters.CharFilter(method="filter_search", label=_("Search names"))

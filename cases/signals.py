@@ -55,13 +55,22 @@ def searchable_saved(sender, instance, raw=False, **kwargs):
         refresh_search_text([instance])
 
 
+@receiver(pre_save, sender=NameVariant)
+def remember_variant_owner(sender, instance, raw=False, **kwargs):
+    instance._owners_before = set()
+    if instance.pk and not raw:
+        instance._owners_before = set(NameVariant.objects.filter(pk=instance.pk).values_list("person", "organization"))
+
+
 @receiver(post_save, sender=NameVariant)
 @receiver(post_delete, sender=NameVariant)
 def name_variant_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    # Read the owner afresh: the instance's cached variants may predate this change.
-    if instance.person_id:
-        rebuild_search_text(Person.objects.filter(pk=instance.person_id))
-    if instance.organization_id:
-        rebuild_search_text(Organization.objects.filter(pk=instance.organization_id))
+    # The owner it has now and any it had before (a variant moved to another record).
+    owners = {(instance.person_id, instance.organization_id)} | getattr(instance, "_owners_before", set())
+    # Read the owners afresh: an instance's cached variants may predate this change.
+    rebuild_search_text(Person.objects.filter(pk__in=[person for person, _ in owners if person]))
+    rebuild_search_text(
+        Organization.objects.filter(pk__in=[organization for _, organization in owners if organization])
+    )

@@ -157,6 +157,14 @@ def test_the_search_text_follows_added_and_removed_variants():
     assert found("activist") == []
 
 
+def test_a_variant_moved_to_another_person_leaves_the_first_one(client):
+    first, second = make_person("Maks Bokaev"), make_person("Talgat Ayan")
+    variant = NameVariant.objects.create(person=first, name="The Land Protester")
+    variant.person = second
+    variant.save()
+    assert found("land protester") == ["talgat-ayan"]
+
+
 def test_unpublished_records_are_never_found_publicly(client):
     make_person("Maks Bokaev", is_published=False)
     make_case("Prosecution of Maks Bokaev", is_published=False)
