@@ -13,6 +13,7 @@ from django.db import transaction
 
 from .dates import FuzzyDate
 from .models import Case, Charge, Citation, Event, ImportedItem, NameVariant, Organization, Person, Source, Theme
+from .search import rebuild_search_text
 
 
 @dataclass
@@ -88,6 +89,8 @@ class ReportLoader:
             NameVariant(**{kind: record}, name=v["name"], kind=v["kind"], note=v.get("note", ""))
             for v in data.get("variants", [])
         )
+        # bulk_create sends no signals: the search text has to learn the variants here.
+        rebuild_search_text(model.objects.filter(pk=record.pk))
         self.result.count(str(model._meta.verbose_name_plural))
 
     def _load_case(self, data: dict):

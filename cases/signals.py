@@ -1,11 +1,12 @@
-"""Keep derived custody spans in step with every write path (admin, services, shell)."""
+"""Keep derived data (custody spans, search text) in step with every write path (admin, services, shell)."""
 
 from django.db.models import ProtectedError
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from .models import Case, Event, Person
+from .models import Case, Event, NameVariant, Organization, Person
+from .search import rebuild_search_text, refresh_search_text
 from .services import people_affected_by, sync_custody_spans
 
 
@@ -57,3 +58,33 @@ def refuse_deleting_a_person_in_a_case(sender, instance, **kwargs):
             % {"person": instance, "count": len(cases)},
             set(cases),
         )
+
+
+@receiver(post_save, sender=Person)
+@receiver(post_save, sender=Organization)
+@receiver(post_save, sender=Case)
+def searchable_saved(sender, instance, raw=False, **kwargs):
+    # A raw load (loaddata) has no variants yet: `manage.py rebuild_search_text` follows it.
+    if not raw:
+        refresh_search_text([instance])
+
+
+@receiver(pre_save, sender=NameVariant)
+def remember_variant_owner(sender, instance, raw=False, **kwargs):
+    instance._owners_before = set()
+    if instance.pk and not raw:
+        instance._owners_before = set(NameVariant.objects.filter(pk=instance.pk).values_list("person", "organization"))
+
+
+@receiver(post_save, sender=NameVariant)
+@receiver(post_delete, sender=NameVariant)
+def name_variant_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    # The owner it has now and any it had before (a variant moved to another record).
+    owners = {(instance.person_id, instance.organization_id)} | getattr(instance, "_owners_before", set())
+    # Read the owners afresh: an instance's cached variants may predate this change.
+    rebuild_search_text(Person.objects.filter(pk__in=[person for person, _ in owners if person]))
+    rebuild_search_text(
+        Organization.objects.filter(pk__in=[organization for _, organization in owners if organization])
+    )

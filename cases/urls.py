@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import feeds, views
+from .views import exports, lists, statistics
 
 app_name = "cases"
 
@@ -19,4 +20,36 @@ urlpatterns = [
     path("feeds/cases/<slug:slug>/", feeds.CaseFeed(), name="feed-case"),
     path("feeds/charges/<slug:slug>/", feeds.ChargeFeed(), name="feed-charge"),
     path("feeds/themes/<slug:slug>/", feeds.ThemeFeed(), name="feed-theme"),
+]
+
+# The lists, their downloads and the statistics (cases.views.lists, .exports, .statistics).
+
+
+class ExportFormat:
+    regex = "csv|json"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ExportFormat, "export_format")
+
+urlpatterns += [
+    path("people/", lists.person_list, name="person-list"),
+    path("people/export.<export_format:fmt>", exports.export, {"dataset": "people"}, name="person-export"),
+    path("organizations/", lists.organization_list, name="organization-list"),
+    path(
+        "organizations/export.<export_format:fmt>",
+        exports.export,
+        {"dataset": "organizations"},
+        name="organization-export",
+    ),
+    path("cases/", lists.case_list, name="case-list"),
+    path("cases/export.<export_format:fmt>", exports.export, {"dataset": "cases"}, name="case-export"),
+    path("events/", lists.event_list, name="event-list"),
+    path("events/export.<export_format:fmt>", exports.export, {"dataset": "events"}, name="event-export"),
+    path("statistics/", statistics.statistics, name="statistics"),
 ]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # trigram search on PostgreSQL (cases.search); harmless on SQLite
     "rest_framework",
     "django_filters",
     "drf_spectacular",

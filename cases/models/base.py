@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..dates import FuzzyDate
+
 
 def choices_constraint(field: str, choices: type[models.TextChoices], name: str, blank: bool = False):
     """A named CHECK that keeps a vocabulary column to its codes, whatever writes it."""
@@ -13,6 +15,47 @@ def choices_constraint(field: str, choices: type[models.TextChoices], name: str,
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+
+class SearchableQuerySet(PublishableQuerySet):
+    """Records found by the public search box; see cases.search."""
+
+    def search(self, text: str):
+        """Records whose public names match `text`, forgivingly (spelling, script, accents), closest first.
+
+        A withheld name is never searched: only its public alias is.
+        """
+        from ..search import search
+
+        return search(self, text)
+
+    def with_search_names(self):
+        """Prefetch what `search_names()` reads."""
+        return self
+
+    def with_sort_name(self):
+        """Annotate `sort_name`, the public name lists are sorted by."""
+        raise NotImplementedError
+
+
+def search_field():
+    return models.TextField(
+        _("search text"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("The public names folded for search (see cases.search); kept up to date automatically."),
+    )
+
+
+class LatestEventMixin:
+    """The date of the newest published event, as annotated by the queryset's `with_latest_event()`."""
+
+    @property
+    def latest_event_date(self) -> FuzzyDate | None:
+        if getattr(self, "latest_event_start", None) is None:
+            return None
+        return FuzzyDate(self.latest_event_start, self.latest_event_end, self.latest_event_precision)
 
 
 class Publishable(models.Model):
@@ -71,4 +114,12 @@ class ImportedItem(models.Model):
         return f"{self.dataset}: {self.key}"
 
 
-__all__ = ["ImportedItem", "Publishable", "PublishableQuerySet", "choices_constraint"]
+__all__ = [
+    "ImportedItem",
+    "LatestEventMixin",
+    "Publishable",
+    "PublishableQuerySet",
+    "SearchableQuerySet",
+    "choices_constraint",
+    "search_field",
+]

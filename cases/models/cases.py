@@ -3,13 +3,13 @@
 from datetime import date
 
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..choices import CaseKind, CaseStage
-from .base import Publishable, PublishableQuerySet, choices_constraint
+from .base import LatestEventMixin, Publishable, SearchableQuerySet, choices_constraint, search_field
 
 
 class Theme(models.Model):
@@ -58,10 +58,23 @@ class Charge(models.Model):
         return reverse("cases:charge-detail", args=[self.slug])
 
 
-class CaseQuerySet(PublishableQuerySet):
-    def search(self, text: str):
-        text = (text or "").strip()
-        return self.filter(title__icontains=text) if text else self
+class CaseQuerySet(SearchableQuerySet):
+    def with_sort_name(self):
+        if "sort_name" in self.query.annotations:
+            return self
+        return self.annotate(sort_name=F("title"))
+
+    def with_events_between(self, since: date | None = None, until: date | None = None):
+        """Cases with a published event that may have happened within [since, until]."""
+        from .events import Event
+
+        return self.filter(pk__in=Event.objects.published().between(since, until).values("case"))
+
+    def with_latest_event(self):
+        """Annotate the date of each case's newest published event (see LatestEventMixin)."""
+        from .events import Event
+
+        return self.annotate(**Event.objects.published().filter(case=OuterRef("pk")).latest_date_annotations())
 
     def with_public_subjects(self):
         """Prefetch published people and organisations as `public_people` / `public_organizations`."""
@@ -92,7 +105,7 @@ class CaseQuerySet(PublishableQuerySet):
         return self.annotate(stage=Subquery(latest))
 
 
-class Case(Publishable):
+class Case(LatestEventMixin, Publishable):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Used in the public address."))
     kind = models.CharField(_("kind"), max_length=20, choices=CaseKind.choices, default=CaseKind.CRIMINAL)
@@ -110,9 +123,10 @@ class Case(Publishable):
         help_text=_("The organisations it targets."),
     )
     charges = models.ManyToManyField(Charge, blank=True, related_name="cases", verbose_name=_("charges"))
+    search_text = search_field()
 
     objects = CaseQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[people, organizations, charges])
+    history = HistoricalRecords(m2m_fields=[people, organizations, charges], excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("case")
@@ -127,6 +141,9 @@ class Case(Publishable):
 
     def get_absolute_url(self):
         return reverse("cases:case-detail", args=[self.slug])
+
+    def search_names(self) -> list[str]:
+        return [self.title]
 
     @property
     def stage_display(self) -> str:

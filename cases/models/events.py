@@ -5,7 +5,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +66,18 @@ class EventQuerySet(PublishableQuerySet):
 
     def newest_first(self):
         return self.order_by("-date_end", "-date_start", "-pk")
+
+    def latest_date_annotations(self) -> dict:
+        """Annotations for a correlated (OuterRef) event queryset: the date of its newest event.
+
+        Read back as `latest_event_date` (see LatestEventMixin); `latest_event_end` sorts.
+        """
+        newest = self.newest_first()
+        return {
+            "latest_event_start": Subquery(newest.values("date_start")[:1]),
+            "latest_event_end": Subquery(newest.values("date_end")[:1]),
+            "latest_event_precision": Subquery(newest.values("date_precision")[:1]),
+        }
 
     def between(self, since: date | None = None, until: date | None = None):
         """Events that may have happened within [since, until] (their intervals overlap it)."""

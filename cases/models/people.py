@@ -4,7 +4,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case as CaseExpression
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import slugify
@@ -13,19 +14,27 @@ from simple_history.models import HistoricalRecords
 
 from ..choices import IN_CUSTODY_STATES, CustodyState, Identity, OrganizationKind, Role, VariantKind
 from ..dates import FuzzyDate
-from .base import Publishable, PublishableQuerySet, choices_constraint
+from .base import (
+    LatestEventMixin,
+    Publishable,
+    SearchableQuerySet,
+    choices_constraint,
+    search_field,
+)
 
 
-class NamedQuerySet(PublishableQuerySet):
-    def search(self, text: str):
-        """Records whose public name or one of its variants contains `text` (case-insensitive).
+class NamedQuerySet(SearchableQuerySet):
+    # The Case.people / Case.organizations field that links a case to these records.
+    case_field = ""
 
-        A withheld name is never searched: only its public alias is.
-        """
-        text = (text or "").strip()
-        if not text:
-            return self
-        return self.filter(pk__in=self.model.objects.filter(self.model.public_name_matches(text)).values("pk"))
+    def with_search_names(self):
+        return self.prefetch_related("name_variants")
+
+    def in_published_cases(self, **case_lookups):
+        """Records that are subjects of a published case matching `case_lookups` (such as charges__slug=…)."""
+        from .cases import Case
+
+        return self.filter(pk__in=Case.objects.published().filter(**case_lookups).values(self.case_field))
 
     def with_public_cases(self):
         """Prefetch published cases, their charges and public events as `public_cases`."""
@@ -36,6 +45,26 @@ class NamedQuerySet(PublishableQuerySet):
 
 
 class PersonQuerySet(NamedQuerySet):
+    case_field = "people"
+
+    def with_sort_name(self):
+        """Annotate `sort_name`: the public name, so a withheld name does not betray itself by its place."""
+        if "sort_name" in self.query.annotations:
+            return self
+        return self.annotate(
+            sort_name=CaseExpression(When(name_withheld=True, then=F("public_alias")), default=F("name"))
+        )
+
+    def with_events_between(self, since: date | None = None, until: date | None = None):
+        """People with a published event concerning them that may have happened within [since, until]."""
+        from .events import Event
+
+        events = Event.objects.published().between(since, until)
+        return self.filter(
+            Q(pk__in=events.filter(person__isnull=False).values("person"))
+            | Q(pk__in=events.filter(person__isnull=True).values("case__people"))
+        )
+
     def with_custody(self, on: date | None = None):
         """Annotate `custody` and `custody_event_id`: the state on `on` (or the latest known).
 
@@ -113,9 +142,11 @@ class Person(Publishable):
         blank=True,
         help_text=_("For the team only, to catch mistyped dates: no event can come before it. Never shown publicly."),
     )
+    search_text = search_field()
 
     objects = PersonQuerySet.as_manager()
-    history = HistoricalRecords()
+    # search_text is derived from the names: history keeps the names, not their folding.
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("person")
@@ -151,10 +182,9 @@ class Person(Publishable):
     def public_name_variants(self) -> list:
         return [] if self.name_withheld else list(self.name_variants.all())
 
-    @staticmethod
-    def public_name_matches(text: str) -> Q:
-        shown = Q(name_withheld=False) & (Q(name__icontains=text) | Q(name_variants__name__icontains=text))
-        return shown | Q(name_withheld=True, public_alias__icontains=text)
+    def search_names(self) -> list[str]:
+        """The names public search may match: for a withheld name, the alias alone."""
+        return [self.public_name, *(variant.name for variant in self.public_name_variants)]
 
     def clean(self):
         if self.name_withheld:
@@ -198,15 +228,41 @@ class Person(Publishable):
         return self.custody_on(on) in IN_CUSTODY_STATES
 
 
-class Organization(Publishable):
+class OrganizationQuerySet(NamedQuerySet):
+    case_field = "organizations"
+
+    def with_sort_name(self):
+        if "sort_name" in self.query.annotations:
+            return self
+        return self.annotate(sort_name=F("name"))
+
+    def with_events_between(self, since: date | None = None, until: date | None = None):
+        """Organisations with a published event in one of their cases that may have happened within [since, until]."""
+        from .events import Event
+
+        return self.filter(pk__in=Event.objects.published().between(since, until).values("case__organizations"))
+
+    def with_latest_event(self):
+        """Annotate the date of the newest published event of each organisation's cases (see LatestEventMixin)."""
+        from .cases import Case
+        from .events import Event
+
+        # An IN over the link table (not a join) lets each look-up use the events' case index.
+        their_cases = Case.organizations.through.objects.filter(organization=OuterRef(OuterRef("pk"))).values("case")
+        events = Event.objects.published().filter(case__in=their_cases)
+        return self.annotate(**events.latest_date_annotations())
+
+
+class Organization(LatestEventMixin, Publishable):
     name = models.CharField(_("name"), max_length=200, help_text=_("The name as the source spells it."))
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Used in the public address."))
     kind = models.CharField(_("kind"), max_length=30, choices=OrganizationKind.choices, default=OrganizationKind.OTHER)
     location = models.CharField(_("location"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True, help_text=_("What the organisation is, in a sentence or two."))
+    search_text = search_field()
 
-    objects = NamedQuerySet.as_manager()
-    history = HistoricalRecords()
+    objects = OrganizationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("organisation")
@@ -230,9 +286,8 @@ class Organization(Publishable):
     def public_name_variants(self) -> list:
         return list(self.name_variants.all())
 
-    @staticmethod
-    def public_name_matches(text: str) -> Q:
-        return Q(name__icontains=text) | Q(name_variants__name__icontains=text)
+    def search_names(self) -> list[str]:
+        return [self.name, *(variant.name for variant in self.name_variants.all())]
 
 
 class NameVariant(models.Model):

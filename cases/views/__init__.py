@@ -84,13 +84,17 @@ def case_detail(request, slug):
 def charge_detail(request, slug):
     charge = get_object_or_404(Charge, slug=slug)
     cases = Case.objects.published().filter(charges=charge).with_public_subjects()
+    people = Person.objects.published().in_published_cases(charges=charge).with_custody()
+    people = people.with_sort_name().order_by("sort_name", "pk")
     meta = PageMeta(
         title=_("Charge: “%(name)s”") % {"name": charge.name},
         description=charge.description or _("Everyone charged with “%(name)s”, case by case.") % {"name": charge.name},
         updated=last_updated(cases, _subjects(cases)),
         feed_url=reverse("cases:feed-charge", args=[charge.slug]),
     )
-    return render(request, "cases/charge_detail.html", {"charge": charge, "cases": cases, "meta": meta})
+    return render(
+        request, "cases/charge_detail.html", {"charge": charge, "cases": cases, "people": people, "meta": meta}
+    )
 
 
 def theme_detail(request, slug):

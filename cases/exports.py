@@ -1,0 +1,222 @@
+"""CSV and JSON downloads of the public lists: published records and public names only, streamed.
+
+Never `internal_notes`, never a withheld name or its variants. CSV cells that a spreadsheet
+would run as a formula are neutralised.
+"""
+
+import csv
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
+
+from .filters import CaseFilter, EventFilter, OrganizationFilter, PersonFilter
+from .models import Case, Event, Organization, Person
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+CHUNK_SIZE = 500
+LIST_SEPARATOR = "; "
+
+
+def neutralise(value) -> str:
+    """A CSV cell as text; one that a spreadsheet would run as a formula is prefixed with a quote."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def edtf(fuzzy_date) -> str | None:
+    return fuzzy_date.edtf if fuzzy_date else None
+
+
+def person_row(person: Person, absolute: Callable[[str], str]) -> dict:
+    return {
+        "slug": person.slug,
+        "name": person.public_name,
+        "name_variants": [variant.name for variant in person.public_name_variants],
+        "identity": person.identity,
+        "group_size": person.group_size,
+        "role": person.role,
+        "location": person.location,
+        "summary": person.summary,
+        "custody": person.custody,
+        "in_custody": person.in_custody,
+        "custody_since": edtf(person.custody_since),
+        "cases": [case.slug for case in person.public_cases],
+        "url": absolute(person.get_absolute_url()),
+    }
+
+
+def organization_row(organization: Organization, absolute: Callable[[str], str]) -> dict:
+    return {
+        "slug": organization.slug,
+        "name": organization.name,
+        "name_variants": [variant.name for variant in organization.public_name_variants],
+        "kind": organization.kind,
+        "location": organization.location,
+        "summary": organization.summary,
+        "latest_event": edtf(organization.latest_event_date),
+        "cases": [case.slug for case in organization.public_cases],
+        "url": absolute(organization.get_absolute_url()),
+    }
+
+
+def case_row(case: Case, absolute: Callable[[str], str]) -> dict:
+    return {
+        "slug": case.slug,
+        "title": case.title,
+        "kind": case.kind,
+        "stage": case.stage or None,
+        "location": case.location,
+        "summary": case.summary,
+        "people": [person.public_name for person in case.public_people],
+        "organizations": [organization.name for organization in case.public_organizations],
+        "charges": [charge.name for charge in case.charges.all()],
+        "themes": [theme.name for theme in case.themes.all()],
+        "latest_event": edtf(case.latest_event_date),
+        "url": absolute(case.get_absolute_url()),
+    }
+
+
+def event_row(event: Event, absolute: Callable[[str], str]) -> dict:
+    return {
+        "id": event.pk,
+        "date": event.date.edtf,
+        "date_start": event.date_start,
+        "date_end": event.date_end,
+        "date_precision": event.date_precision,
+        "type": event.type,
+        "case": event.case.slug if event.case else None,
+        "case_title": event.case.title if event.case else None,
+        "person": event.person.slug if event.person else None,
+        "person_name": event.person.public_name if event.person else None,
+        "theme": event.theme.slug if event.theme else None,
+        "custody": event.custody or None,
+        "stage": event.stage or None,
+        "sentence_months": event.sentence_months,
+        "sentence_days": event.sentence_days,
+        "description": event.description,
+        "citations": [
+            {
+                "quote": citation.quote,
+                "location": citation.location,
+                "source": citation.source.title,
+                "source_url": citation.source.url,
+            }
+            for citation in event.citations.all()
+        ],
+        "url": absolute(event.get_absolute_url()),
+    }
+
+
+COLUMNS = {
+    "people": [
+        "slug", "name", "name_variants", "identity", "group_size", "role", "location", "summary", "custody",
+        "in_custody", "custody_since", "cases", "url",
+    ],
+    "organizations": ["slug", "name", "name_variants", "kind", "location", "summary", "latest_event", "cases", "url"],
+    "cases": [
+        "slug", "title", "kind", "stage", "location", "summary", "people", "organizations", "charges", "themes",
+        "latest_event", "url",
+    ],
+    "events": [
+        "id", "date", "date_start", "date_end", "date_precision", "type", "case", "case_title", "person",
+        "person_name", "theme", "custody", "stage", "sentence_months", "sentence_days", "description", "citations",
+        "url",
+    ],
+}  # fmt: skip
+
+
+def published_case_slugs():
+    """Just enough of a record's published cases to list their slugs."""
+    return Prefetch(
+        "cases", queryset=Case.objects.published().only("pk", "slug").order_by("slug"), to_attr="public_cases"
+    )
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One downloadable list: its filters, its records as the public sees them, and their rows."""
+
+    name: str
+    filterset_class: type
+    queryset: Callable
+    row: Callable[[object, Callable[[str], str]], dict]
+
+    @property
+    def columns(self) -> list[str]:
+        return COLUMNS[self.name]
+
+
+DATASETS = {
+    "people": Dataset(
+        "people",
+        PersonFilter,
+        lambda: Person.objects.published().prefetch_related("name_variants", published_case_slugs()).order_by("pk"),
+        person_row,
+    ),
+    "organizations": Dataset(
+        "organizations",
+        OrganizationFilter,
+        lambda: (
+            Organization.objects.published()
+            .with_latest_event()
+            .prefetch_related("name_variants", published_case_slugs())
+            .order_by("pk")
+        ),
+        organization_row,
+    ),
+    "cases": Dataset(
+        "cases",
+        CaseFilter,
+        lambda: Case.objects.published().with_latest_event().with_public_subjects().order_by("pk"),
+        case_row,
+    ),
+    "events": Dataset(
+        "events",
+        EventFilter,
+        lambda: Event.objects.published().with_public_citations().newest_first(),
+        event_row,
+    ),
+}
+
+
+def rows(queryset, row, absolute) -> Iterator[dict]:
+    # A chunk at a time, prefetches included: memory stays flat however long the list.
+    for record in queryset.iterator(chunk_size=CHUNK_SIZE):
+        yield row(record, absolute)
+
+
+def csv_cell(value) -> str:
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):  # citations
+            value = " | ".join(f"“{c['quote']}” — {c['source']} {c['source_url']}".strip() for c in value)
+        else:
+            value = LIST_SEPARATOR.join(map(str, value))
+    elif isinstance(value, bool):
+        value = "true" if value else "false"
+    return neutralise(value)
+
+
+class _Echo:
+    """A file-like object csv.writer can write to, handing each line back."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def as_csv(records: Iterable[dict], columns: list[str]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # The byte-order mark makes spreadsheet programs read the file as UTF-8 (Cyrillic names).
+    yield "\ufeff" + writer.writerow(columns)
+    for record in records:
+        yield writer.writerow([csv_cell(record[column]) for column in columns])
+
+
+def as_json(records: Iterable[dict], dataset: str, filters: dict) -> Iterator[str]:
+    encoder = DjangoJSONEncoder(ensure_ascii=False)
+    yield f'{{"dataset": {encoder.encode(dataset)}, "filters": {encoder.encode(filters)}, "results": ['
+    for index, record in enumerate(records):
+        yield ("," if index else "") + "\n" + encoder.encode(record)
+    yield "\n]}\n"

@@ -1,0 +1,249 @@
+"""Query-string filters shared by the public lists, their exports, the statistics and the API.
+
+Each filter reads a QuerySet method, so the page, its CSV and the API agree. A bad value is a
+form error: the page shows it (400), the API answers 400 naming the parameter.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import F, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from .choices import IN_CUSTODY_STATES, CaseKind, CaseStage, CustodyState, EventType, OrganizationKind, Role
+from .models import Case, Charge, Event, Organization, Person, Theme
+
+YES_NO = (("true", _("yes")), ("false", _("no")))
+ANY = _("Any")
+
+
+def charge_choices():
+    return [("", _("Any charge")), *Charge.objects.order_by("name").values_list("slug", "name")]
+
+
+def theme_choices():
+    return [("", _("Any theme")), *Theme.objects.order_by("name").values_list("slug", "name")]
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker; the value travels as YYYY-MM-DD."""
+
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+
+class EventRangeForm(forms.Form):
+    # The same order on every list; Django appends any field not named here.
+    field_order = [
+        "search", "as_of", "custody", "in_custody", "stage", "kind", "charge", "theme", "role", "type", "location",
+        "since", "until", "sort",
+    ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end of the date range must not be before its start."))
+        return data
+
+
+def slug_select(choices, label):
+    """A slug parameter offered as a list; an unknown slug is not an error, it simply matches nothing."""
+    return django_filters.CharFilter(method="filter_in_cases", label=label, widget=forms.Select(choices=choices))
+
+
+class PublicFilterSet(django_filters.FilterSet):
+    """Search, an event date range and sorting, for any of the public lists."""
+
+    # The annotation `sort=latest` orders by, newest first (annotated by `with_latest_event()`).
+    LATEST = "latest_event_end"
+
+    search = django_filters.CharFilter(method="filter_search", label=_("Search names"))
+    since = django_filters.DateFilter(
+        method="filter_nothing", label=_("With an event from"), widget=DateInput(), help_text=_("YYYY-MM-DD")
+    )
+    until = django_filters.DateFilter(
+        method="filter_nothing", label=_("With an event until"), widget=DateInput(), help_text=_("YYYY-MM-DD")
+    )
+    sort = django_filters.ChoiceFilter(
+        method="filter_nothing",
+        label=_("Sort by"),
+        choices=[("name", _("Name (A–Z)")), ("-name", _("Name (Z–A)")), ("latest", _("Latest change first"))],
+        empty_label=_("Name, or best match when searching"),
+    )
+
+    class Meta:
+        form = EventRangeForm
+        fields = []
+
+    def filter_nothing(self, queryset, name, value):
+        # Applied together in filter_queryset, where they depend on each other.
+        return queryset
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def prepare(self, queryset):
+        """Annotations the other filters read (such as the status on `as_of`)."""
+        return queryset
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        queryset = super().filter_queryset(self.prepare(queryset))
+        if data.get("since") or data.get("until"):
+            queryset = queryset.with_events_between(data.get("since"), data.get("until"))
+        return self.apply_sort(queryset, data.get("sort"), searching=bool(data.get("search")))
+
+    def apply_sort(self, queryset, sort: str, searching: bool):
+        if not sort and searching:
+            return queryset  # search has ordered by relevance
+        queryset = queryset.with_sort_name()
+        if sort == "latest":
+            if self.LATEST not in queryset.query.annotations:
+                queryset = queryset.with_latest_event()
+            return queryset.order_by(F(self.LATEST).desc(nulls_last=True), "sort_name", "pk")
+        if sort == "-name":
+            return queryset.order_by("-sort_name", "-pk")
+        return queryset.order_by("sort_name", "pk")
+
+
+class SubjectFilterSet(PublicFilterSet):
+    """People and organisations: filtered by what their published cases are about."""
+
+    charge = slug_select(charge_choices, _("Charge"))
+    theme = slug_select(theme_choices, _("Theme"))
+    location = django_filters.CharFilter(lookup_expr="icontains", label=_("Location contains"))
+
+    CASE_LOOKUPS = {"charge": "charges__slug", "theme": "themes__slug"}
+
+    def filter_in_cases(self, queryset, name, value):
+        return queryset.in_published_cases(**{self.CASE_LOOKUPS[name]: value})
+
+
+class PersonFilter(SubjectFilterSet):
+    as_of = django_filters.DateFilter(
+        method="filter_nothing", label=_("Status on"), widget=DateInput(), help_text=_("YYYY-MM-DD; empty: latest")
+    )
+    custody = django_filters.ChoiceFilter(choices=CustodyState.choices, label=_("Custody"), empty_label=ANY)
+    in_custody = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_in_custody", label=_("In custody"), empty_label=ANY
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=CaseKind.choices, method="filter_in_cases", label=_("Case kind"), empty_label=ANY
+    )
+    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"), empty_label=ANY)
+
+    CASE_LOOKUPS = {**SubjectFilterSet.CASE_LOOKUPS, "kind": "kind"}
+    # A person's latest change is their latest custody change (on `as_of`), read from the spans.
+    LATEST = "custody_since_end"
+
+    class Meta(PublicFilterSet.Meta):
+        model = Person
+
+    def prepare(self, queryset):
+        # Custody filters read the state on `as_of`, so it is annotated before they run.
+        return queryset.with_custody(self.form.cleaned_data.get("as_of"))
+
+    def filter_in_custody(self, queryset, name, value):
+        if value == "true":
+            return queryset.filter(custody__in=IN_CUSTODY_STATES)
+        return queryset.exclude(custody__in=IN_CUSTODY_STATES)
+
+
+class StatisticsFilter(PersonFilter):
+    """The people list's filters, for figures that have no order."""
+
+    sort = None
+
+
+class OrganizationFilter(SubjectFilterSet):
+    kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices, label=_("Kind"), empty_label=ANY)
+
+    class Meta(PublicFilterSet.Meta):
+        model = Organization
+
+
+class CaseFilter(PublicFilterSet):
+    as_of = django_filters.DateFilter(
+        method="filter_nothing", label=_("Stage on"), widget=DateInput(), help_text=_("YYYY-MM-DD; empty: latest")
+    )
+    stage = django_filters.ChoiceFilter(choices=CaseStage.choices, label=_("Stage"), empty_label=ANY)
+    kind = django_filters.ChoiceFilter(choices=CaseKind.choices, label=_("Kind"), empty_label=ANY)
+    charge = django_filters.CharFilter(
+        field_name="charges__slug", label=_("Charge"), widget=forms.Select(choices=charge_choices)
+    )
+    theme = django_filters.CharFilter(
+        field_name="themes__slug", label=_("Theme"), widget=forms.Select(choices=theme_choices)
+    )
+    custody = django_filters.ChoiceFilter(
+        choices=CustodyState.choices,
+        method="filter_custody",
+        label=_("Someone in this custody state"),
+        empty_label=ANY,
+    )
+    in_custody = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_custody", label=_("Someone in custody"), empty_label=ANY
+    )
+    location = django_filters.CharFilter(lookup_expr="icontains", label=_("Location contains"))
+    person = django_filters.CharFilter(method="filter_person", label=_("Person (slug)"), widget=forms.HiddenInput)
+    organization = django_filters.CharFilter(
+        method="filter_organization", label=_("Organisation (slug)"), widget=forms.HiddenInput
+    )
+
+    class Meta(PublicFilterSet.Meta):
+        model = Case
+
+    def prepare(self, queryset):
+        return queryset.with_stage(self.form.cleaned_data.get("as_of"))
+
+    def filter_custody(self, queryset, name, value):
+        """Cases with at least one published person in that custody state on `as_of` (or now)."""
+        people = Person.objects.published().with_custody(self.form.cleaned_data.get("as_of"))
+        if name == "custody":
+            people = people.filter(custody=value)
+        elif value == "true":
+            people = people.filter(custody__in=IN_CUSTODY_STATES)
+        else:
+            # "No one in custody": leave out every case that has someone in custody.
+            return queryset.exclude(pk__in=people.filter(custody__in=IN_CUSTODY_STATES).values("cases"))
+        return queryset.filter(pk__in=people.values("cases"))
+
+    def filter_person(self, queryset, name, value):
+        return queryset.filter(pk__in=Person.objects.published().filter(slug=value).values("cases"))
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(pk__in=Organization.objects.published().filter(slug=value).values("cases"))
+
+
+class EventFilter(django_filters.FilterSet):
+    since = django_filters.DateFilter(
+        method="filter_dates", label=_("Could have happened on or after"), widget=DateInput(), help_text=_("YYYY-MM-DD")
+    )
+    until = django_filters.DateFilter(
+        method="filter_dates",
+        label=_("Could have happened on or before"),
+        widget=DateInput(),
+        help_text=_("YYYY-MM-DD"),
+    )
+    type = django_filters.ChoiceFilter(choices=EventType.choices, label=_("Type"), empty_label=ANY)
+    theme = django_filters.CharFilter(
+        method="filter_theme", label=_("Theme"), widget=forms.Select(choices=theme_choices)
+    )
+    case = django_filters.CharFilter(field_name="case__slug", label=_("Case (slug)"), widget=forms.HiddenInput)
+    person = django_filters.CharFilter(method="filter_person", label=_("Person (slug)"), widget=forms.HiddenInput)
+
+    class Meta:
+        model = Event
+        form = EventRangeForm
+        fields = []
+
+    def filter_dates(self, queryset, name, value):
+        return queryset.between(**{name: value})
+
+    def filter_theme(self, queryset, name, value):
+        """Events of cases under the theme, and the theme's context events."""
+        return queryset.filter(Q(case__themes__slug=value) | Q(theme__slug=value))
+
+    def filter_person(self, queryset, name, value):
+        return queryset.concerning(Subquery(Person.objects.published().filter(slug=value).values("pk")[:1]))

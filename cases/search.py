@@ -1,0 +1,159 @@
+"""Forgiving public search: names folded to one phonetic skeleton, whatever the script or spelling.
+
+"Bokayev", "Бокаев", "Bökaev" and "BOKAEV" all fold to `bokaev`. Each searchable record keeps
+its folded public names in `search_text` (kept in step by cases.signals); a query is folded the
+same way and matched as substrings, so it works on any database. On PostgreSQL, pg_trgm adds
+near misses (strict word similarity over 0.5: "Sekirbaeva" for Sekerbaeva, "Kuramsin" for
+Kuramshin) and ranks by similarity, served by a GIN index.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+# A query longer than any name is trimmed rather than refused.
+MAX_QUERY_LENGTH = 200
+# Below this many folded characters a trigram match is mostly noise.
+MIN_FUZZY_LENGTH = 4
+# Names are stored between bars, words between single spaces: `|maks bokaev|maks bokaev|`.
+NAME_SEPARATOR = "|"
+
+CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+    # Kazakh letters usually lose their marks in Latin script.
+    "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "і": "i",
+    # Ukrainian and Belarusian, for names that come through those spellings.
+    "є": "ye", "ї": "yi", "ґ": "g", "ў": "u",
+}  # fmt: skip
+
+# Latin letters that Unicode decomposition does not reduce to a plain letter.
+LATIN = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d"})
+
+# Applied in order to lower-case ASCII words. Where spellings alternate, the canonical form is
+# chosen so that a name cut short ("Bokay", "Semyo", "Baurz") still falls inside the full one.
+RULES = [
+    (r"eff\b", "ev"),  # Smirnoff, Bokaeff
+    (r"shch|sch", "sh"),  # щ
+    (r"dzh|dj", "zh"),  # дж: Dzhambul, Djambul
+    (r"j(?=[aeiouy])", "zh"),  # Kazakh Latin and English j before a vowel is ж: Janar, Baurjan
+    (r"j", "y"),  # elsewhere й: Sergej
+    (r"kh", "h"),  # х: Kharlamov, Harlamov
+    (r"gh", "g"),  # ғ
+    (r"\bx", "h"),  # х written x at the start of a name (Uzbek and Kazakh Latin)
+    (r"x", "ks"),  # Max, Alexander
+    (r"c(?!h)", "ts"),  # ц: Tsoi, Coi
+    (r"q", "k"),  # Kazakh Latin қ
+    (r"w", "v"),  # German transliteration: Smirnow
+    (r"yo", "e"),  # ё: Semyonova, Semenova
+    (r"ye", "e"),  # е after a vowel or at the start: Yelena, Bokayev
+    (r"y", "i"),  # й, ы; ya/ia, yu/iu
+    (r"ie", "e"),  # ье, ие: Vasiliev, Vasilyev, Васильев
+    (r"eksander\b", "eksandr"),  # Alexander, Aleksandr
+    (r"([a-z])\1", r"\1"),  # double letters: Abbas, Dmitriy → dmitri (a run like "zzzz" stays a run)
+]
+_RULES = [(re.compile(pattern), replacement) for pattern, replacement in RULES]
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """The phonetic skeleton of `text`: lower-case ASCII words, one space apart."""
+    text = unicodedata.normalize("NFC", text or "").lower()
+    # Cyrillic first: decomposition would turn й into и plus a breve.
+    text = "".join(CYRILLIC.get(char, char) for char in text)
+    text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    text = _NOT_ALPHANUMERIC.sub(" ", text.translate(LATIN))
+    for pattern, replacement in _RULES:
+        text = pattern.sub(replacement, text)
+    return " ".join(text.split())
+
+
+def build_search_text(names: Iterable[str]) -> str:
+    """What a record stores in `search_text`: its distinct folded names, each between bars."""
+    folded = list(dict.fromkeys(name for name in map(fold, names) if name))
+    if not folded:
+        return ""
+    return NAME_SEPARATOR + NAME_SEPARATOR.join(folded) + NAME_SEPARATOR
+
+
+def refresh_search_text(records: Iterable) -> int:
+    """Recompute `search_text` for `records` (from their `search_names()`) and save what changed."""
+    changed = []
+    for record in records:
+        text = build_search_text(record.search_names())
+        if text != record.search_text:
+            record.search_text = text
+            changed.append(record)
+    if changed:
+        type(changed[0]).objects.bulk_update(changed, ["search_text"], batch_size=500)
+    return len(changed)
+
+
+def rebuild_search_text(queryset: QuerySet, batch_size: int = 500) -> int:
+    """Recompute `search_text` for every record of `queryset`, a batch at a time; returns how many changed."""
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    changed = 0
+    for start in range(0, len(ids), batch_size):
+        batch = queryset.model.objects.filter(pk__in=ids[start : start + batch_size]).with_search_names()
+        changed += refresh_search_text(batch)
+    return changed
+
+
+def _query_terms(text: str) -> tuple[str, list[str]]:
+    """The folded query and the terms each match must contain."""
+    folded = fold((text or "")[:MAX_QUERY_LENGTH])
+    terms = folded.split()
+    # The last word may be cut short inside a spelling that folds differently when whole
+    # ("Dmitri" for Dmitriev, folded `dmitrev`): let it match without a final i.
+    if terms and len(terms[-1]) > 3 and terms[-1].endswith("i"):
+        terms[-1] = terms[-1][:-1]
+    return folded, terms
+
+
+def _term_matches(term: str) -> Q:
+    if len(term) == 1:
+        # A single letter would match nearly everything: it matches the start of a word.
+        return Q(search_text__contains=f" {term}") | Q(search_text__contains=f"{NAME_SEPARATOR}{term}")
+    return Q(search_text__contains=term)
+
+
+def search(queryset: QuerySet, text: str) -> QuerySet:
+    """Records of `queryset` whose public names match `text`, closest first.
+
+    Every word of the query must occur in one of the record's folded names. Ordered by
+    trigram similarity on PostgreSQL, then (everywhere) whole name, start of a name, start of
+    a word, then by `sort_name`. A query that folds to nothing (only punctuation) finds nothing.
+    """
+    if not (text or "").strip():
+        return queryset
+    folded, terms = _query_terms(text)
+    if not terms:
+        return queryset.none()
+    matches = Q()
+    for term in terms:
+        matches &= _term_matches(term)
+    on_postgresql = connection.vendor == "postgresql"
+    if on_postgresql and len(folded) >= MIN_FUZZY_LENGTH:
+        matches |= Q(search_text__trigram_strict_word_similar=folded)
+    bar = NAME_SEPARATOR
+    queryset = queryset.filter(matches).annotate(
+        search_rank=Case(
+            When(search_text__contains=f"{bar}{folded}{bar}", then=Value(0)),
+            When(search_text__contains=f"{bar}{folded}", then=Value(1)),
+            When(Q(search_text__contains=f" {folded}"), then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+    )
+    ordering = ["search_rank", "sort_name", "pk"]
+    if on_postgresql:
+        from django.contrib.postgres.search import TrigramStrictWordSimilarity
+
+        queryset = queryset.annotate(search_similarity=TrigramStrictWordSimilarity(folded, "search_text"))
+        ordering.insert(0, "-search_similarity")
+    return queryset.with_sort_name().order_by(*ordering)

@@ -1,0 +1,174 @@
+"""Figures for the statistics page, computed from the custody spans and the cases of a set of people.
+
+`people` is always a queryset of published people, usually the people list's filtered queryset,
+so the figures follow the same filters as the list.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from .choices import IN_CUSTODY_STATES
+from .dates import last_day_of_month
+from .models import Charge, CustodySpan, Event, Theme
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    month_end: date
+    count: int
+
+
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _month_end(index: int) -> date:
+    return last_day_of_month(index // 12, index % 12 + 1)
+
+
+def custody_by_month(people: QuerySet, since: date | None = None, until: date | None = None) -> list[MonthCount]:
+    """How many of `people` were in custody at the end of each month.
+
+    From the month the first of them entered custody (or `since`, if later) to the month of
+    the latest published event, what the records can speak for (or `until`); never past the
+    current month. One query for the spans, then a sweep: a span counts at a month's end D
+    when it had begun by D and had not yet ended (valid_until is exclusive).
+    """
+    spans = CustodySpan.objects.filter(
+        person__in=people.order_by().values("pk"), state__in=IN_CUSTODY_STATES
+    ).values_list("valid_from", "valid_until")
+    changes: dict[int, int] = {}
+    first = None
+    for valid_from, valid_until in spans:
+        start = _month_index(valid_from)
+        end = _month_index(valid_until) if valid_until else None
+        if end is not None and end <= start:
+            continue  # begun and ended within one month: never in custody at a month's end
+        changes[start] = changes.get(start, 0) + 1
+        if end is not None:
+            changes[end] = changes.get(end, 0) - 1
+        first = start if first is None else min(first, start)
+    if first is None:
+        return []
+    if until is None:
+        until = Event.objects.published().aggregate(last=Max("date_end"))["last"] or date.today()
+    last = _month_index(min(until, date.today()))
+    # Months before anyone's custody would all be zero: they are left out, however early `since` is.
+    start = max(first, _month_index(since)) if since else first
+    counts, running = [], 0
+    for index in range(first, last + 1):
+        running += changes.get(index, 0)
+        if index >= start:
+            counts.append(MonthCount(_month_end(index), running))
+    return counts
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    name: str
+    slug: str
+    url: str
+    people: int
+    cases: int
+
+
+def _counts_by(model, people: QuerySet) -> list[CategoryCount]:
+    """For each charge or theme: how many of `people` have a published case under it, and how many such cases."""
+    theirs = Q(cases__is_published=True, cases__people__in=people.order_by().values("pk"))
+    rows = (
+        model.objects.annotate(
+            people_count=Count("cases__people", filter=theirs, distinct=True),
+            case_count=Count("cases", filter=theirs, distinct=True),
+        )
+        .filter(people_count__gt=0)
+        .order_by("-people_count", "name")
+    )
+    return [CategoryCount(row.name, row.slug, row.get_absolute_url(), row.people_count, row.case_count) for row in rows]
+
+
+def counts_by_charge(people: QuerySet) -> list[CategoryCount]:
+    return _counts_by(Charge, people)
+
+
+def counts_by_theme(people: QuerySet) -> list[CategoryCount]:
+    return _counts_by(Theme, people)
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    month: MonthCount
+
+
+@dataclass(frozen=True)
+class Tick:
+    position: float
+    label: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """The geometry of an SVG bar chart, in viewBox units; the template only draws it."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    bars: list[Bar]
+    y_ticks: list[Tick]
+    x_ticks: list[Tick]
+    maximum: int
+
+    @property
+    def x_label_y(self) -> float:
+        return self.bottom + 18
+
+    @property
+    def y_label_x(self) -> int:
+        return self.left - 6
+
+
+def _step(maximum: int) -> int:
+    """A round gridline step giving at most five lines."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000):
+        if maximum / step <= 5:
+            return step
+    return 10 ** len(str(maximum))
+
+
+def bar_chart(months: Sequence[MonthCount], width: int = 720, height: int = 260) -> BarChart | None:
+    if not months:
+        return None
+    left, right, top, bottom = 40, width - 8, 10, height - 26
+    plot_width, plot_height = right - left, bottom - top
+    maximum = max(month.count for month in months) or 1
+    step = _step(maximum)
+    ceiling = -(-maximum // step) * step
+    slot = plot_width / len(months)
+    gap = min(2.0, slot * 0.2)
+    bars = []
+    for index, month in enumerate(months):
+        bar_height = plot_height * month.count / ceiling
+        x = left + index * slot + gap / 2
+        bars.append(Bar(round(x, 2), round(bottom - bar_height, 2), round(slot - gap, 2), round(bar_height, 2), month))
+    y_ticks = [
+        Tick(round(bottom - plot_height * value / ceiling, 2), str(value)) for value in range(0, ceiling + 1, step)
+    ]
+    # The year under each January (and under the first month when there is room), never colliding.
+    x_ticks: list[Tick] = []
+    for index, month in enumerate(months):
+        position = round(left + index * slot + slot / 2, 2)
+        if month.month_end.month == 1 and (not x_ticks or position - x_ticks[-1].position >= 40):
+            x_ticks.append(Tick(position, str(month.month_end.year)))
+    first_position = round(left + slot / 2, 2)
+    if months[0].month_end.month != 1 and (not x_ticks or x_ticks[0].position - first_position >= 40):
+        x_ticks.insert(0, Tick(first_position, str(months[0].month_end.year)))
+    return BarChart(width, height, left, right, top, bottom, bars, y_ticks, x_ticks, maximum)

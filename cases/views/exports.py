@@ -1,0 +1,30 @@
+"""CSV and JSON downloads of the public lists, filtered exactly as the page is."""
+
+from datetime import date
+
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.utils.translation import gettext as _
+
+from ..exports import DATASETS, as_csv, as_json, rows
+
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+def export(request, dataset: str, fmt: str):
+    dataset = DATASETS[dataset]
+    filterset = dataset.filterset_class(request.GET, queryset=dataset.queryset(), request=request)
+    if not filterset.is_valid():
+        problems = "\n".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
+        return HttpResponseBadRequest(
+            _("These filters cannot be read:") + "\n" + problems + "\n", content_type="text/plain; charset=utf-8"
+        )
+    records = rows(filterset.qs, dataset.row, request.build_absolute_uri)
+    if fmt == "csv":
+        content = as_csv(records, dataset.columns)
+    else:
+        filters = {name: value for name, value in request.GET.items() if value}
+        content = as_json(records, dataset.name, filters)
+    response = StreamingHttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    filename = f"casetracker-{dataset.name}-{date.today().isoformat()}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

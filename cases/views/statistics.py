@@ -1,0 +1,29 @@
+"""The statistics page: people in custody month by month, and counts by charge and theme."""
+
+from django.shortcuts import render
+
+from ..filters import StatisticsFilter
+from ..models import Person
+from ..statistics import bar_chart, counts_by_charge, counts_by_theme, custody_by_month
+from .lists import active_filters, materialise_choices
+
+
+def statistics(request):
+    """The figures follow the people list's filters: the same query string narrows both."""
+    filterset = StatisticsFilter(request.GET, queryset=Person.objects.published(), request=request)
+    materialise_choices(filterset.form)
+    context = {"filterset": filterset, "form": filterset.form}
+    if not filterset.is_valid():
+        return render(request, "cases/statistics.html", context, status=400)
+    people = filterset.qs
+    data = filterset.form.cleaned_data
+    months = custody_by_month(people, since=data.get("since"), until=data.get("until"))
+    context.update(
+        active_filters=active_filters(request, filterset.form),
+        people_count=people.count(),
+        months=months,
+        chart=bar_chart(months),
+        by_charge=counts_by_charge(people),
+        by_theme=counts_by_theme(people),
+    )
+    return render(request, "cases/statistics.html", context)

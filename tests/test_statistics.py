@@ -1,0 +1,158 @@
+"""The statistics: people in custody at each month's end, counts by charge and theme, as figures and SVG."""
+
+import re
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+
+from cases.choices import CustodyState, EventType
+from cases.models import Person
+from cases.statistics import MonthCount, bar_chart, counts_by_charge, counts_by_theme, custody_by_month
+
+from .factories import make_case, make_charge, make_event, make_person, make_theme
+
+pytestmark = pytest.mark.django_db
+
+
+def by_month(people=None, **kwargs) -> dict[str, int]:
+    people = Person.objects.published() if people is None else people
+    return {f"{m.month_end:%Y-%m}": m.count for m in custody_by_month(people, **kwargs)}
+
+
+@pytest.fixture
+def report():
+    call_command("load_report", str(settings.BASE_DIR / "fixtures" / "kazakhstan-2018.yaml"), stdout=StringIO())
+
+
+def test_the_report_has_four_people_in_custody_at_the_end_of_june_2018(report):
+    months = by_month()
+    assert months["2018-06"] == 4
+    assert next(iter(months)) == "2016-05"  # Bokaev, imprisoned in May 2016
+    assert list(months)[-1] == "2019-01"  # the latest event the report dates ("at time of writing")
+
+
+def test_every_month_agrees_with_the_status_on_that_day(report):
+    """The one-query sweep gives, month by month, what the per-date custody query gives."""
+    for month in custody_by_month(Person.objects.published()):
+        assert month.count == Person.objects.published().in_custody_on(month.month_end).count(), month
+
+
+def test_a_detention_and_release_counted_at_month_ends_only():
+    case = make_case(people=[make_person("Ardak Ashim")])
+    make_event(case, "2018-03-02", type=EventType.DETAINED, custody=CustodyState.DETAINED)
+    make_event(case, "2018-05-10", type=EventType.RELEASED, custody=CustodyState.AT_LIBERTY)
+    assert by_month(until=date(2018, 7, 1)) == {"2018-03": 1, "2018-04": 1, "2018-05": 0, "2018-06": 0, "2018-07": 0}
+
+
+def test_a_state_reported_only_to_the_month_counts_from_that_months_end():
+    case = make_case(people=[make_person()])
+    make_event(case, "2018-03", type=EventType.DETAINED, custody=CustodyState.DETAINED)
+    assert by_month(until=date(2018, 4, 30)) == {"2018-03": 1, "2018-04": 1}
+
+
+def test_custody_that_begins_and_ends_within_a_month_is_never_at_a_months_end():
+    case = make_case(people=[make_person()])
+    make_event(case, "2018-03-02", type=EventType.DETAINED, custody=CustodyState.DETAINED)
+    make_event(case, "2018-03-20", type=EventType.RELEASED, custody=CustodyState.AT_LIBERTY)
+    assert by_month() == {}
+
+
+def test_changes_between_forms_of_custody_count_a_person_once():
+    case = make_case(people=[make_person()])
+    make_event(case, "2018-01-10", type=EventType.DETAINED, custody=CustodyState.DETAINED)
+    make_event(case, "2018-02-15", type=EventType.HOUSE_ARREST, custody=CustodyState.HOUSE_ARREST)
+    make_event(case, "2018-03-15", type=EventType.CONVICTED, custody=CustodyState.IMPRISONED)
+    assert by_month(until=date(2018, 3, 31)) == {"2018-01": 1, "2018-02": 1, "2018-03": 1}
+
+
+def test_since_and_until_frame_the_months():
+    case = make_case(people=[make_person()])
+    make_event(case, "2018-03", type=EventType.DETAINED, custody=CustodyState.DETAINED)
+    make_event(case, "2018-07-10", type=EventType.RELEASED, custody=CustodyState.AT_LIBERTY)
+    assert by_month(since=date(2018, 5, 15), until=date(2018, 8, 1)) == {"2018-05": 1, "2018-06": 1, "2018-07": 0,
+                                                                       "2018-08": 0}  # fmt: skip
+    # Months before anyone's custody are not drawn, however early the range starts.
+    assert list(by_month(since=date(1, 1, 1), until=date(2018, 4, 1))) == ["2018-03", "2018-04"]
+    assert by_month(since=date(2018, 9, 1), until=date(2018, 8, 1)) == {}
+
+
+def test_unpublished_people_and_events_are_not_counted():
+    hidden = make_person(is_published=False)
+    shown = make_person()
+    case = make_case(people=[hidden, shown])
+    make_event(case, "2018-03", type=EventType.DETAINED, custody=CustodyState.DETAINED)
+    make_event(case, "2018-04", type=EventType.RELEASED, custody=CustodyState.AT_LIBERTY, is_published=False)
+    assert by_month(until=date(2018, 5, 31)) == {"2018-03": 1, "2018-04": 1, "2018-05": 1}
+    draft = make_case(people=[make_person()], is_published=False)
+    make_event(draft, "2018-03", type=EventType.DETAINED, custody=CustodyState.DETAINED)
+    assert by_month(until=date(2018, 5, 31))["2018-05"] == 1
+
+
+def test_counts_by_charge_and_theme_follow_the_people_given():
+    discord, fraud = make_charge("inciting discord"), make_charge("fraud")
+    civil, media = make_theme("Civil Society"), make_theme("Freedom of Media")
+    a, b, c = make_person("A"), make_person("B"), make_person("C", is_published=False)
+    make_case("One", people=[a, b], charges=[discord], themes=[civil])
+    make_case("Two", people=[a], charges=[discord, fraud], themes=[media])
+    make_case("Draft", people=[b], charges=[fraud], is_published=False)
+    make_case("Three", people=[c], charges=[fraud])
+    people = Person.objects.published()
+    assert [(r.name, r.people, r.cases) for r in counts_by_charge(people)] == [
+        ("inciting discord", 2, 2),
+        ("fraud", 1, 1),
+    ]
+    assert [(r.name, r.people, r.cases) for r in counts_by_theme(people)] == [("Civil Society", 2, 1),
+                                                                                ("Freedom of Media", 1, 1)]  # fmt: skip
+    assert [(r.name, r.people) for r in counts_by_charge(people.filter(slug="b"))] == [("inciting discord", 1)]
+
+
+def test_the_chart_follows_the_people_list_filters(client, report):
+    response = client.get(reverse("cases:statistics"), {"theme": "civil-society"})
+    assert response.status_code == 200
+    months = {f"{m.month_end:%Y-%m}": m.count for m in response.context["months"]}
+    assert months["2018-06"] == 2  # Bokaev and Kuramshin; Ayan was paroled in April
+    assert {r.name for r in response.context["by_theme"]} == {"Civil Society"}
+    everyone = client.get(reverse("cases:statistics")).context["months"]
+    assert {f"{m.month_end:%Y-%m}": m.count for m in everyone}["2018-06"] == 4
+
+
+def test_the_page_draws_an_svg_chart_with_a_table_equivalent(client, report):
+    html = client.get(reverse("cases:statistics")).content.decode()
+    assert re.search(r'<svg [^>]*role="img" aria-labelledby="chart-title chart-desc"', html)
+    assert "<title>June 2018: 4</title>" in html
+    assert '<th scope="row"><time datetime="2018-06">June 2018</time></th><td>4</td>' in html
+    assert "inciting discord" in html and "Civil Society" in html
+    assert "<script" not in html and not re.search(r"\sstyle=", html)
+
+
+def test_the_tallest_bar_reaches_the_top_gridline_and_empty_months_have_no_height():
+    months = [MonthCount(date(2018, m, 28), n) for m, n in [(1, 0), (2, 3), (3, 7)]]
+    chart = bar_chart(months)
+    assert chart.bars[0].height == 0
+    assert [t.label for t in chart.y_ticks] == ["0", "2", "4", "6", "8"]
+    top = chart.y_ticks[-1].position
+    assert chart.bars[2].y == pytest.approx(top + (chart.bottom - top) / 8)
+    assert [t.label for t in chart.x_ticks] == ["2018"]
+    assert bar_chart([]) is None
+
+
+def test_no_one_in_custody_says_so_instead_of_drawing(client):
+    make_person()
+    html = client.get(reverse("cases:statistics")).content.decode()
+    assert "<svg" not in html
+    assert "None of these people has been in custody" in html
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_statistics_queries_do_not_grow_with_the_people(client, django_assert_max_num_queries, count):
+    charge, theme = make_charge(), make_theme()
+    for index in range(count):
+        case = make_case(people=[make_person()], charges=[charge], themes=[theme])
+        make_event(case, f"2018-{index % 12 + 1:02d}", type=EventType.DETAINED, custody=CustodyState.DETAINED)
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("cases:statistics"), {"in_custody": "true", "as_of": "2018-12-31"})
+    assert response.context["people_count"] == count
