@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from cases.choices import CustodyState
-from cases.duplicates import find_possible_duplicates, fold
+from cases.duplicates import find_possible_duplicates
 from cases.models import Event, NameVariant, Person
+from cases.search import fold
 
 from .factories import make_case, make_event, make_person
 from .test_permission_matrix import person_form
@@ -36,6 +37,13 @@ def test_a_match_on_a_variant_is_found(db):
     person = make_person("Iskander Yerimbetov", variants=["Искандер Еримбетов"])
     assert find_possible_duplicates("Erimbetov Iskander") == [person]
     assert find_possible_duplicates("New Name", variants=["Искандер Еримбетов"]) == [person]
+
+
+def test_a_person_published_under_an_alias_is_still_found_by_their_real_name(db):
+    person = make_person(
+        "Erlan Baltabay", slug="withheld-1", name_withheld=True, public_alias="Name withheld — a trade unionist"
+    )
+    assert find_possible_duplicates("Yerlan Baltabai") == [person]
 
 
 def add_person(client, name, **extra):
