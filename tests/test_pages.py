@@ -56,3 +56,20 @@ def test_home_lists_recent_status_changes(client, case):
 
 def test_an_unknown_slug_answers_404(client):
     assert client.get(reverse("cases:person-detail", args=["nobody"])).status_code == 404
+
+
+def test_home_counts_people_by_custody_state_and_links_to_the_lists(client, case):
+    make_person("Free Person")
+    draft = make_person("Draft Person", is_published=False)
+    make_event(make_case(people=[draft]), "2018-03", custody=CustodyState.IMPRISONED)
+    response = client.get(reverse("cases:home"))
+    counts = {state.value: count for state, count in response.context["custody_counts"]}
+    assert counts == {"psychiatric_detention": 1, "unknown": 1}
+    assert response.context["in_custody_count"] == 1
+    assert f"{reverse('cases:person-list')}?custody=psychiatric_detention" in response.content.decode()
+
+
+def test_person_page_says_since_when_and_when_last_reported(client, case):
+    make_event(case, "2018-09", type=EventType.TRANSFERRED, custody=CustodyState.PSYCHIATRIC_DETENTION)
+    html = client.get(reverse("cases:person-detail", args=["ardak-ashim"])).content.decode()
+    assert "In custody: Forced psychiatric detention — since March 2018, last reported September 2018" in html

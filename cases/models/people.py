@@ -84,6 +84,13 @@ class PersonQuerySet(NamedQuerySet):
             custody_since_precision=Subquery(spans.values("event__date_precision")[:1]),
         )
 
+    def custody_counts(self, on: date | None = None) -> dict[str, int]:
+        """How many people are in each custody state on `on` (or the latest known), in one query."""
+        rows = self.with_custody(on).order_by().values("custody").annotate(people=models.Count("pk"))
+        counts = dict.fromkeys(CustodyState.values, 0)
+        counts.update({row["custody"]: row["people"] for row in rows})
+        return counts
+
     def in_custody_on(self, on: date | None = None):
         return self.with_custody(on).filter(custody__in=IN_CUSTODY_STATES)
 

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ..choices import IN_CUSTODY_STATES, CustodyState
 from ..models import Case, Charge, Event, Organization, Person, Source, Theme
 from .meta import PageMeta, last_updated
 from .sources import source_list
@@ -19,7 +20,7 @@ def _subjects(cases):
 
 
 def home(request):
-    people = Person.objects.published().with_custody()
+    custody_counts = Person.objects.published().custody_counts()
     recent = Event.objects.published().exclude(case=None).with_public_citations().newest_first()[:10]
     latest_person = Person.objects.published().aggregate(latest=Max("updated_at"))["latest"]
     meta = PageMeta(
@@ -27,7 +28,14 @@ def home(request):
         updated=max(filter(None, [latest_person, last_updated(recent)]), default=None),
         feed_url=reverse("cases:feed-updates"),
     )
-    return render(request, "cases/home.html", {"people_count": people.count(), "recent_events": recent, "meta": meta})
+    context = {
+        "people_count": sum(custody_counts.values()),
+        "in_custody_count": sum(custody_counts[state] for state in IN_CUSTODY_STATES),
+        "custody_counts": [(CustodyState(state), count) for state, count in custody_counts.items() if count],
+        "recent_events": recent,
+        "meta": meta,
+    }
+    return render(request, "cases/home.html", context)
 
 
 def person_detail(request, slug):
@@ -36,6 +44,8 @@ def person_detail(request, slug):
         (e for case in person.public_cases for e in case.public_events if e.person_id in (None, person.pk)),
         key=lambda e: (e.date_start, e.date_end, e.pk),
     )
+    # The latest dated report of their custody, confirming or changing it.
+    last_reported = max((e for e in timeline if e.custody), key=lambda e: (e.date_end, e.date_start), default=None)
     meta = PageMeta(
         title=person.public_name,
         description=person.summary
@@ -44,7 +54,8 @@ def person_detail(request, slug):
         updated=last_updated([person], person.public_cases, timeline, _cited_sources(timeline)),
         feed_url=reverse("cases:feed-person", args=[person.slug]),
     )
-    return render(request, "cases/person_detail.html", {"person": person, "timeline": timeline, "meta": meta})
+    context = {"person": person, "timeline": timeline, "last_reported": last_reported, "meta": meta}
+    return render(request, "cases/person_detail.html", context)
 
 
 def organization_detail(request, slug):
