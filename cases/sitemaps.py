@@ -17,7 +17,15 @@ class PublicSitemap(Sitemap):
 
 class PagesSitemap(PublicSitemap):
     def items(self):
-        return ["cases:home", "cases:source-list"]
+        return [
+            "cases:home",
+            "cases:person-list",
+            "cases:case-list",
+            "cases:organization-list",
+            "cases:event-list",
+            "cases:statistics",
+            "cases:source-list",
+        ]
 
     def location(self, item):
         return reverse(item)

@@ -328,3 +328,12 @@ def test_queries_per_page_do_not_grow_with_the_results(
     with django_assert_max_num_queries(most):
         response = client.get(reverse(name), params)
     assert response.status_code == 200
+
+
+def test_a_filtered_list_keeps_its_filters_in_the_permanent_link_and_says_when_it_changed(client):
+    make_event(make_case(people=[make_person("Maks Bokaev")]), "2016-05", custody=CustodyState.IMPRISONED)
+    response = client.get(reverse("cases:person-list"), {"in_custody": "true"})
+    html = response.content.decode()
+    assert '<link rel="canonical" href="http://testserver/people/?in_custody=true">' in html
+    assert "<title>People — casetracker</title>" in html
+    assert "Last updated" in html

@@ -52,6 +52,11 @@ def locations(client):
 def test_the_sitemap_lists_every_published_page_in_both_languages(client, records):
     expected = {
         "/",
+        "/people/",
+        "/cases/",
+        "/organizations/",
+        "/events/",
+        "/statistics/",
         "/sources/",
         "/people/maks-bokaev/",
         "/organizations/ratel-kz/",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..filters import CaseFilter, EventFilter, OrganizationFilter, PersonFilter
 from ..models import Case, Event, Organization, Person
+from .meta import PageMeta, last_updated
 
 PAGE_SIZE = 25
 # Parameters that order or page a list rather than narrow it.
@@ -90,8 +91,11 @@ def filtered_page(request, filterset):
     return context, 200
 
 
-def render_list(request, template: str, filterset, **extra):
+def render_list(request, template: str, filterset, *, title: str, description: str, **extra):
     context, status = filtered_page(request, filterset)
+    context["meta"] = PageMeta(title=title, description=description, updated=last_updated(context.get("results", ())))
+    # A filtered list is shared by its query string: the permanent link keeps it.
+    context["canonical_url"] = request.build_absolute_uri(request.get_full_path())
     return render(request, template, {**context, **extra}, status=status)
 
 
@@ -99,23 +103,49 @@ def person_list(request):
     people = Person.objects.published()
     filterset = PersonFilter(request.GET, queryset=people, request=request)
     as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_valid() else None
-    return render_list(request, "cases/person_list.html", filterset, as_of=as_of)
+    return render_list(
+        request,
+        "cases/person_list.html",
+        filterset,
+        title=_("People"),
+        description=_("Political prisoners and persecuted people, their custody status on any date, every fact cited."),
+        as_of=as_of,
+    )
 
 
 def organization_list(request):
     organizations = Organization.objects.published().with_latest_event()
     filterset = OrganizationFilter(request.GET, queryset=organizations, request=request)
-    return render_list(request, "cases/organization_list.html", filterset)
+    return render_list(
+        request,
+        "cases/organization_list.html",
+        filterset,
+        title=_("Organisations"),
+        description=_("Media outlets, movements and trade unions that are themselves the subject of a case."),
+    )
 
 
 def case_list(request):
     cases = Case.objects.published().with_latest_event().with_public_subjects()
     filterset = CaseFilter(request.GET, queryset=cases, request=request)
     as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_valid() else None
-    return render_list(request, "cases/case_list.html", filterset, as_of=as_of)
+    return render_list(
+        request,
+        "cases/case_list.html",
+        filterset,
+        title=_("Cases"),
+        description=_("Criminal, administrative and other cases against activists, journalists, lawyers and others."),
+        as_of=as_of,
+    )
 
 
 def event_list(request):
     events = Event.objects.published().with_public_citations().newest_first()
     filterset = EventFilter(request.GET, queryset=events, request=request)
-    return render_list(request, "cases/event_list.html", filterset)
+    return render_list(
+        request,
+        "cases/event_list.html",
+        filterset,
+        title=_("Events"),
+        description=_("Every recorded status change, dated as precisely as its source, with the source's words."),
+    )

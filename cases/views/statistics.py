@@ -1,18 +1,26 @@
 """The statistics page: people in custody month by month, and counts by charge and theme."""
 
+from django.db.models import Max
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from ..filters import StatisticsFilter
-from ..models import Person
+from ..models import Event, Person
 from ..statistics import bar_chart, counts_by_charge, counts_by_theme, custody_by_month
 from .lists import active_filters, materialise_choices
+from .meta import PageMeta
 
 
 def statistics(request):
     """The figures follow the people list's filters: the same query string narrows both."""
     filterset = StatisticsFilter(request.GET, queryset=Person.objects.published(), request=request)
     materialise_choices(filterset.form)
-    context = {"filterset": filterset, "form": filterset.form}
+    meta = PageMeta(
+        title=_("Statistics"),
+        description=_("How many people were in custody at the end of each month, and counts by charge and theme."),
+        updated=Event.objects.published().aggregate(latest=Max("updated_at"))["latest"],
+    )
+    context = {"filterset": filterset, "form": filterset.form, "meta": meta}
     if not filterset.is_valid():
         return render(request, "cases/statistics.html", context, status=400)
     people = filterset.qs
