@@ -71,5 +71,7 @@ def test_home_counts_people_by_custody_state_and_links_to_the_lists(client, case
 
 def test_person_page_says_since_when_and_when_last_reported(client, case):
     make_event(case, "2018-09", type=EventType.TRANSFERRED, custody=CustodyState.PSYCHIATRIC_DETENTION)
+    # Undated within the year: not a later report than September.
+    make_event(case, "2018", type=EventType.STATUS_REPORTED, custody=CustodyState.PSYCHIATRIC_DETENTION)
     html = client.get(reverse("cases:person-detail", args=["ardak-ashim"])).content.decode()
     assert "In custody: Forced psychiatric detention — since March 2018, last reported September 2018" in html

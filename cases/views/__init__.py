@@ -44,8 +44,9 @@ def person_detail(request, slug):
         (e for case in person.public_cases for e in case.public_events if e.person_id in (None, person.pk)),
         key=lambda e: (e.date_start, e.date_end, e.pk),
     )
-    # The latest dated report of their custody, confirming or changing it.
-    last_reported = max((e for e in timeline if e.custody), key=lambda e: (e.date_end, e.date_start), default=None)
+    # The latest report of their custody, confirming or changing it, in timeline order: a report
+    # dated only "2018" does not count as later than one dated "September 2018".
+    last_reported = next((e for e in reversed(timeline) if e.custody), None)
     meta = PageMeta(
         title=person.public_name,
         description=person.summary

@@ -39,7 +39,7 @@ def query_without(request, *names: str) -> str:
 
 def display_value(field: forms.Field, value) -> str:
     if hasattr(value, "year"):
-        return formats.date_format(value, "j F Y")
+        return formats.date_format(value, "j E Y")
     choices = getattr(field, "choices", None) or getattr(field.widget, "choices", None)
     if choices:
         return str(dict(choices).get(value, value))
