@@ -96,6 +96,8 @@ def timeline_html(events) -> str:
 class StatusUpdateMixin:
     """ "Add status update": one short form from a case or a person (see cases/admin/forms.py)."""
 
+    change_form_template = "admin/cases/change_form_with_status_update.html"
+
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
