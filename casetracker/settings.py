@@ -5,7 +5,6 @@ DATABASE_URL the app uses an SQLite file in the project folder.
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -32,12 +31,10 @@ def envlist(name: str, default: str) -> list[str]:
 
 DEBUG = envbool("DEBUG", "false")
 
-TESTING = "pytest" in sys.modules
-
 # Without SECRET_KEY and with DEBUG off, the key stays empty: commands that need no key
 # (migrate, check) still run, and Django refuses loudly the first time a key is used.
 SECRET_KEY = os.getenv("SECRET_KEY", "")
-if not SECRET_KEY and (DEBUG or TESTING):
+if not SECRET_KEY and DEBUG:
     # A fresh key per process: sessions do not survive a restart, which is fine here.
     SECRET_KEY = get_random_secret_key()
 
@@ -139,12 +136,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -232,9 +229,9 @@ if proxy_header := os.getenv("SECURE_PROXY_SSL_HEADER", ""):
         raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must look like HTTP_X_FORWARDED_PROTO=https")
     SECURE_PROXY_SSL_HEADER = (header, value)
 
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG or TESTING else "true")
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not (DEBUG or TESTING)
-SECURE_HSTS_SECONDS = int(os.getenv("SECURE_HSTS_SECONDS", "0" if DEBUG or TESTING else str(365 * 24 * 3600)))
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not (DEBUG)
+SECURE_HSTS_SECONDS = int(os.getenv("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
 SECURE_REFERRER_POLICY = "same-origin"

@@ -6,11 +6,13 @@ import io
 import shutil
 import subprocess
 from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from cases.choices import CustodyState, DatePrecision, EventType
 from cases.dates import FuzzyDate
@@ -102,9 +104,15 @@ def test_switching_back_to_english_leaves_the_ru_prefix(client, bokaev):
     assert response.status_code == 302 and response["Location"] == "/people/maks-bokaev/?page=2"
 
 
-def test_the_language_switch_never_sends_anyone_to_another_site(client, bokaev):
-    response = client.post("/i18n/setlang/", {"language": "ru", "next": "https://evil.example/"})
-    assert response.status_code == 302 and not response["Location"].startswith("https://evil")
+@pytest.mark.parametrize(
+    "next_url",
+    ["https://evil.example/", "//evil.example/", "///evil.example/", "https:evil.example", "\\\\evil.example"],
+)
+def test_the_language_switch_never_sends_anyone_to_another_site(client, bokaev, next_url):
+    response = client.post("/i18n/setlang/", {"language": "ru", "next": next_url})
+    assert response.status_code == 302
+    assert url_has_allowed_host_and_scheme(response["Location"], allowed_hosts={"testserver"})
+    assert "evil" not in urlsplit(response["Location"]).netloc
 
 
 def test_an_unknown_language_leaves_the_page_as_it_was(client, bokaev):

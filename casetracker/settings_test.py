@@ -1,0 +1,23 @@
+"""Settings for the test suite: production settings with a fixed key, a fast hasher, plain HTTP.
+
+pytest points DJANGO_SETTINGS_MODULE here (pyproject.toml); nothing else imports this module.
+"""
+
+from .settings import *  # noqa: F403
+
+SECRET_KEY = "tests-only-not-secret-" + "x" * 40  # noqa: S105
+
+# Hashing a password the production way takes a good part of a second; tests make many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The test client speaks plain HTTP to a server with no proxy in front.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+
+# Static files straight from the apps: there is no collected folder and no manifest in tests.
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
