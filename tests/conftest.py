@@ -1,5 +1,9 @@
+from io import StringIO
+
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import translation
 
 from .personas import make_staff, sign_in
@@ -46,3 +50,16 @@ def editor_client(client, erin_editor):
 def private_media(settings, tmp_path):
     """Attachments of a test go to a folder of its own."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+
+
+@pytest.fixture(scope="module")
+def report(django_db_setup, django_db_blocker):
+    """The HRW chapter loaded once for a module whose tests only read it, rolled back after the module.
+
+    Each test still runs in a transaction of its own (a savepoint inside this one), so whatever a
+    test writes is gone before the next. Use it only in a module where every test reads the report.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_report", str(settings.BASE_DIR / "fixtures" / "kazakhstan-2018.yaml"), stdout=StringIO())
+        yield
+        transaction.set_rollback(True)

@@ -308,7 +308,7 @@ def populate(count: int):
         make_event(case, "2018-03", type=EventType.DETAINED, custody=CustodyState.DETAINED, source=source)
 
 
-@pytest.mark.parametrize("count", [5, 50])
+@pytest.mark.parametrize("count", [2, 6])
 @pytest.mark.parametrize(
     ("name", "params", "most"),
     [

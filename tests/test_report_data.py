@@ -1,23 +1,18 @@
 """The whole report chapter, loaded as researchers and the public will see it."""
 
+import re
 from datetime import date
-from io import StringIO
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 
 from cases.models import Case, Event, Person
+from cases.statistics import custody_by_month
 
-pytestmark = pytest.mark.django_db
+from .test_statistics import by_month
 
-REPORT_FILE = settings.BASE_DIR / "fixtures" / "kazakhstan-2018.yaml"
-
-
-@pytest.fixture
-def report():
-    call_command("load_report", str(REPORT_FILE), stdout=StringIO())
+# Every test here reads the report, loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report")]
 
 
 IN_CUSTODY_ON_30_JUNE_2018 = {"aset-mataev", "iskander-yerimbetov", "maks-bokaev", "vadim-kuramshin"}
@@ -57,3 +52,38 @@ def test_every_report_page_and_api_record_answers(client, report):
         assert client.get(reverse("api:person-detail", args=[person.slug])).status_code == 200
     for case in Case.objects.all():
         assert client.get(case.get_absolute_url()).status_code == 200
+
+
+# Statistics on the report
+
+
+def test_the_report_has_four_people_in_custody_at_the_end_of_june_2018(report):
+    months = by_month()
+    assert months["2018-06"] == 4
+    assert next(iter(months)) == "2016-05"  # Bokaev, imprisoned in May 2016
+    assert list(months)[-1] == "2019-01"  # the latest event the report dates ("at time of writing")
+
+
+def test_every_month_agrees_with_the_status_on_that_day(report):
+    """The one-query sweep gives, month by month, what the per-date custody query gives."""
+    for month in custody_by_month(Person.objects.published()):
+        assert month.count == Person.objects.published().in_custody_on(month.month_end).count(), month
+
+
+def test_the_chart_follows_the_people_list_filters(client, report):
+    response = client.get(reverse("cases:statistics"), {"theme": "civil-society"})
+    assert response.status_code == 200
+    months = {f"{m.month_end:%Y-%m}": m.count for m in response.context["months"]}
+    assert months["2018-06"] == 2  # Bokaev and Kuramshin; Ayan was paroled in April
+    assert {r.name for r in response.context["by_theme"]} == {"Civil Society"}
+    everyone = client.get(reverse("cases:statistics")).context["months"]
+    assert {f"{m.month_end:%Y-%m}": m.count for m in everyone}["2018-06"] == 4
+
+
+def test_the_page_draws_an_svg_chart_with_a_table_equivalent(client, report):
+    html = client.get(reverse("cases:statistics")).content.decode()
+    assert re.search(r'<svg [^>]*role="img" aria-labelledby="chart-title chart-desc"', html)
+    assert "<title>June 2018: 4</title>" in html
+    assert '<th scope="row"><time datetime="2018-06">June 2018</time></th><td>4</td>' in html
+    assert "inciting discord" in html and "Civil Society" in html
+    assert "<script" not in html and not re.search(r"\sstyle=", html)
