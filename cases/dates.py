@@ -7,6 +7,7 @@
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,19 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from .choices import DatePrecision
-
-# Parts of a year, as (first month, last month). EDTF level 2 codes 40 and 41 are its
-# "semestral" sub-year groupings; "early", "mid" and "late" have none, so they travel
-# as an interval of months.
-PARTS_OF_YEAR = {
-    DatePrecision.EARLY: (1, 4),
-    DatePrecision.MID: (5, 8),
-    DatePrecision.LATE: (9, 12),
-    DatePrecision.FIRST_HALF: (1, 6),
-    DatePrecision.SECOND_HALF: (7, 12),
-}
-EDTF_SUBYEAR_CODES = {"40": DatePrecision.FIRST_HALF, "41": DatePrecision.SECOND_HALF}
-PHRASES = {"early": DatePrecision.EARLY, "mid": DatePrecision.MID, "late": DatePrecision.LATE}
 
 # A month named on its own ("March 2018"). Django's own month names are capitalised for
 # Russian ("Март"); in running text and dates Russian writes them in lower case ("март 2018").
@@ -49,14 +37,111 @@ MONTHS = {
 DAY_FORMAT = "j E Y"  # "17 August 2018", "17 августа 2018": a day takes the genitive month in Russian.
 MONTH_AFTER_PREPOSITION_FORMAT = "E Y"  # "since March 2018", "с марта 2018".
 
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_YEAR = re.compile(r"^(\d{4})$")
-_PHRASE = re.compile(r"^(early|mid|late)[ -](\d{4})$")
-
 
 def last_day_of_month(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def day_in_words(day: date) -> str:
+    return formats.date_format(day, DAY_FORMAT)
+
+
+def month_in_words(day: date) -> str:
+    return pgettext("a month and its year, as in “March 2018”", "%(month)s %(year)s") % {
+        "month": MONTHS[day.month],
+        "year": day.year,
+    }
+
+
+def month_after_preposition(day: date) -> str:
+    return formats.date_format(day, MONTH_AFTER_PREPOSITION_FORMAT)
+
+
+def months_of_the_year(first: int, last: int) -> Callable[[date], tuple[date, date]]:
+    return lambda day: (date(day.year, first, 1), last_day_of_month(day.year, last))
+
+
+@dataclass(frozen=True)
+class Precision:
+    """How a date of one precision is read, bounded, exchanged and said.
+
+    `interval` turns the reported day into the earliest and latest dates the phrase allows (None
+    for a range, whose ends are given). `edtf` writes the date as one EDTF value; without it the
+    date travels as an EDTF interval. `edtf_code` is the EDTF level 2 sub-year code that names it
+    ("2018-40"), `phrase` the English word that names it ("early 2018"): both are read by `parse`.
+    """
+
+    interval: Callable[[date], tuple[date, date]] | None
+    words: Callable[[date], str]
+    since: Callable[[date], str]
+    edtf: Callable[[date], str] | None = None
+    edtf_code: str = ""
+    phrase: str = ""
+
+
+# One row a precision. EDTF level 2 codes 40 and 41 are its "semestral" sub-year groupings;
+# "early", "mid" and "late" have none, so they travel as an interval of months.
+PRECISIONS: dict[str, Precision] = {
+    DatePrecision.DAY: Precision(
+        interval=lambda day: (day, day),
+        words=day_in_words,
+        since=lambda day: _("since %(date)s") % {"date": day_in_words(day)},
+        edtf=date.isoformat,
+    ),
+    DatePrecision.MONTH: Precision(
+        interval=lambda day: (day.replace(day=1), last_day_of_month(day.year, day.month)),
+        words=month_in_words,
+        since=lambda day: _("since %(date)s") % {"date": month_after_preposition(day)},
+        edtf=lambda day: f"{day:%Y-%m}",
+    ),
+    DatePrecision.EARLY: Precision(
+        interval=months_of_the_year(1, 4),
+        words=lambda day: _("early %(year)s") % {"year": day.year},
+        since=lambda day: _("since early %(year)s") % {"year": day.year},
+        phrase="early",
+    ),
+    DatePrecision.MID: Precision(
+        interval=months_of_the_year(5, 8),
+        words=lambda day: _("mid-%(year)s") % {"year": day.year},
+        since=lambda day: _("since mid-%(year)s") % {"year": day.year},
+        phrase="mid",
+    ),
+    DatePrecision.LATE: Precision(
+        interval=months_of_the_year(9, 12),
+        words=lambda day: _("late %(year)s") % {"year": day.year},
+        since=lambda day: _("since late %(year)s") % {"year": day.year},
+        phrase="late",
+    ),
+    DatePrecision.FIRST_HALF: Precision(
+        interval=months_of_the_year(1, 6),
+        words=lambda day: _("first half of %(year)s") % {"year": day.year},
+        since=lambda day: _("since the first half of %(year)s") % {"year": day.year},
+        edtf=lambda day: f"{day.year}-40",
+        edtf_code="40",
+    ),
+    DatePrecision.SECOND_HALF: Precision(
+        interval=months_of_the_year(7, 12),
+        words=lambda day: _("second half of %(year)s") % {"year": day.year},
+        since=lambda day: _("since the second half of %(year)s") % {"year": day.year},
+        edtf=lambda day: f"{day.year}-41",
+        edtf_code="41",
+    ),
+    DatePrecision.YEAR: Precision(
+        interval=months_of_the_year(1, 12),
+        words=lambda day: str(day.year),
+        since=lambda day: _("since %(year)s") % {"year": day.year},
+        edtf=lambda day: str(day.year),
+    ),
+    # A range is said from its two ends (FuzzyDate.display), never from one day.
+    DatePrecision.RANGE: Precision(interval=None, words=str, since=str),
+}
+BY_EDTF_CODE = {row.edtf_code: precision for precision, row in PRECISIONS.items() if row.edtf_code}
+BY_PHRASE = {row.phrase: precision for precision, row in PRECISIONS.items() if row.phrase}
+
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+_PHRASE = re.compile(r"^(" + "|".join(BY_PHRASE) + r")[ -](\d{4})$")
 
 
 @dataclass(frozen=True)
@@ -75,15 +160,9 @@ class FuzzyDate:
     def from_precision(cls, precision: str, start: date, end: date | None = None) -> "FuzzyDate":
         """The interval a precision allows around `start`; `end` is used only for ranges."""
         precision = DatePrecision(precision)
-        if precision == DatePrecision.DAY:
-            return cls(start, start, precision)
-        if precision == DatePrecision.MONTH:
-            return cls(start.replace(day=1), last_day_of_month(start.year, start.month), precision)
-        if precision == DatePrecision.YEAR:
-            return cls(date(start.year, 1, 1), date(start.year, 12, 31), precision)
-        if precision in PARTS_OF_YEAR:
-            first, last = PARTS_OF_YEAR[precision]
-            return cls(date(start.year, first, 1), last_day_of_month(start.year, last), precision)
+        interval = PRECISIONS[precision].interval
+        if interval is not None:
+            return cls(*interval(start), precision)
         if end is None:
             raise ValueError(_("A date range needs its latest date."))
         return cls(start, end, precision)
@@ -100,13 +179,13 @@ class FuzzyDate:
                 return cls.from_precision(DatePrecision.DAY, date(*map(int, match.groups())))
             if match := _MONTH.match(text):
                 year, code = match.groups()
-                if code in EDTF_SUBYEAR_CODES:
-                    return cls.from_precision(EDTF_SUBYEAR_CODES[code], date(int(year), 1, 1))
+                if code in BY_EDTF_CODE:
+                    return cls.from_precision(BY_EDTF_CODE[code], date(int(year), 1, 1))
                 return cls.from_precision(DatePrecision.MONTH, date(int(year), int(code), 1))
             if match := _YEAR.match(text):
                 return cls.from_precision(DatePrecision.YEAR, date(int(match.group(1)), 1, 1))
             if match := _PHRASE.match(text.lower()):
-                return cls.from_precision(PHRASES[match.group(1)], date(int(match.group(2)), 1, 1))
+                return cls.from_precision(BY_PHRASE[match.group(1)], date(int(match.group(2)), 1, 1))
         except ValueError as error:
             raise ValueError(_("%(text)r is not a valid date: %(error)s") % {"text": text, "error": error}) from error
         raise ValueError(
@@ -120,22 +199,17 @@ class FuzzyDate:
     # Presentation ---------------------------------------------------------------
 
     @property
+    def _row(self) -> Precision:
+        return PRECISIONS[self.precision]
+
+    @property
     def _whole_months(self) -> bool:
         return self.start.day == 1 and self.end == last_day_of_month(self.end.year, self.end.month)
 
     @property
     def edtf(self) -> str:
-        precision = self.precision
-        if precision == DatePrecision.DAY:
-            return self.start.isoformat()
-        if precision == DatePrecision.MONTH:
-            return self.start.strftime("%Y-%m")
-        if precision == DatePrecision.YEAR:
-            return str(self.start.year)
-        if precision == DatePrecision.FIRST_HALF:
-            return f"{self.start.year}-40"
-        if precision == DatePrecision.SECOND_HALF:
-            return f"{self.start.year}-41"
+        if self._row.edtf is not None:
+            return self._row.edtf(self.start)
         if self._whole_months:
             return f"{self.start:%Y-%m}/{self.end:%Y-%m}"
         return f"{self.start.isoformat()}/{self.end.isoformat()}"
@@ -143,75 +217,35 @@ class FuzzyDate:
     @property
     def html_datetime(self) -> str:
         """The value for an HTML <time datetime>: a day, a month or a year, never more precise than known."""
-        if self.precision == DatePrecision.DAY:
-            return self.start.isoformat()
-        if self.precision == DatePrecision.MONTH:
-            return self.start.strftime("%Y-%m")
+        if self.precision in (DatePrecision.DAY, DatePrecision.MONTH):
+            return self.edtf
         if self.start.year == self.end.year:
             return str(self.start.year)
         return self.start.isoformat()
 
-    def _month(self, day: date) -> str:
-        return pgettext("a month and its year, as in “March 2018”", "%(month)s %(year)s") % {
-            "month": MONTHS[day.month],
-            "year": day.year,
-        }
-
     @property
     def display(self) -> str:
         """The date in words, as precise as the source: "17 August 2018", "March 2018", "early 2018"."""
-        precision = self.precision
-        year = self.start.year
-        if precision == DatePrecision.DAY:
-            return formats.date_format(self.start, DAY_FORMAT)
-        if precision == DatePrecision.MONTH:
-            return self._month(self.start)
-        if precision == DatePrecision.YEAR:
-            return str(year)
-        if precision == DatePrecision.EARLY:
-            return _("early %(year)s") % {"year": year}
-        if precision == DatePrecision.MID:
-            return _("mid-%(year)s") % {"year": year}
-        if precision == DatePrecision.LATE:
-            return _("late %(year)s") % {"year": year}
-        if precision == DatePrecision.FIRST_HALF:
-            return _("first half of %(year)s") % {"year": year}
-        if precision == DatePrecision.SECOND_HALF:
-            return _("second half of %(year)s") % {"year": year}
-        first, last = self._range_ends
-        return _("between %(first)s and %(last)s") % {"first": first, "last": last}
+        if self.precision == DatePrecision.RANGE:
+            first, last = self._range_ends
+            return _("between %(first)s and %(last)s") % {"first": first, "last": last}
+        return self._row.words(self.start)
 
     @property
     def display_since(self) -> str:
         """The date after "since", as a status line needs it: "since March 2018", "с марта 2018"."""
-        precision = self.precision
-        year = self.start.year
-        if precision == DatePrecision.DAY:
-            return _("since %(date)s") % {"date": formats.date_format(self.start, DAY_FORMAT)}
-        if precision == DatePrecision.MONTH:
-            return _("since %(date)s") % {"date": formats.date_format(self.start, MONTH_AFTER_PREPOSITION_FORMAT)}
-        if precision == DatePrecision.YEAR:
-            return _("since %(year)s") % {"year": year}
-        if precision == DatePrecision.EARLY:
-            return _("since early %(year)s") % {"year": year}
-        if precision == DatePrecision.MID:
-            return _("since mid-%(year)s") % {"year": year}
-        if precision == DatePrecision.LATE:
-            return _("since late %(year)s") % {"year": year}
-        if precision == DatePrecision.FIRST_HALF:
-            return _("since the first half of %(year)s") % {"year": year}
-        if precision == DatePrecision.SECOND_HALF:
-            return _("since the second half of %(year)s") % {"year": year}
-        first, last = self._range_ends
-        return _("since some time between %(first)s and %(last)s") % {"first": first, "last": last}
+        if self.precision == DatePrecision.RANGE:
+            first, last = self._range_ends
+            return _("since some time between %(first)s and %(last)s") % {"first": first, "last": last}
+        return self._row.since(self.start)
 
     @property
     def _range_ends(self) -> tuple[str, str]:
         # The first end follows "from" in Russian ("с марта 2018 по ноябрь 2018"), so it takes
         # the genitive; the last follows "to" and keeps the month's own form.
         if self._whole_months:
-            return formats.date_format(self.start, MONTH_AFTER_PREPOSITION_FORMAT), self._month(self.end)
-        return formats.date_format(self.start, DAY_FORMAT), formats.date_format(self.end, DAY_FORMAT)
+            return month_after_preposition(self.start), month_in_words(self.end)
+        return day_in_words(self.start), day_in_words(self.end)
 
     def __str__(self) -> str:
         return self.display
