@@ -81,6 +81,18 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+def revealed_words(slug: str, names: Iterable[str]) -> list[str]:
+    """The folded words of `names` that `slug` gives away, whatever the script or spelling.
+
+    A word of one or two letters gives itself away as a whole word of the slug (`bo-li` for
+    Bo Li); a longer one anywhere in it, even run together with others (`realneimkazakhov`).
+    """
+    slug_words = fold(slug).split()
+    run_together = "".join(slug_words)
+    words = dict.fromkeys(word for name in names for word in fold(name).split())
+    return [word for word in words if word in slug_words or (len(word) > 2 and word in run_together)]
+
+
 def build_search_text(names: Iterable[str]) -> str:
     """What a record stores in `search_text`: its distinct folded names, each between bars."""
     folded = list(dict.fromkeys(name for name in map(fold, names) if name))
