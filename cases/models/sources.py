@@ -23,6 +23,27 @@ def validate_edtf(value: str):
         raise ValidationError(str(error)) from error
 
 
+# The only addresses that become links: a javascript:, data: or vbscript: one would run in the reader's browser.
+WEB_URL_PREFIXES = ("http://", "https://")
+
+
+def is_web_url(value: str) -> bool:
+    return value.lower().startswith(WEB_URL_PREFIXES)
+
+
+def validate_web_url(value: str):
+    if value and not is_web_url(value):
+        raise ValidationError(_("Give a web address, starting with http:// or https://."), code="web_url")
+
+
+def web_url_constraint(field: str, name: str) -> models.CheckConstraint:
+    """A named CHECK that keeps `field` empty or a web address, whatever writes it (the ORM, an import)."""
+    condition = Q(**{field: ""})
+    for prefix in WEB_URL_PREFIXES:
+        condition |= Q(**{f"{field}__istartswith": prefix})
+    return models.CheckConstraint(condition=condition, name=name)
+
+
 class SourceQuerySet(PublishableQuerySet):
     def with_public_support(self):
         """Annotate what a source supports in public: `event_count` published events citing it, in
@@ -96,7 +117,7 @@ class Source(Publishable):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
-    url = models.URLField(_("URL"), max_length=500, blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True, validators=[validate_web_url])
     published = models.CharField(
         _("publication date"),
         max_length=30,
@@ -114,6 +135,7 @@ class Source(Publishable):
         _("archived copy"),
         max_length=500,
         blank=True,
+        validators=[validate_web_url],
         help_text=_("A copy in a web archive, for when the original disappears."),
     )
     attachment = models.FileField(
@@ -147,7 +169,11 @@ class Source(Publishable):
         verbose_name_plural = _("sources")
         ordering = ["title", "pk"]
         permissions = [("publish_source", "Can publish and unpublish sources")]
-        constraints = [choices_constraint("reliability", Reliability, "cases_source_reliability_valid")]
+        constraints = [
+            choices_constraint("reliability", Reliability, "cases_source_reliability_valid"),
+            web_url_constraint("url", "cases_source_url_is_web_address"),
+            web_url_constraint("archived_url", "cases_source_archived_url_is_web_address"),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.publisher})" if self.publisher else self.title
@@ -165,6 +191,11 @@ class Source(Publishable):
                 digest.update(chunk)
             self.attachment_sha256 = digest.hexdigest()
         super().save(*args, **kwargs)
+
+    @property
+    def web_url(self) -> str:
+        """The address to link to: the URL when it is a web address, else nothing."""
+        return self.url if is_web_url(self.url) else ""
 
     @property
     def published_date(self) -> FuzzyDate | None:
