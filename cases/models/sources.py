@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..attachments import validate_attachment
 from ..dates import FuzzyDate
 from .base import Publishable, PublishableQuerySet, choices_constraint
 
@@ -143,7 +144,11 @@ class Source(Publishable):
         upload_to="sources/%Y/%m/",
         storage=private_storage,
         blank=True,
-        help_text=_("The retrieved document (a court decision, a letter). Staff only, never public."),
+        validators=[validate_attachment],
+        help_text=_(
+            "The retrieved document (a court decision, a letter): PDF, an image, plain text, an office "
+            "document or an archived web page. Staff only, never public."
+        ),
     )
     attachment_sha256 = models.CharField(
         _("SHA-256 of the attachment"),
