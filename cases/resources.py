@@ -12,6 +12,7 @@ from import_export import fields, resources, widgets
 
 from .dates import FuzzyDate
 from .models import Case, Citation, Event, NameVariant, Person, Source
+from .search import latin
 
 
 class OnlyNew:
@@ -52,7 +53,8 @@ class PersonResource(OnlyNew, resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         if not row.get("slug") and row.get("name"):
-            row["slug"] = slugify(row["name"])
+            # slugify alone drops every Cyrillic letter: a name in Cyrillic would leave no slug.
+            row["slug"] = slugify(latin(row["name"]))
 
     def after_save_instance(self, instance, row, **kwargs):
         names = [name.strip() for name in (row.get("variants") or "").split(";") if name.strip()]

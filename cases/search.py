@@ -61,16 +61,36 @@ _RULES = [(re.compile(pattern), replacement) for pattern, replacement in RULES]
 _NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 
 
-def fold(text: str) -> str:
-    """The phonetic skeleton of `text`: lower-case ASCII words, one space apart."""
+def latin(text: str) -> str:
+    """`text` in lower case, Cyrillic transliterated by the table above and accents dropped.
+
+    What a slug is made from (`Жанара Ахметова` → `zhanara akhmetova`), and the first step of `fold`.
+    """
     text = unicodedata.normalize("NFC", text or "").lower()
     # Cyrillic first: decomposition would turn й into и plus a breve.
     text = "".join(CYRILLIC.get(char, char) for char in text)
     text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
-    text = _NOT_ALPHANUMERIC.sub(" ", text.translate(LATIN))
+    return text.translate(LATIN)
+
+
+def fold(text: str) -> str:
+    """The phonetic skeleton of `text`: lower-case ASCII words, one space apart."""
+    text = _NOT_ALPHANUMERIC.sub(" ", latin(text))
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     return " ".join(text.split())
+
+
+def revealed_words(slug: str, names: Iterable[str]) -> list[str]:
+    """The folded words of `names` that `slug` gives away, whatever the script or spelling.
+
+    A word of one or two letters gives itself away as a whole word of the slug (`bo-li` for
+    Bo Li); a longer one anywhere in it, even run together with others (`realneimkazakhov`).
+    """
+    slug_words = fold(slug).split()
+    run_together = "".join(slug_words)
+    words = dict.fromkeys(word for name in names for word in fold(name).split())
+    return [word for word in words if word in slug_words or (len(word) > 2 and word in run_together)]
 
 
 def build_search_text(names: Iterable[str]) -> str:

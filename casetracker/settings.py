@@ -150,6 +150,8 @@ STORAGES = {
 # URL; staff download them through an admin view that checks permissions.
 PRIVATE_MEDIA_ROOT = Path(os.getenv("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 FILE_UPLOAD_PERMISSIONS = 0o600
+# The largest attachment accepted, in megabytes; its type is checked too (cases/attachments.py).
+ATTACHMENT_MAX_MB = int(os.getenv("ATTACHMENT_MAX_MB", "50"))
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # The report chapter the seed data comes from; tests compare quotes with it when present.

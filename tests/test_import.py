@@ -64,6 +64,17 @@ def test_an_import_never_overwrites_an_existing_record(researcher_client):
     assert Person.objects.get().summary == "Published summary."
 
 
+def test_an_empty_slug_is_made_from_the_name_in_latin_letters_even_a_cyrillic_one(researcher_client):
+    text = (
+        "name,slug,identity,role,location,summary,birth_year,internal_notes,variants\n"
+        "Жанара Ахметова,,named,journalist,,,,,\n"
+    )
+    preview = upload(researcher_client, "person", text)
+    assert preview.context["confirm_form"] is not None, preview.content.decode()[-3000:]
+    confirm(researcher_client, "person", preview)
+    assert Person.objects.get().slug == "zhanara-akhmetova"
+
+
 def test_events_are_imported_with_their_dates_and_citations(researcher_client):
     person = make_person("Max Bokayev", slug="max-bokayev")
     make_case("Prosecution of Max Bokayev", slug="bokayev", people=[person])

@@ -8,12 +8,12 @@ from django.db.models import Case as CaseExpression
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..choices import IN_CUSTODY_STATES, CustodyState, Identity, OrganizationKind, Role, VariantKind
 from ..dates import FuzzyDate
+from ..search import revealed_words
 from .base import (
     LatestEventMixin,
     Publishable,
@@ -197,10 +197,15 @@ class Person(Publishable):
         if self.name_withheld:
             if not self.public_alias:
                 raise ValidationError({"public_alias": _("A withheld name needs a public alias.")})
-            revealing = [part for part in slugify(self.name).split("-") if len(part) > 2 and part in self.slug]
-            if revealing:
+            names = [self.name, *(variant.name for variant in self.name_variants.all())] if self.pk else [self.name]
+            if revealed := revealed_words(self.slug, names):
                 raise ValidationError(
-                    {"slug": _("The public address would reveal the withheld name: make it from the alias.")}
+                    {
+                        "slug": _(
+                            "The public address would reveal the withheld name (%(words)s): make it from the alias."
+                        )
+                        % {"words": ", ".join(revealed)}
+                    }
                 )
 
     def get_absolute_url(self):
@@ -331,3 +336,15 @@ class NameVariant(models.Model):
 
     def get_absolute_url(self):
         return (self.person or self.organization).get_absolute_url()
+
+    def clean(self):
+        person = self.person
+        if person is not None and person.name_withheld and revealed_words(person.slug, [self.name]):
+            raise ValidationError(
+                {
+                    "name": _(
+                        "This spelling is in the public address of a person whose name is withheld: "
+                        "change the address first."
+                    )
+                }
+            )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..attachments import validate_attachment
 from ..dates import FuzzyDate
 from .base import Publishable, PublishableQuerySet, choices_constraint
 
@@ -21,6 +22,27 @@ def validate_edtf(value: str):
         FuzzyDate.parse(value)
     except ValueError as error:
         raise ValidationError(str(error)) from error
+
+
+# The only addresses that become links: a javascript:, data: or vbscript: one would run in the reader's browser.
+WEB_URL_PREFIXES = ("http://", "https://")
+
+
+def is_web_url(value: str) -> bool:
+    return value.lower().startswith(WEB_URL_PREFIXES)
+
+
+def validate_web_url(value: str):
+    if value and not is_web_url(value):
+        raise ValidationError(_("Give a web address, starting with http:// or https://."), code="web_url")
+
+
+def web_url_constraint(field: str, name: str) -> models.CheckConstraint:
+    """A named CHECK that keeps `field` empty or a web address, whatever writes it (the ORM, an import)."""
+    condition = Q(**{field: ""})
+    for prefix in WEB_URL_PREFIXES:
+        condition |= Q(**{f"{field}__istartswith": prefix})
+    return models.CheckConstraint(condition=condition, name=name)
 
 
 class SourceQuerySet(PublishableQuerySet):
@@ -96,7 +118,7 @@ class Source(Publishable):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
-    url = models.URLField(_("URL"), max_length=500, blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True, validators=[validate_web_url])
     published = models.CharField(
         _("publication date"),
         max_length=30,
@@ -114,6 +136,7 @@ class Source(Publishable):
         _("archived copy"),
         max_length=500,
         blank=True,
+        validators=[validate_web_url],
         help_text=_("A copy in a web archive, for when the original disappears."),
     )
     attachment = models.FileField(
@@ -121,7 +144,11 @@ class Source(Publishable):
         upload_to="sources/%Y/%m/",
         storage=private_storage,
         blank=True,
-        help_text=_("The retrieved document (a court decision, a letter). Staff only, never public."),
+        validators=[validate_attachment],
+        help_text=_(
+            "The retrieved document (a court decision, a letter): PDF, an image, plain text, an office "
+            "document or an archived web page. Staff only, never public."
+        ),
     )
     attachment_sha256 = models.CharField(
         _("SHA-256 of the attachment"),
@@ -147,7 +174,11 @@ class Source(Publishable):
         verbose_name_plural = _("sources")
         ordering = ["title", "pk"]
         permissions = [("publish_source", "Can publish and unpublish sources")]
-        constraints = [choices_constraint("reliability", Reliability, "cases_source_reliability_valid")]
+        constraints = [
+            choices_constraint("reliability", Reliability, "cases_source_reliability_valid"),
+            web_url_constraint("url", "cases_source_url_is_web_address"),
+            web_url_constraint("archived_url", "cases_source_archived_url_is_web_address"),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.publisher})" if self.publisher else self.title
@@ -165,6 +196,11 @@ class Source(Publishable):
                 digest.update(chunk)
             self.attachment_sha256 = digest.hexdigest()
         super().save(*args, **kwargs)
+
+    @property
+    def web_url(self) -> str:
+        """The address to link to: the URL when it is a web address, else nothing."""
+        return self.url if is_web_url(self.url) else ""
 
     @property
     def published_date(self) -> FuzzyDate | None:
