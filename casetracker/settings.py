@@ -159,6 +159,9 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 REPORT_SEEDS_DIR = Path(os.getenv("REPORT_SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))
 
 REST_FRAMEWORK = {
+    # The API is public, anonymous and read-only: it reads no credentials, so no password can be
+    # tried there without the second factor the admin asks for.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

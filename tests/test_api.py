@@ -1,4 +1,6 @@
-"""The read-only JSON API: shapes, filters, and clear 400s for bad parameters."""
+"""The read-only JSON API: anonymous, shapes, filters, and clear 400s for bad parameters."""
+
+import base64
 
 import pytest
 from django.urls import reverse
@@ -6,6 +8,7 @@ from django.urls import reverse
 from cases.choices import CaseStage, CustodyState, EventType
 
 from .factories import make_case, make_charge, make_event, make_organization, make_person, make_source, make_theme
+from .personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +165,33 @@ def test_the_openapi_schema_and_its_docs_page_are_served(client):
 def test_the_api_is_read_only(client, bokaev_case):
     assert client.post(reverse("api:person-list"), {"name": "x"}).status_code == 405
     assert client.delete(reverse("api:person-detail", args=["maks-bokaev"])).status_code == 405
+
+
+def basic_auth(username, password):
+    return {"authorization": "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()}
+
+
+def test_the_api_reads_no_password_so_none_can_be_tried_there(client, alice_researcher):
+    url = reverse("api:person-list")
+    anonymous = client.get(url).json()
+    for password in ["a wrong guess", PASSWORD]:
+        response = client.get(url, headers=basic_auth("alice", password))
+        assert response.status_code == 200 and "WWW-Authenticate" not in response
+        assert response.json() == anonymous
+
+
+def test_a_signed_in_researcher_is_anonymous_to_the_api(researcher_client):
+    page = researcher_client.get(reverse("api:person-list"), headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert "alice" not in page.content.decode()
+
+
+def test_the_schema_offers_no_way_to_sign_in(client):
+    schema = client.get(reverse("api:schema"), headers={"accept": "application/vnd.oai.openapi+json"}).json()
+    assert "securitySchemes" not in schema["components"]
+    assert all(
+        operation.get("security", [{}]) == [{}] for path in schema["paths"].values() for operation in path.values()
+    )
 
 
 def test_list_queries_do_not_grow_with_the_number_of_results(client, django_assert_max_num_queries):
