@@ -138,7 +138,9 @@ def test_events_are_newest_first_and_filter_by_dates_and_type(client, bokaev_cas
         ("api:person-list", {"custody": "vanished"}, "custody"),
         ("api:person-list", {"page": "-1"}, "page"),
         ("api:person-list", {"page": "abc"}, "page"),
+        ("api:person-list", {"page": "²"}, "page"),
         ("api:person-list", {"page_size": "0"}, "page_size"),
+        ("api:person-list", {"page_size": "201"}, "page_size"),
         ("api:case-list", {"as_of": "yesterday"}, "as_of"),
         ("api:case-list", {"kind": "tribunal"}, "kind"),
         ("api:event-list", {"since": "2018-13-01"}, "since"),
@@ -153,6 +155,14 @@ def test_bad_parameters_answer_400_naming_the_parameter(client, name, params, pa
 
 def test_a_page_past_the_end_answers_404(client, bokaev_case):
     assert client.get(reverse("api:person-list"), {"page": "99"}).status_code == 404
+
+
+def test_an_address_no_route_takes_answers_404_in_json_and_a_missing_slash_is_added(client):
+    unroutable = client.get(reverse("api:person-list") + "maks/bokaev/")
+    assert unroutable.status_code == 404
+    assert unroutable.json() == {"detail": "Not found."}
+    without_slash = client.get(reverse("api:person-list").rstrip("/"))
+    assert without_slash.status_code == 301 and without_slash["Location"] == reverse("api:person-list")
 
 
 def test_the_openapi_schema_and_its_docs_page_are_served(client):
