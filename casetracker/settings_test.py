@@ -13,7 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The test client speaks plain HTTP to a server with no proxy in front.
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = False
 
 # Static files straight from the apps: there is no collected folder and no manifest in tests.
 WHITENOISE_USE_FINDERS = True

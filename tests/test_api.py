@@ -1,4 +1,6 @@
-"""The read-only JSON API: shapes, filters, and clear 400s for bad parameters."""
+"""The read-only JSON API: anonymous, shapes, filters, and clear 400s for bad parameters."""
+
+import base64
 
 import pytest
 from django.urls import reverse
@@ -6,6 +8,7 @@ from django.urls import reverse
 from cases.choices import CaseStage, CustodyState, EventType
 
 from .factories import make_case, make_charge, make_event, make_organization, make_person, make_source, make_theme
+from .personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +138,9 @@ def test_events_are_newest_first_and_filter_by_dates_and_type(client, bokaev_cas
         ("api:person-list", {"custody": "vanished"}, "custody"),
         ("api:person-list", {"page": "-1"}, "page"),
         ("api:person-list", {"page": "abc"}, "page"),
+        ("api:person-list", {"page": "²"}, "page"),
         ("api:person-list", {"page_size": "0"}, "page_size"),
+        ("api:person-list", {"page_size": "201"}, "page_size"),
         ("api:case-list", {"as_of": "yesterday"}, "as_of"),
         ("api:case-list", {"kind": "tribunal"}, "kind"),
         ("api:event-list", {"since": "2018-13-01"}, "since"),
@@ -152,6 +157,14 @@ def test_a_page_past_the_end_answers_404(client, bokaev_case):
     assert client.get(reverse("api:person-list"), {"page": "99"}).status_code == 404
 
 
+def test_an_address_no_route_takes_answers_404_in_json_and_a_missing_slash_is_added(client):
+    unroutable = client.get(reverse("api:person-list") + "maks/bokaev/")
+    assert unroutable.status_code == 404
+    assert unroutable.json() == {"detail": "Not found."}
+    without_slash = client.get(reverse("api:person-list").rstrip("/"))
+    assert without_slash.status_code == 301 and without_slash["Location"] == reverse("api:person-list")
+
+
 def test_the_openapi_schema_and_its_docs_page_are_served(client):
     schema = client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
@@ -162,6 +175,33 @@ def test_the_openapi_schema_and_its_docs_page_are_served(client):
 def test_the_api_is_read_only(client, bokaev_case):
     assert client.post(reverse("api:person-list"), {"name": "x"}).status_code == 405
     assert client.delete(reverse("api:person-detail", args=["maks-bokaev"])).status_code == 405
+
+
+def basic_auth(username, password):
+    return {"authorization": "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()}
+
+
+def test_the_api_reads_no_password_so_none_can_be_tried_there(client, alice_researcher):
+    url = reverse("api:person-list")
+    anonymous = client.get(url).json()
+    for password in ["a wrong guess", PASSWORD]:
+        response = client.get(url, headers=basic_auth("alice", password))
+        assert response.status_code == 200 and "WWW-Authenticate" not in response
+        assert response.json() == anonymous
+
+
+def test_a_signed_in_researcher_is_anonymous_to_the_api(researcher_client):
+    page = researcher_client.get(reverse("api:person-list"), headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert "alice" not in page.content.decode()
+
+
+def test_the_schema_offers_no_way_to_sign_in(client):
+    schema = client.get(reverse("api:schema"), headers={"accept": "application/vnd.oai.openapi+json"}).json()
+    assert "securitySchemes" not in schema["components"]
+    assert all(
+        operation.get("security", [{}]) == [{}] for path in schema["paths"].values() for operation in path.values()
+    )
 
 
 def test_list_queries_do_not_grow_with_the_number_of_results(client, django_assert_max_num_queries):

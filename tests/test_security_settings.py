@@ -1,4 +1,4 @@
-"""Production settings pass Django's deployment checks; every page carries a strict CSP."""
+"""Production settings pass Django's deployment checks, cookies are locked down; every page carries a strict CSP."""
 
 import os
 import secrets
@@ -37,6 +37,22 @@ def test_a_malformed_proxy_header_setting_stops_the_start_loudly():
     result = run_manage("check", SECRET_KEY=secrets.token_urlsafe(60), SECURE_PROXY_SSL_HEADER="https")
     assert result.returncode != 0
     assert "SECURE_PROXY_SSL_HEADER must look like" in result.stderr
+
+
+def test_the_language_cookie_is_secure_same_site_and_http_only_in_production():
+    switch_to_russian = (
+        "from django.test import Client; from django.urls import reverse; "
+        "response = Client().post(reverse('set_language'), {'language': 'ru', 'next': '/'}, secure=True); "
+        "print(response.cookies[settings.LANGUAGE_COOKIE_NAME].output())"
+    )
+    result = run_manage(
+        "shell", "--no-imports", "-c", "from django.conf import settings; " + switch_to_russian,
+        SECRET_KEY=secrets.token_urlsafe(60), DEBUG="false", ALLOWED_HOSTS="testserver",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    cookie = result.stdout.strip()
+    assert "=ru;" in cookie
+    assert {"Secure", "SameSite=Lax", "HttpOnly"} <= {part.strip() for part in cookie.split(";")}
 
 
 def test_sessions_expire_after_inactivity_and_passwords_are_checked():

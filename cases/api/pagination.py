@@ -3,15 +3,42 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
+def is_whole_number(value: str, low: int, high: int | None = None) -> bool:
+    # isdigit() alone lets through "²", which int() refuses.
+    return value.isascii() and value.isdigit() and low <= int(value) and (high is None or int(value) <= high)
+
+
 class StrictPageNumberPagination(PageNumberPagination):
-    """Page numbering where a malformed page number is the client's error (400), not a 404."""
+    """Page numbering where a malformed page number or page size is the client's error (400),
+    not a 404 or a silently different page; the schema states the bounds it enforces."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
 
     def paginate_queryset(self, queryset, request, view=None):
-        for name in (self.page_query_param, self.page_size_query_param):
-            value = request.query_params.get(name)
-            if value is not None and value != "last" and not (value.isdigit() and int(value) > 0):
-                raise ValidationError({name: [_("Must be a whole number of 1 or more.")]})
+        page = request.query_params.get(self.page_query_param)
+        if page is not None and page not in self.last_page_strings and not is_whole_number(page, 1):
+            raise ValidationError({self.page_query_param: [_("Must be a whole number of 1 or more.")]})
+        page_size = request.query_params.get(self.page_size_query_param)
+        if page_size is not None and not is_whole_number(page_size, 1, self.max_page_size):
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Must be a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+                    ]
+                }
+            )
         return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["required"] = ["count", "next", "previous", "results"]
+        return paginated
+
+    def get_schema_operation_parameters(self, view):
+        page, page_size = super().get_schema_operation_parameters(view)
+        page["schema"] = {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": ["last"]}]}
+        page["description"] = "A page number from 1, or `last`. A page past the last answers 404."
+        page_size["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        page_size["description"] = f"Results per page, at most {self.max_page_size} (default {self.page_size})."
+        return [page, page_size]

@@ -39,7 +39,8 @@ class EventSerializer(serializers.ModelSerializer):
     date = serializers.CharField(source="date.edtf", help_text="EDTF: 2018-08-17, 2018-03, 2018-40, 2018-03/2018-11")
     date_display = serializers.CharField(source="date.display")
     citations = CitationSerializer(many=True)
-    person = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # Null for an event that concerns the whole case, or a context event under a theme.
+    person = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Event
@@ -164,8 +165,9 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 class EventListSerializer(EventSerializer):
-    case = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # An event has a case, a theme (context outside any case), or both: either may be null.
+    case = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     url = serializers.SerializerMethodField()
 
     class Meta(EventSerializer.Meta):

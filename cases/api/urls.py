@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
+    # Last: an address no route takes (such as a slug with a slash) answers like a missing record,
+    # in JSON as the schema says. Only addresses ending in "/", so a missing slash is still added.
+    re_path(r"^.*/$", views.not_found, name="not-found"),
 ]
