@@ -157,12 +157,13 @@ class RecordAdmin(SimpleHistoryAdmin):
                 else ngettext("%(count)d record unpublished.", "%(count)d records unpublished.", len(result.changed))
             )
             self.message_user(request, message % {"count": len(result.changed)}, messages.SUCCESS)
+        refusal = (
+            _("Not published: “%(record)s”. %(reason)s")
+            if published
+            else _("Not unpublished: “%(record)s”. %(reason)s")
+        )
         for record, reason in result.refused:
-            self.message_user(
-                request,
-                _("Not published: “%(record)s”: %(reason)s.") % {"record": record, "reason": reason},
-                messages.ERROR,
-            )
+            self.message_user(request, refusal % {"record": record, "reason": reason}, messages.ERROR)
 
     @admin.action(description=gettext_lazy("Publish selected records"), permissions=["publish"])
     def publish_selected(self, request, queryset):

@@ -97,6 +97,15 @@ class Publishable(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
 
+    def publication_problems(self) -> list[str]:
+        """Why this record may not be public as it stands; empty when it may."""
+        return []
+
+    def unpublishing_problems(self) -> list[str]:
+        """Why taking this record from the public would leave a published record unsupported; empty when
+        nothing would."""
+        return []
+
 
 class ImportedItem(models.Model):
     """Remembers what a data load has added, so a reload neither duplicates nor resurrects it."""
