@@ -36,7 +36,7 @@ from ..resources import EventResource, PersonResource
 from ..services import merge_people, record_status_update
 from ..watchlist import known_dates, stale_cases
 from .forms import MergeForm, StaleCasesForm, StatusUpdateForm
-from .mixins import LockedForResearchersInline, RecordAdmin, VersionedForm
+from .mixins import LockedForResearchersInline, RecordAdmin, VersionedForm, VocabularyAdmin
 
 
 class CustodyListFilter(admin.SimpleListFilter):
@@ -577,14 +577,14 @@ class SourceAdmin(PublicLinkMixin, RecordAdmin):
 
 
 @admin.register(Charge)
-class ChargeAdmin(admin.ModelAdmin):
+class ChargeAdmin(VocabularyAdmin):
     list_display = ["name", "article"]
     search_fields = ["name", "article"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(VocabularyAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
