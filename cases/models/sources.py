@@ -146,6 +146,8 @@ class Source(Publishable):
 
     objects = SourceQuerySet.as_manager()
 
+    staff_only_fields = Publishable.staff_only_fields | {"retrieved_on", "archived_url", "reliability", "attachment"}
+
     class Meta:
         verbose_name = _("source")
         verbose_name_plural = _("sources")
