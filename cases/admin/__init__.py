@@ -436,7 +436,7 @@ class CitationFormSet(BaseInlineFormSet):
         for form in self.initial_forms:
             if self._should_delete_form(form):
                 stored.pop(form.instance.pk, None)
-            elif source := getattr(form, "cleaned_data", {}).get("source"):
+            elif form.has_changed() and (source := form.cleaned_data.get("source")):
                 stored[form.instance.pk] = source
         added = [
             form.cleaned_data["source"]
