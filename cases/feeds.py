@@ -111,7 +111,7 @@ class OrganizationFeed(EventFeed):
 
 class ChargeFeed(EventFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Charge, slug=slug)
+        return get_object_or_404(Charge.objects.public(), slug=slug)
 
     def events(self, charge):
         return Event.objects.published().filter(case__charges=charge)
@@ -125,7 +125,7 @@ class ChargeFeed(EventFeed):
 
 class ThemeFeed(EventFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Theme, slug=slug)
+        return get_object_or_404(Theme.objects.public(), slug=slug)
 
     def events(self, theme):
         return Event.objects.published().filter(Q(case__themes=theme) | Q(case=None, theme=theme))

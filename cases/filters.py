@@ -17,11 +17,11 @@ ANY = _("Any")
 
 
 def charge_choices():
-    return [("", _("Any charge")), *Charge.objects.order_by("name").values_list("slug", "name")]
+    return [("", _("Any charge")), *Charge.objects.public().order_by("name").values_list("slug", "name")]
 
 
 def theme_choices():
-    return [("", _("Any theme")), *Theme.objects.order_by("name").values_list("slug", "name")]
+    return [("", _("Any theme")), *Theme.objects.public().order_by("name").values_list("slug", "name")]
 
 
 class DateInput(forms.DateInput):

@@ -2,11 +2,12 @@
 
 Researchers add and edit; Editors also publish, merge and delete; Viewers read. A published
 record is the public's: a Researcher may add internal notes to it but not change it (see
-README, "Review and publication").
+README, "Review and publication"). So is a charge or theme a published case uses.
 """
 
 from django.db import models
 
+from .models import Case, Charge, Theme
 from .models.base import Publishable
 
 
@@ -20,6 +21,11 @@ def can_publish(user, model: type[models.Model]) -> bool:
 
 def is_locked_for(user, obj: models.Model | None) -> bool:
     """Whether `obj` is public and `user` may not change what the public sees of it."""
-    if obj is None or obj.pk is None or not isinstance(obj, Publishable):
+    if obj is None or obj.pk is None:
         return False
-    return obj.is_published and not can_publish(user, type(obj))
+    if isinstance(obj, Publishable):
+        return obj.is_published and not can_publish(user, type(obj))
+    if isinstance(obj, Charge | Theme):
+        # Public through the published cases that use it: changed by those who may publish them.
+        return not can_publish(user, Case) and obj.is_public
+    return False

@@ -137,6 +137,12 @@ class ReportLoader:
         )
         event.date = FuzzyDate.parse(str(data["date"]))
         event.full_clean()
+        if event.publication_problems(sources=[self.source] if data["quotes"] else []):
+            # The researchers have unpublished the report (or it gives no words for this).
+            event.is_published = False
+            self.result.skipped.append(
+                f"publishing event {data['key']}: it is added unpublished, with no public source"
+            )
         event.save()
         Citation.objects.bulk_create(Citation(event=event, source=self.source, quote=q) for q in data["quotes"])
         self.result.count("events")

@@ -92,13 +92,13 @@ def people_affected_by(event: Event) -> set[int]:
 def record_event(*, citations: Iterable[tuple], **fields) -> Event:
     """Create an event with its citations ((source, quote) or (source, quote, location)).
 
-    A published event must cite at least one source. Saving the event updates the custody spans
-    it affects (cases.signals), in this transaction."""
+    A published event must cite a published source (Event.publication_problems). Saving the event
+    updates the custody spans it affects (cases.signals), in this transaction."""
     citations = [Citation(source=c[0], quote=c[1], location=c[2] if len(c) > 2 else "") for c in citations]
     event = Event(**fields)
     event.full_clean()
-    if event.is_published and not citations:
-        raise ValidationError(_("A published event needs a citation: give its source and the source's words."))
+    if event.is_published and (problems := event.publication_problems(sources=[c.source for c in citations])):
+        raise ValidationError(problems)
     for citation in citations:
         # The event does not exist yet: check the citation's own fields, not its link.
         citation.full_clean(exclude=["event"])
@@ -119,14 +119,15 @@ class PublicationResult:
 def set_published(records: Iterable[Publishable], published: bool) -> PublicationResult:
     """Publish or unpublish `records` one by one, so each change enters its history.
 
-    An event is published only with at least one citation: the public never reads an unsourced fact.
+    Each is checked against the records already changed: the public never reads an unsourced fact.
     """
     result = PublicationResult(changed=[], refused=[])
     for record in records:
         if record.is_published == published:
             continue
-        if published and isinstance(record, Event) and not record.citations.exists():
-            result.refused.append((record, _("it cites no source")))
+        problems = record.publication_problems() if published else record.unpublishing_problems()
+        if problems:
+            result.refused.append((record, " ".join(problems)))
             continue
         record.is_published = published
         record._change_reason = _("Published") if published else _("Unpublished")

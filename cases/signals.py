@@ -5,7 +5,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from .models import Case, Event, NameVariant, Organization, Person
+from .models import Case, Citation, Event, NameVariant, Organization, Person
 from .search import rebuild_search_text, refresh_search_text
 from .services import people_affected_by, sync_custody_spans
 
@@ -88,3 +88,34 @@ def name_variant_changed(sender, instance, raw=False, **kwargs):
     rebuild_search_text(
         Organization.objects.filter(pk__in=[organization for _, organization in owners if organization])
     )
+
+
+# Parts of a public record stored in other tables: a change to them is a change to the record's
+# public page (see Publishable.staff_only_fields for the changes that are not).
+
+
+@receiver(post_save, sender=Citation)
+@receiver(post_delete, sender=Citation)
+def citation_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        Event.objects.filter(pk=instance.event_id).touch()
+
+
+@receiver(post_save, sender=NameVariant)
+@receiver(post_delete, sender=NameVariant)
+def variant_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        # A withheld name's variants are not public either.
+        Person.objects.filter(pk=instance.person_id, name_withheld=False).touch()
+        Organization.objects.filter(pk=instance.organization_id).touch()
+
+
+@receiver(m2m_changed, sender=Case.people.through)
+@receiver(m2m_changed, sender=Case.organizations.through)
+@receiver(m2m_changed, sender=Case.charges.through)
+@receiver(m2m_changed, sender=Case.themes.through)
+def case_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        # Reversed (a person's or a charge's list of cases changed), `pk_set` names the cases.
+        cases = Case.objects.filter(pk__in=pk_set or ()) if reverse else Case.objects.filter(pk=instance.pk)
+        cases.touch()

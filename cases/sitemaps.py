@@ -60,8 +60,8 @@ class SourceSitemap(PublishedSitemap):
 class ChargeSitemap(PublicSitemap):
     def items(self):
         return (
-            Charge.objects.annotate(lastmod=Max("cases__updated_at", filter=Q(cases__is_published=True)))
-            .exclude(lastmod=None)
+            Charge.objects.public()
+            .annotate(lastmod=Max("cases__updated_at", filter=Q(cases__is_published=True)))
             .order_by("pk")
         )
 
@@ -73,11 +73,14 @@ class ThemeSitemap(PublicSitemap):
     def items(self):
         # Both maxima run over one joined row set; duplicated rows do not change a maximum.
         return (
-            Theme.objects.annotate(
+            Theme.objects.public()
+            .annotate(
                 cases_updated=Max("cases__updated_at", filter=Q(cases__is_published=True)),
-                context_updated=Max("context_events__updated_at", filter=Q(context_events__is_published=True)),
+                context_updated=Max(
+                    "context_events__updated_at",
+                    filter=Q(context_events__is_published=True, context_events__case=None),
+                ),
             )
-            .filter(Q(cases_updated__isnull=False) | Q(context_updated__isnull=False))
             .order_by("pk")
         )
 

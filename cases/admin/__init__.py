@@ -36,7 +36,7 @@ from ..resources import EventResource, PersonResource
 from ..services import merge_people, record_status_update
 from ..watchlist import known_dates, stale_cases
 from .forms import MergeForm, StaleCasesForm, StatusUpdateForm
-from .mixins import LockedForResearchersInline, RecordAdmin, VersionedForm
+from .mixins import LockedForResearchersInline, RecordAdmin, VersionedForm, VocabularyAdmin
 
 
 class CustodyListFilter(admin.SimpleListFilter):
@@ -428,13 +428,39 @@ class CaseAdmin(StatusUpdateMixin, PublicLinkMixin, RecordAdmin):
 class CitationFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
-        # Count what the event will have after the save: stored citations this page does not
-        # delete (a read-only inline submits none of them), plus new ones.
-        stored = self.instance.citations.count() if self.instance.pk else 0
-        deleted = sum(1 for form in self.initial_forms if self._should_delete_form(form))
-        added = sum(1 for form in self.extra_forms if form.has_changed() and not self._should_delete_form(form))
-        if self.instance.is_published and stored - deleted + added < 1:
-            raise ValidationError(_("A published event needs at least one citation."))
+        if not self.instance.is_published:
+            return
+        # The sources the event will cite after the save: its stored citations (a read-only
+        # inline submits none of them) as this page changes or deletes them, plus new ones.
+        stored = {c.pk: c.source for c in self.instance.citations.select_related("source")} if self.instance.pk else {}
+        for form in self.initial_forms:
+            if self._should_delete_form(form):
+                stored.pop(form.instance.pk, None)
+            elif form.has_changed() and (source := form.cleaned_data.get("source")):
+                stored[form.instance.pk] = source
+        added = [
+            form.cleaned_data["source"]
+            for form in self.extra_forms
+            if form.has_changed() and not self._should_delete_form(form) and form.cleaned_data.get("source")
+        ]
+        if problems := self.instance.publication_problems(sources=[*stored.values(), *added]):
+            raise ValidationError(problems)
+
+
+class EventForm(VersionedForm):
+    class Meta:
+        model = Event
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        # On the change page the citations come with the form and CitationFormSet checks them;
+        # a revert from history brings none, and the event keeps the citations it has.
+        citations_on_page = f"{Event.citations.rel.get_accessor_name()}-TOTAL_FORMS" in self.data
+        publishing = cleaned.get("is_published") and not citations_on_page
+        if publishing and (problems := self.instance.publication_problems()):
+            self.add_error("is_published", problems)
+        return cleaned
 
 
 class CitationInline(LockedForResearchersInline, admin.StackedInline):
@@ -447,6 +473,7 @@ class CitationInline(LockedForResearchersInline, admin.StackedInline):
 
 @admin.register(Event)
 class EventAdmin(ImportMixin, RecordAdmin):
+    form = EventForm
     resource_classes = [EventResource]
     import_formats = [CSV]
     list_display = ["date_display", "type", "case", "person", "custody", "stage", "is_published"]
@@ -474,8 +501,24 @@ class EventAdmin(ImportMixin, RecordAdmin):
         return event.date.display
 
 
+class SourceForm(VersionedForm):
+    class Meta:
+        model = Source
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        # Against the stored row: the form may hold an old version from history (a revert).
+        was_public = Source.objects.published().filter(pk=self.instance.pk).exists()
+        unpublishing = was_public and cleaned.get("is_published") is False
+        if unpublishing and (problems := self.instance.unpublishing_problems()):
+            self.add_error("is_published", problems)
+        return cleaned
+
+
 @admin.register(Source)
 class SourceAdmin(PublicLinkMixin, RecordAdmin):
+    form = SourceForm
     list_display = ["title", "publisher", "published", "language", "reliability", "is_published"]
     list_filter = ["reliability", "publisher", "language", "is_published"]
     search_fields = ["title", "publisher", "url"]
@@ -534,14 +577,14 @@ class SourceAdmin(PublicLinkMixin, RecordAdmin):
 
 
 @admin.register(Charge)
-class ChargeAdmin(admin.ModelAdmin):
+class ChargeAdmin(VocabularyAdmin):
     list_display = ["name", "article"]
     search_fields = ["name", "article"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(VocabularyAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

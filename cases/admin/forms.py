@@ -122,8 +122,6 @@ class StatusUpdateForm(forms.Form):
             self.add_error("quote", _("Copy the words of the source that say this."))
         if cleaned.get("quote") and not source:
             self.add_error("source", _("Say which source these words come from."))
-        if cleaned.get("publish") and not (source and cleaned.get("quote")):
-            self.add_error("publish", _("A published event needs a citation: give its source and quote."))
         case, person = cleaned.get("case"), cleaned.get("person")
         if case and person and not case.people.filter(pk=person.pk).exists():
             self.add_error("person", _("This person is not one of the case's people."))
@@ -133,11 +131,15 @@ class StatusUpdateForm(forms.Form):
             **{name: cleaned.get(name) for name in self.EVENT_FIELDS},
             is_published=bool(cleaned.get("publish")),
         )
+        cited = [source] if source and cleaned.get("quote") else []
+        if self.event.is_published and (problems := self.event.publication_problems(sources=cited)):
+            self.add_error("publish", problems)
         try:
             self.event.full_clean()
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 self.add_error(field if field in self.fields else None, messages)
+        if self.errors:
             return cleaned
         self.warnings = self.event.warnings()
         if self.warnings and not cleaned.get("confirm_warnings"):

@@ -157,12 +157,13 @@ class RecordAdmin(SimpleHistoryAdmin):
                 else ngettext("%(count)d record unpublished.", "%(count)d records unpublished.", len(result.changed))
             )
             self.message_user(request, message % {"count": len(result.changed)}, messages.SUCCESS)
+        refusal = (
+            _("Not published: “%(record)s”. %(reason)s")
+            if published
+            else _("Not unpublished: “%(record)s”. %(reason)s")
+        )
         for record, reason in result.refused:
-            self.message_user(
-                request,
-                _("Not published: “%(record)s”: %(reason)s.") % {"record": record, "reason": reason},
-                messages.ERROR,
-            )
+            self.message_user(request, refusal % {"record": record, "reason": reason}, messages.ERROR)
 
     @admin.action(description=gettext_lazy("Publish selected records"), permissions=["publish"])
     def publish_selected(self, request, queryset):
@@ -228,3 +229,30 @@ class RecordAdmin(SimpleHistoryAdmin):
                 raise PermissionDenied
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class VocabularyAdmin(SimpleHistoryAdmin):
+    """A vocabulary the public reads (charges, themes): with history, and once a published case
+    uses a value, changed only by those who may publish cases (see cases.permissions)."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not is_locked_for(request.user, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if is_locked_for(request.user, obj):
+            messages.info(
+                request,
+                _(
+                    "Published cases use this, so the public reads it: only an Editor can change it. Tell an "
+                    "Editor what needs correcting."
+                ),
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A revert is a change: django-simple-history lets anyone who may read the history post one.
+        if request.method == "POST" and not self.has_change_permission(
+            request, self.model._default_manager.filter(pk=object_id).first()
+        ):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)

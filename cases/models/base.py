@@ -1,6 +1,7 @@
 """What every public record shares: a publication switch, timestamps and an edit version."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..dates import FuzzyDate
@@ -15,6 +16,11 @@ def choices_constraint(field: str, choices: type[models.TextChoices], name: str,
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def touch(self):
+        """Record a change the public sees in a part stored elsewhere (a citation, a name variant,
+        a case's charges): it moves `updated_at`, the "last updated" of public pages."""
+        return self.update(updated_at=timezone.now())
 
 
 class SearchableQuerySet(PublishableQuerySet):
@@ -84,18 +90,44 @@ class Publishable(models.Model):
 
     objects = PublishableQuerySet.as_manager()
 
+    # Editable fields the public never sees. A save that changes only these is no news to the
+    # public, so it leaves `updated_at` (pages' "last updated", the sitemap's lastmod) alone.
+    staff_only_fields = frozenset({"internal_notes"})
+
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
+            public = self.public_field_names()
+            stored = type(self)._base_manager.filter(pk=self.pk).values("version", *public).first()
             # Count from the stored row, not from this copy: a copy rebuilt from history (a
             # revert) carries an old number, and versions must never go back.
-            stored = type(self)._base_manager.filter(pk=self.pk).values_list("version", flat=True).first()
-            self.version = (stored if stored is not None else self.version) + 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            self.version = (stored["version"] if stored is not None else self.version) + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None and stored is not None and all(getattr(self, f) == stored[f] for f in public):
+                # Nothing the public sees has changed: write everything but `updated_at`.
+                update_fields = {field.name for field in self._meta.concrete_fields if not field.primary_key}
+                update_fields.discard("updated_at")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version"}
         super().save(*args, **kwargs)
+
+    def public_field_names(self) -> list[str]:
+        return [
+            field.attname
+            for field in self._meta.concrete_fields
+            if field.editable and not field.primary_key and field.name not in self.staff_only_fields
+        ]
+
+    def publication_problems(self) -> list[str]:
+        """Why this record may not be public as it stands; empty when it may."""
+        return []
+
+    def unpublishing_problems(self) -> list[str]:
+        """Why taking this record from the public would leave a published record unsupported; empty when
+        nothing would."""
+        return []
 
 
 class ImportedItem(models.Model):

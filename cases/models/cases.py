@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.db import models
-from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -12,12 +12,27 @@ from ..choices import CaseKind, CaseStage
 from .base import LatestEventMixin, Publishable, SearchableQuerySet, choices_constraint, search_field
 
 
+class ThemeQuerySet(models.QuerySet):
+    def public(self):
+        """Themes that something published is filed under: a published case, or a published
+        development of no case. No other theme appears anywhere public."""
+        from .events import Event
+
+        return self.filter(
+            Exists(Case.objects.published().filter(themes=OuterRef("pk")))
+            | Exists(Event.objects.published().filter(case=None, theme=OuterRef("pk")))
+        )
+
+
 class Theme(models.Model):
     """A subject area, such as the report's sections: Civil Society, Freedom of Media …"""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = ThemeQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("theme")
@@ -30,9 +45,21 @@ class Theme(models.Model):
     def get_absolute_url(self):
         return reverse("cases:theme-detail", args=[self.slug])
 
+    @property
+    def is_public(self) -> bool:
+        return Theme.objects.public().filter(pk=self.pk).exists()
+
+
+class ChargeQuerySet(models.QuerySet):
+    def public(self):
+        """Charges of a published case. No other charge appears anywhere public: it would tell
+        that an unpublished case exists."""
+        return self.filter(Exists(Case.objects.published().filter(charges=OuterRef("pk"))))
+
 
 class Charge(models.Model):
-    """An offence as the authorities name it."""
+    """An offence as the authorities name it. Public through the published cases that use it, so
+    it is changed, once public, by those who may publish cases (see cases.permissions)."""
 
     name = models.CharField(
         _("name"), max_length=200, unique=True, help_text=_("The offence as named, such as “inciting discord”.")
@@ -46,6 +73,9 @@ class Charge(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
 
+    objects = ChargeQuerySet.as_manager()
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("charge")
         verbose_name_plural = _("charges")
@@ -56,6 +86,10 @@ class Charge(models.Model):
 
     def get_absolute_url(self):
         return reverse("cases:charge-detail", args=[self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        return Charge.objects.public().filter(pk=self.pk).exists()
 
 
 class CaseQuerySet(SearchableQuerySet):

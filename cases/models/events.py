@@ -247,6 +247,29 @@ class Event(Publishable):
             parts.append(ngettext("%(n)d day", "%(n)d days", self.sentence_days) % {"n": self.sentence_days})
         return " ".join(parts)
 
+    def publication_problems(self, sources=None) -> list[str]:
+        """Why this event may not be public: the public must be able to read who says so, so it
+        needs a citation of a published source.
+
+        `sources` are those its citations will have once saved (a form or service about to
+        save them); by default those it cites now. The one rule for every way of publishing.
+        """
+        if sources is None:
+            sources = [citation.source for citation in self.citations.select_related("source")] if self.pk else []
+        sources = list(sources)
+        if not sources:
+            return [gettext("A published event needs a citation: give its source and the source's words.")]
+        if not any(source.is_published for source in sources):
+            titles = ", ".join(sorted({f"“{source.title}”" for source in sources}))
+            return [
+                gettext(
+                    "A published event needs a citation of a published source, and these are not published: "
+                    "%(sources)s. Publish one of them first, or cite a published source."
+                )
+                % {"sources": titles}
+            ]
+        return []
+
     def clean(self):
         errors = {}
         if self.date_start and self.date_precision and self.date_precision != DatePrecision.RANGE:

@@ -181,6 +181,11 @@ class Person(Publishable):
         return self.name
 
     @property
+    def staff_only_fields(self) -> frozenset[str]:
+        # A withheld name is seen by staff only: correcting it is no news to the public.
+        return Publishable.staff_only_fields | {"birth_year"} | ({"name"} if self.name_withheld else set())
+
+    @property
     def public_name(self) -> str:
         """The name the public may see."""
         return self.public_alias if self.name_withheld else self.name

@@ -9,12 +9,16 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Count, Max, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..attachments import validate_attachment
 from ..dates import FuzzyDate
 from .base import Publishable, PublishableQuerySet, choices_constraint
+
+# Enough to find them in the admin; a long list would bury the message.
+UNPUBLISHING_EVENTS_SHOWN = 10
 
 
 def validate_edtf(value: str):
@@ -169,6 +173,8 @@ class Source(Publishable):
 
     objects = SourceQuerySet.as_manager()
 
+    staff_only_fields = Publishable.staff_only_fields | {"retrieved_on", "archived_url", "reliability", "attachment"}
+
     class Meta:
         verbose_name = _("source")
         verbose_name_plural = _("sources")
@@ -196,6 +202,38 @@ class Source(Publishable):
                 digest.update(chunk)
             self.attachment_sha256 = digest.hexdigest()
         super().save(*args, **kwargs)
+
+    def events_relying_on_it(self) -> list:
+        """Published events that would cite no published source without this one."""
+        from .events import Event
+
+        events = (
+            Event.objects.filter(is_published=True, citations__source=self)
+            .distinct()
+            .select_related("case", "person", "theme")
+            .prefetch_related("citations__source")
+            .order_by("date_start", "pk")
+        )
+        return [
+            event
+            for event in events
+            if event.publication_problems(sources=[c.source for c in event.citations.all() if c.source_id != self.pk])
+        ]
+
+    def unpublishing_problems(self) -> list[str]:
+        events = self.events_relying_on_it()
+        if not events:
+            return []
+        shown = ", ".join(f"“{event}”" for event in events[:UNPUBLISHING_EVENTS_SHOWN])
+        if len(events) > UNPUBLISHING_EVENTS_SHOWN:
+            shown += " " + gettext("and %(count)d more") % {"count": len(events) - UNPUBLISHING_EVENTS_SHOWN}
+        return [
+            gettext(
+                "It is the only published source of these published events: %(events)s. Cite another "
+                "published source for them, or unpublish them, first."
+            )
+            % {"events": shown}
+        ]
 
     @property
     def web_url(self) -> str:

@@ -94,7 +94,7 @@ def case_detail(request, slug):
 
 
 def charge_detail(request, slug):
-    charge = get_object_or_404(Charge, slug=slug)
+    charge = get_object_or_404(Charge.objects.public(), slug=slug)
     cases = Case.objects.published().filter(charges=charge).with_public_subjects()
     people = Person.objects.published().in_published_cases(charges=charge).with_custody()
     people = people.with_sort_name().order_by("sort_name", "pk")
@@ -110,7 +110,7 @@ def charge_detail(request, slug):
 
 
 def theme_detail(request, slug):
-    theme = get_object_or_404(Theme, slug=slug)
+    theme = get_object_or_404(Theme.objects.public(), slug=slug)
     cases = Case.objects.published().filter(themes=theme).with_public_subjects()
     context_events = Event.objects.published().filter(theme=theme, case=None).with_public_citations().in_date_order()
     meta = PageMeta(
