@@ -1,10 +1,13 @@
 """What every record's admin shares: history, review before publication, and edit versions."""
 
+import copy
+
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
@@ -174,7 +177,17 @@ class RecordAdmin(SimpleHistoryAdmin):
 
     # History -------------------------------------------------------------------------------
 
+    def _refuse_malformed_ids(self, object_id, version_id=None):
+        """A record or version id that cannot exist is not found, like one that does not exist."""
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+            if version_id is not None:
+                self.model.history.model._meta.pk.to_python(unquote(version_id))
+        except ValidationError as error:
+            raise Http404 from error
+
     def history_view(self, request, object_id, extra_context=None):
+        self._refuse_malformed_ids(object_id)
         parts = []
         for model, foreign_key in self.related_history:
             records = model.history.filter(**{f"{foreign_key}_id": object_id}).select_related("history_user")
@@ -222,9 +235,16 @@ class RecordAdmin(SimpleHistoryAdmin):
         return locked or super().revert_disabled(request, obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            obj = self.model.history.filter(id=object_id, history_id=version_id).first()
-            if obj is not None and self.revert_disabled(request, obj.instance):
-                raise PermissionDenied
+        self._refuse_malformed_ids(object_id, version_id)
+        version = self.model.history.filter(id=unquote(object_id), history_id=unquote(version_id)).first()
+        if version is None:
+            raise Http404
+        if request.method == "POST" and self.revert_disabled(request, version.instance):
+            raise PermissionDenied
+        # simple-history builds the form with `self.prepopulated_fields`, which names the slug even
+        # where it is read-only (a published record, for a Researcher or a Viewer): give it a copy
+        # of this admin for this request that prepopulates only what this user may edit.
+        view = copy.copy(self)
+        view.prepopulated_fields = self.get_prepopulated_fields(request, version.instance)
         with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().history_form_view(request, object_id, version_id, extra_context)
+            return super(RecordAdmin, view).history_form_view(request, object_id, version_id, extra_context)
