@@ -3,14 +3,20 @@
 Every admin view (Django's, the models', our own) passes `has_permission`, which demands a
 session verified by a TOTP code or a single-use backup code. A staff member without a device
 yet signs in with the password alone and is sent to set one up; nothing else opens to them.
+Input no record can match (a NUL byte, a selected id that is no id) answers 400 in every view.
 """
+
+from functools import wraps
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME as SELECTED
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
@@ -18,6 +24,14 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import two_factor
+
+
+def is_possible_pk(model, value) -> bool:
+    try:
+        model._meta.pk.clean(value, None)
+    except ValidationError:
+        return False
+    return True
 
 
 def has_confirmed_device(user) -> bool:
@@ -84,6 +98,32 @@ class CasetrackerAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return super().has_permission(request) and request.user.is_verified()
+
+    def admin_view(self, view, cacheable=False):
+        return super().admin_view(self._refusing_malformed_input(view), cacheable)
+
+    def _refusing_malformed_input(self, view):
+        """Input no record can match answers 400 before the view queries with it: PostgreSQL refuses a
+        NUL byte in any text (a filter, a search, an autocomplete term), and a list action on records
+        selected as "abc" fails in the database layer on every backend."""
+        model_admin = getattr(view, "__self__", None)
+        model = model_admin.model if isinstance(model_admin, admin.ModelAdmin) else None
+
+        @wraps(view)
+        def inner(request, *args, **kwargs):
+            if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+                return self._bad_request(
+                    request, _("A parameter of this address contains a NUL character, which no text here can contain.")
+                )
+            if model is not None and not all(is_possible_pk(model, pk) for pk in request.POST.getlist(SELECTED)):
+                return self._bad_request(request, _("The selection names records that cannot exist."))
+            return view(request, *args, **kwargs)
+
+        return inner
+
+    def _bad_request(self, request, message):
+        context = {**self.each_context(request), "title": _("Bad request"), "message": message}
+        return TemplateResponse(request, "admin/bad_request.html", context, status=400)
 
     def login(self, request, extra_context=None):
         user = request.user

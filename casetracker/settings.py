@@ -199,6 +199,9 @@ LOGGING = {
 
 # Researchers' accounts -----------------------------------------------------------------------
 
+# The only sign-in is the admin's: where it goes when the `next` address is missing or refused.
+LOGIN_REDIRECT_URL = "admin:index"
+
 # Sessions end after an hour without a request (each request renews the hour) and with the browser.
 SESSION_COOKIE_AGE = int(os.getenv("SESSION_COOKIE_AGE", str(60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True

@@ -153,3 +153,23 @@ def test_a_researcher_cannot_change_a_published_event(researcher_client):
     assert researcher_client.post(url, data).status_code == 302
     event.refresh_from_db()
     assert event.description == "As published." and event.internal_notes.startswith("The month is wrong")
+
+
+@pytest.mark.parametrize("role", ["Researcher", "Viewer"])
+def test_an_old_version_of_a_published_record_can_be_read_by_those_who_may_not_change_it(client, role):
+    person = make_person("Some One", summary="First text.")
+    first = person.history.get()
+    person.summary = "Second text."
+    person.save()
+    sign_in(client, make_staff(role.lower(), role))
+    page = client.get(reverse("admin:cases_person_simple_history", args=[person.pk, first.history_id]))
+    assert page.status_code == 200
+    assert "slug" in page.context["adminform"].readonly_fields and "First text." in page.content.decode()
+    assert page.context["revert_disabled"]
+
+
+@pytest.mark.parametrize("address", ["cases_person_history", "cases_person_simple_history"])
+def test_the_history_of_an_id_that_cannot_exist_is_not_found(researcher_client, address):
+    person = make_person("Some One")
+    args = ["abc"] if address == "cases_person_history" else [person.pk, "abc"]
+    assert researcher_client.get(reverse(f"admin:{address}", args=args)).status_code == 404

@@ -74,3 +74,32 @@ def test_removing_the_attachment_clears_its_hash(uploaded):
     uploaded.attachment = None
     uploaded.save()
     assert uploaded.attachment_sha256 == ""
+
+
+def source_form(source, **changes):
+    data = {
+        "title": source.title, "slug": source.slug, "publisher": source.publisher, "url": source.url,
+        "published": source.published, "language": source.language, "reliability": source.reliability,
+        "internal_notes": source.internal_notes, "edit_version": source.version,
+    }  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_a_source_with_an_attachment_opens_with_its_download_link_and_saves_keeping_it(uploaded, researcher_client):
+    url = reverse("admin:cases_source_change", args=[uploaded.pk])
+    page = researcher_client.get(url)
+    assert page.status_code == 200
+    download = reverse("admin:cases_source_attachment", args=[uploaded.pk])
+    assert page.content.decode().count(f'href="{download}"') == 2  # by the file input, and the download row
+    assert researcher_client.post(url, source_form(uploaded, publisher="Almaty city court")).status_code == 302
+    source = Source.objects.get(pk=uploaded.pk)
+    assert source.publisher == "Almaty city court"
+    assert source.attachment.name == uploaded.attachment.name and source.attachment_sha256 == uploaded.attachment_sha256
+
+
+def test_a_published_source_with_an_attachment_shows_its_download_link_read_only(uploaded, researcher_client):
+    Source.objects.filter(pk=uploaded.pk).update(is_published=True)
+    page = researcher_client.get(reverse("admin:cases_source_change", args=[uploaded.pk]))
+    assert page.status_code == 200
+    assert f'href="{reverse("admin:cases_source_attachment", args=[uploaded.pk])}"' in page.content.decode()

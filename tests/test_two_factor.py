@@ -57,6 +57,14 @@ def test_a_wrong_code_is_refused_and_counts_towards_the_lockout(client, alice_wi
     assert log_in(client, "alice", current_code(device)).status_code == 429
 
 
+@pytest.mark.parametrize("elsewhere", ["https://attacker.example/", "//attacker.example/admin/", ""])
+def test_a_refused_next_address_leads_to_the_admin_index(client, alice_with_app, elsewhere):
+    _, device = alice_with_app
+    data = {"username": "alice", "password": PASSWORD, "otp_token": current_code(device), "next": elsewhere}
+    response = client.post(reverse(LOGIN), data)
+    assert response.status_code == 302 and response.url == reverse("admin:index")
+
+
 def test_a_backup_code_opens_the_admin_once(client, alice_with_app):
     user, _ = alice_with_app
     code = "backupcode1234"

@@ -37,6 +37,7 @@ from ..services import merge_people, record_status_update
 from ..watchlist import known_dates, stale_cases
 from .forms import MergeForm, StaleCasesForm, StatusUpdateForm
 from .mixins import LockedForResearchersInline, RecordAdmin, VersionedForm, VocabularyAdmin
+from .widgets import AttachmentInput, StaffDownload
 
 
 class CustodyListFilter(admin.SimpleListFilter):
@@ -523,7 +524,7 @@ class SourceAdmin(PublicLinkMixin, RecordAdmin):
     list_filter = ["reliability", "publisher", "language", "is_published"]
     search_fields = ["title", "publisher", "url"]
     prepopulated_fields = {"slug": ["title"]}
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}, models.FileField: {"widget": AttachmentInput}}
     readonly_fields = ["public_link", "attachment_link", "attachment_sha256", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "publisher", "url", "published", "language"]}),
@@ -545,6 +546,18 @@ class SourceAdmin(PublicLinkMixin, RecordAdmin):
         (gettext_lazy("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        may_replace = self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        if may_replace and "attachment" not in self.get_readonly_fields(request, obj):
+            return fieldsets
+        # Read-only, Django would link the file to its storage URL, and a private file has none:
+        # the download link shows it instead.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "attachment"]})
+            for name, options in fieldsets
+        ]
+
     def get_urls(self):
         return [
             path(
@@ -557,10 +570,8 @@ class SourceAdmin(PublicLinkMixin, RecordAdmin):
 
     @admin.display(description=gettext_lazy("download"))
     def attachment_link(self, source):
-        if not (source.pk and source.attachment):
-            return "—"
-        url = reverse("admin:cases_source_attachment", args=[source.pk])
-        return format_html('<a href="{}">{}</a>', url, source.attachment.name.rsplit("/", 1)[-1])
+        download = StaffDownload.of(source)
+        return format_html('<a href="{}">{}</a>', download.url, download.name) if download else "—"
 
     def attachment_view(self, request, object_id):
         """Attachments are staff-only: served here after a permission check, never from a public URL."""

@@ -1,10 +1,13 @@
 """What every record's admin shares: history, review before publication, and edit versions."""
 
+import copy
+
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
@@ -33,6 +36,16 @@ def describe_changes_since(obj, version: int) -> list[str]:
         field = type(obj)._meta.get_field(change.field)
         lines.append(f"{field.verbose_name}: “{change.old}” → “{change.new}”")
     return [_("Saved meanwhile by %(who)s.") % {"who": ", ".join(editors)}, *lines]
+
+
+def refuse_malformed_ids(model, object_id, version_id=None):
+    """A record or version id that cannot exist is not found, like one that does not exist."""
+    try:
+        model._meta.pk.to_python(unquote(object_id))
+        if version_id is not None:
+            model.history.model._meta.pk.to_python(unquote(version_id))
+    except ValidationError as error:
+        raise Http404 from error
 
 
 class VersionedForm(forms.ModelForm):
@@ -176,6 +189,7 @@ class RecordAdmin(SimpleHistoryAdmin):
     # History -------------------------------------------------------------------------------
 
     def history_view(self, request, object_id, extra_context=None):
+        refuse_malformed_ids(self.model, object_id)
         parts = []
         for model, foreign_key in self.related_history:
             records = model.history.filter(**{f"{foreign_key}_id": object_id}).select_related("history_user")
@@ -223,12 +237,19 @@ class RecordAdmin(SimpleHistoryAdmin):
         return locked or super().revert_disabled(request, obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            obj = self.model.history.filter(id=object_id, history_id=version_id).first()
-            if obj is not None and self.revert_disabled(request, obj.instance):
-                raise PermissionDenied
+        refuse_malformed_ids(self.model, object_id, version_id)
+        version = self.model.history.filter(id=unquote(object_id), history_id=unquote(version_id)).first()
+        if version is None:
+            raise Http404
+        if request.method == "POST" and self.revert_disabled(request, version.instance):
+            raise PermissionDenied
+        # simple-history builds the form with `self.prepopulated_fields`, which names the slug even
+        # where it is read-only (a published record, for a Researcher or a Viewer): give it a copy
+        # of this admin for this request that prepopulates only what this user may edit.
+        view = copy.copy(self)
+        view.prepopulated_fields = self.get_prepopulated_fields(request, version.instance)
         with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().history_form_view(request, object_id, version_id, extra_context)
+            return super(RecordAdmin, view).history_form_view(request, object_id, version_id, extra_context)
 
 
 class VocabularyAdmin(SimpleHistoryAdmin):
@@ -249,10 +270,15 @@ class VocabularyAdmin(SimpleHistoryAdmin):
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def history_view(self, request, object_id, extra_context=None):
+        refuse_malformed_ids(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        refuse_malformed_ids(self.model, object_id, version_id)
         # A revert is a change: django-simple-history lets anyone who may read the history post one.
         if request.method == "POST" and not self.has_change_permission(
-            request, self.model._default_manager.filter(pk=object_id).first()
+            request, self.model._default_manager.filter(pk=unquote(object_id)).first()
         ):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)

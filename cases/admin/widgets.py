@@ -1,0 +1,35 @@
+"""How the admin shows a source's private attachment: by name, linked to the staff download view."""
+
+from dataclasses import dataclass
+
+from django.contrib.admin.widgets import AdminFileWidget
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class StaffDownload:
+    """An attachment as staff reach it: the private storage gives files no URL of their own."""
+
+    url: str
+    name: str
+
+    @classmethod
+    def of(cls, source) -> "StaffDownload | None":
+        if not (source.pk and source.attachment):
+            return None
+        return cls(
+            reverse("admin:cases_source_attachment", args=[source.pk]), source.attachment.name.rsplit("/", 1)[-1]
+        )
+
+    def __str__(self):
+        return self.name
+
+
+class AttachmentInput(AdminFileWidget):
+    """Django's file input links the current file to its storage URL, which a private file lacks."""
+
+    def is_initial(self, value):
+        return bool(value and getattr(value, "instance", None) is not None and value.instance.pk)
+
+    def format_value(self, value):
+        return StaffDownload.of(value.instance) if self.is_initial(value) else None
