@@ -502,10 +502,18 @@ class EventAdmin(ImportMixin, RecordAdmin):
         return event.date.display
 
 
+def https_unless_said(field, **kwargs):
+    """Form fields for a source: an address typed without a scheme is taken as https://."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class SourceForm(VersionedForm):
     class Meta:
         model = Source
         fields = "__all__"
+        formfield_callback = https_unless_said
 
     def clean(self):
         cleaned = super().clean()
