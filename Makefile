@@ -2,19 +2,36 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+TYPED_MODULES := cases/dates.py cases/search.py cases/services.py cases/filters.py
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
+PIP_COMPILE := $(VENV)/lock/bin/pip-compile
+LOCK_OPTIONS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-header --no-emit-index-url --no-emit-find-links
 
-.PHONY: run test lint install migrate load serve clean messages compile
+.PHONY: run test lint typecheck install install-dev lock migrate load serve clean messages compile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
-	touch $(STAMP)
+# requirements.txt (to run) and requirements-dev.txt (to test) are locks with hashes, made by `make lock`.
+$(RUNTIME): requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet pip==26.3
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
+	touch $@
 
-install: $(STAMP)
+$(DEV): $(RUNTIME) requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+install: $(RUNTIME)
+
+install-dev: $(DEV)
+
+## lock: after editing requirements.in or requirements-dev.in, write the pinned, hashed locks
+lock: | $(BIN)/python
+	test -x $(PIP_COMPILE) || ($(PYTHON) -m venv $(VENV)/lock && $(VENV)/lock/bin/pip install --quiet pip-tools==7.5.3)
+	$(PIP_COMPILE) $(LOCK_OPTIONS) -o requirements.txt requirements.in
+	$(PIP_COMPILE) $(LOCK_OPTIONS) -o requirements-dev.txt requirements-dev.in
 
 migrate: install
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
@@ -27,12 +44,16 @@ run: load
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## test: the whole suite (on PostgreSQL when DATABASE_URL points there, else SQLite)
-test: install
+test: install-dev
 	$(BIN)/python -m pytest -q
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## typecheck: mypy on the modules that carry type hints
+typecheck: install-dev
+	$(BIN)/mypy $(TYPED_MODULES)
 
 ## messages: collect interface text into locale/ru/LC_MESSAGES/django.po (needs gettext)
 messages: install
