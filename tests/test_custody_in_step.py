@@ -138,11 +138,12 @@ class WritesCustodyDependsOn(RuleBasedStateMachine):
     @rule(
         case=st.integers(0, 4),
         person=st.integers(-1, 4),
+        source=st.integers(0, 4),
         date=st.sampled_from(DATES),
         custody=st.sampled_from(CUSTODY),
         published=st.booleans(),
     )
-    def record_a_status_update(self, case, person, date, custody, published):
+    def record_a_status_update(self, case, person, source, date, custody, published):
         if (case := nth(Case.objects, case)) is None:
             return
         person = nth(case.people, person) if person >= 0 else None
@@ -151,7 +152,7 @@ class WritesCustodyDependsOn(RuleBasedStateMachine):
             record_status_update,
             case=case,
             person=person,
-            source=nth(Source.objects, 0),
+            source=nth(Source.objects, source),
             quote="The source says so.",
             type=EventType.OTHER,
             date_start=fuzzy.start,
@@ -243,8 +244,9 @@ def test_after_any_sequence_of_writes_the_spans_equal_a_rebuild_from_scratch():
     bokaev, ayan, draft = make_person("Maks Bokaev"), make_person("Talgat Ayan"), make_person(is_published=False)
     shared = make_case("Land protest case", people=[bokaev, ayan, draft])
     make_case("Unpublished case", people=[ayan], is_published=False)
+    report = make_source("World Report")
     make_source("Unpublished source", is_published=False)
-    make_event(shared, "2016-05", type=EventType.CONVICTED, custody=CustodyState.IMPRISONED, source=make_source())
+    make_event(shared, "2016-05", type=EventType.CONVICTED, custody=CustodyState.IMPRISONED, source=report)
     make_event(shared, "2018-04", person=ayan, custody=CustodyState.CONDITIONAL_RELEASE, quote=None)
     make_event(shared, "2018-03", person=draft, custody=CustodyState.DETAINED)
 
