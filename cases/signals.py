@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from .models import Case, Citation, Event, NameVariant, Organization, Person
 from .search import rebuild_search_text, refresh_search_text
-from .services import people_affected_by, sync_custody_spans
+from .services import people_affected_by, people_affected_by_case, sync_custody_spans
 
 
 @receiver(pre_save, sender=Event)
@@ -30,7 +30,14 @@ def event_changed(sender, instance, raw=False, **kwargs):
 @receiver(post_save, sender=Case)
 def case_saved(sender, instance, created, raw=False, **kwargs):
     if not created and not raw:
-        sync_custody_spans(instance.people.values_list("pk", flat=True))
+        sync_custody_spans(people_affected_by_case(instance))
+
+
+@receiver(post_save, sender=Person)
+def person_saved(sender, instance, created, raw=False, **kwargs):
+    # A person's own events count only while the person is published (Event.objects.published).
+    if not created and not raw:
+        sync_custody_spans([instance.pk])
 
 
 @receiver(m2m_changed, sender=Case.people.through)
