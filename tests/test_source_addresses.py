@@ -1,9 +1,6 @@
 """A source's addresses are web addresses (http, https) whatever stores them, and only those become links."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -73,14 +70,3 @@ def test_an_old_script_address_becomes_a_link_nowhere_feeds_included(client):
         response = client.get(page)
         assert response.status_code == 200, page
         assert "javascript:" not in response.content.decode(), page
-
-
-def test_the_migration_keeps_an_old_script_address_in_the_internal_notes():
-    migration = importlib.import_module("cases.migrations.0012_source_addresses_are_web_addresses")
-    source = make_source(internal_notes="Sent by the lawyer.")
-    store_as_an_old_row(source, url="javascript:alert(1)", archived_url="https://web.archive.org/web/2018/x")
-    migration.move_other_addresses_to_notes(apps, None)
-    source.refresh_from_db()
-    assert source.url == "" and source.archived_url == "https://web.archive.org/web/2018/x"
-    assert source.internal_notes.startswith("Sent by the lawyer.")
-    assert "javascript:alert(1)" in source.internal_notes

@@ -38,7 +38,10 @@ def remove_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0010_backfill_search_text")]
+    # 0010 filled the search text of records made before it; a new database has none.
+    replaces = [("cases", "0010_backfill_search_text"), ("cases", "0011_trigram_search_indexes")]
+
+    dependencies = [("cases", "0002_roles")]
 
     operations = [
         TrigramExtensionOnPostgreSQL(),

@@ -42,8 +42,10 @@ def remove_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    replaces = [("cases", "0008_roles")]
+
     dependencies = [
-        ("cases", "0007_audit_history"),
+        ("cases", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("axes", "0010_accessattemptexpiration"),
