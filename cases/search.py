@@ -10,9 +10,13 @@ Kuramshin) and ranks by similarity, served by a GIN index.
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+if TYPE_CHECKING:
+    from .models.base import SearchableQuerySet
 
 # A query longer than any name is trimmed rather than refused.
 MAX_QUERY_LENGTH = 200
@@ -142,7 +146,7 @@ def _term_matches(term: str) -> Q:
     return Q(search_text__contains=term)
 
 
-def search(queryset: QuerySet, text: str) -> QuerySet:
+def search(queryset: "SearchableQuerySet", text: str) -> "SearchableQuerySet":
     """Records of `queryset` whose public names match `text`, closest first.
 
     Every word of the query must occur in one of the record's folded names. Ordered by
