@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import CaseStage, CustodyState, DatePrecision, EventType
 from ..models import Case, Event, Person, Source
 from ..models.events import QUOTE_MAX_LENGTH
+from ..widgets import DateInput
 
 NO_CHANGE = [("", _("No change"))]
 
@@ -20,10 +21,6 @@ def unique_slug(model, text: str) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class StatusUpdateForm(forms.Form):
