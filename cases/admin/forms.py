@@ -3,24 +3,15 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import CaseStage, CustodyState, DatePrecision, EventType
 from ..models import Case, Event, Person, Source
+from ..models.base import unique_slug
 from ..models.events import QUOTE_MAX_LENGTH
 from ..widgets import DateInput
 
 NO_CHANGE = [("", _("No change"))]
-
-
-def unique_slug(model, text: str) -> str:
-    base = slugify(text)[:190] or "source"
-    slug, n = base, 1
-    while model._default_manager.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 class StatusUpdateForm(forms.Form):
