@@ -15,7 +15,6 @@ from import_export.formats.base_formats import CSV
 from ..models import Citation, Event
 from ..permissions import can_publish
 from ..resources import EventResource
-from ..services import record_status_update
 from .forms import StatusUpdateForm
 from .mixins import LockedForResearchersInline, RecordAdmin, VersionedForm
 
@@ -49,15 +48,10 @@ class StatusUpdateMixin:
         form = StatusUpdateForm(
             request.POST or None, cases=cases, people=people, can_publish=can_publish(request.user, Event)
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                event = record_status_update(**form.service_arguments())
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
-                state = _("published") if event.is_published else _("saved unpublished, for an Editor to review")
-                self.message_user(request, _("Status update recorded, %(state)s.") % {"state": state})
-                return HttpResponseRedirect(reverse(f"admin:cases_{self.model._meta.model_name}_change", args=[obj.pk]))
+        if request.method == "POST" and form.is_valid() and (event := form.record()):
+            state = _("published") if event.is_published else _("saved unpublished, for an Editor to review")
+            self.message_user(request, _("Status update recorded, %(state)s.") % {"state": state})
+            return HttpResponseRedirect(reverse(f"admin:cases_{self.model._meta.model_name}_change", args=[obj.pk]))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Add status update: %(record)s") % {"record": obj},
