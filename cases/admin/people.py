@@ -45,6 +45,11 @@ class NameVariantInline(LockedForResearchersInline, admin.TabularInline):
     extra = 1
 
 
+# The name-variant rows of a person's page as PersonForm reads them for the duplicate check: the
+# page's inline (NameVariantInline) saves them, with the same prefix.
+TypedVariants = forms.inlineformset_factory(Person, NameVariant, fields=["name"])
+
+
 class PersonForm(VersionedForm):
     confirm_not_duplicate = forms.BooleanField(
         label=gettext_lazy("This is a different person from the ones listed above"), required=False
@@ -59,9 +64,10 @@ class PersonForm(VersionedForm):
         name = cleaned.get("name")
         if not name or cleaned.get("confirm_not_duplicate"):
             return cleaned
-        if self.instance.pk and name == self.instance.name and not self._new_variants():
+        variants = self._typed_variants()
+        if self.instance.pk and name == self.instance.name and not variants:
             return cleaned
-        candidates = find_possible_duplicates(name, self._new_variants(), exclude_pk=self.instance.pk)
+        candidates = find_possible_duplicates(name, variants, exclude_pk=self.instance.pk)
         if candidates:
             links = format_html_join(
                 "",
@@ -79,15 +85,16 @@ class PersonForm(VersionedForm):
             )
         return cleaned
 
-    def _new_variants(self) -> list[str]:
-        """Spellings typed into the name-variant rows of this same page."""
-        prefix, names = "name_variants-", []
-        for key, value in self.data.items():
-            if key.startswith(prefix) and key.endswith("-name") and value.strip():
-                row = key[: -len("-name")]
-                if not self.data.get(f"{row}-DELETE"):
-                    names.append(value.strip())
-        return names
+    def _typed_variants(self) -> list[str]:
+        """Spellings typed into the name-variant rows of this same page: added or changed, not deleted."""
+        rows = TypedVariants(self.data, instance=self.instance)
+        if not rows.is_valid():
+            return []  # the page's own rows say what is wrong, and nothing is saved
+        return [
+            row.cleaned_data["name"]
+            for row in rows.forms
+            if row.has_changed() and row not in rows.deleted_forms and row.cleaned_data.get("name")
+        ]
 
 
 @admin.register(Person)
