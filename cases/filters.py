@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import IN_CUSTODY_STATES, CaseKind, CaseStage, CustodyState, EventType, OrganizationKind, Role
 from .models import Case, Charge, Event, Organization, Person, Theme
+from .widgets import DateInput
 
 YES_NO = (("true", _("yes")), ("false", _("no")))
 ANY = _("Any")
@@ -22,15 +23,6 @@ def charge_choices():
 
 def theme_choices():
     return [("", _("Any theme")), *Theme.objects.public().order_by("name").values_list("slug", "name")]
-
-
-class DateInput(forms.DateInput):
-    """A browser date picker; the value travels as YYYY-MM-DD."""
-
-    input_type = "date"
-
-    def __init__(self):
-        super().__init__(format="%Y-%m-%d")
 
 
 class EventRangeForm(forms.Form):

@@ -6,13 +6,12 @@ import with any bad row saves nothing (IMPORT_EXPORT_USE_TRANSACTIONS).
 """
 
 from django.core.exceptions import ValidationError
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from .dates import FuzzyDate
 from .models import Case, Citation, Event, NameVariant, Person, Source
-from .search import latin
+from .models.base import slug_from
 
 
 class OnlyNew:
@@ -53,8 +52,8 @@ class PersonResource(OnlyNew, resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         if not row.get("slug") and row.get("name"):
-            # slugify alone drops every Cyrillic letter: a name in Cyrillic would leave no slug.
-            row["slug"] = slugify(latin(row["name"]))
+            # Not made unique: a name whose slug is taken is an error to see, never a silent second record.
+            row["slug"] = slug_from(row["name"])
 
     def after_save_instance(self, instance, row, **kwargs):
         names = [name.strip() for name in (row.get("variants") or "").split(";") if name.strip()]

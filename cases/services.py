@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Case, Citation, CustodySpan, Event, NameVariant, Person, Source
-from .models.base import Publishable
+from .models.base import Publishable, unique_slug
 
 
 def _custody_events_by_person(person_ids: set[int]) -> dict[int, list[tuple]]:
@@ -95,25 +95,46 @@ def people_affected_by_case(case: Case) -> set[int]:
     return set(case.people.order_by().values_list("pk", flat=True)) | set(named)
 
 
+def _checked_event(citations: list[Citation], **fields) -> Event:
+    """The event `fields` describe, checked with the citations it will have, before anything is saved.
+
+    Every problem is raised at once, keyed by the field it concerns; publication's under `is_published`.
+    """
+    event = Event(**fields)
+    errors: dict = {}
+    try:
+        event.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if event.is_published and (problems := event.publication_problems(sources=[c.source for c in citations])):
+        errors.setdefault("is_published", []).extend(problems)
+    for citation in citations:
+        try:
+            # Neither the event nor perhaps the source exists yet: check the citation's own fields.
+            citation.full_clean(exclude=["event", "source"])
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    return event
+
+
+def _save_event(event: Event, citations: list[Citation]) -> Event:
+    event.save()
+    for citation in citations:
+        citation.event = event
+        citation.save()
+    return event
+
+
 @transaction.atomic
 def record_event(*, citations: Iterable[tuple], **fields) -> Event:
     """Create an event with its citations ((source, quote) or (source, quote, location)).
 
     A published event must cite a published source (Event.publication_problems). Saving the event
     updates the custody spans it affects (cases.signals), in this transaction."""
-    citations = [Citation(source=c[0], quote=c[1], location=c[2] if len(c) > 2 else "") for c in citations]
-    event = Event(**fields)
-    event.full_clean()
-    if event.is_published and (problems := event.publication_problems(sources=[c.source for c in citations])):
-        raise ValidationError(problems)
-    for citation in citations:
-        # The event does not exist yet: check the citation's own fields, not its link.
-        citation.full_clean(exclude=["event"])
-    event.save()
-    for citation in citations:
-        citation.event = event
-        citation.save()
-    return event
+    cited = [Citation(source=c[0], quote=c[1], location=c[2] if len(c) > 2 else "") for c in citations]
+    return _save_event(_checked_event(cited, **fields), cited)
 
 
 @dataclass
@@ -143,6 +164,14 @@ def set_published(records: Iterable[Publishable], published: bool) -> Publicatio
     return result
 
 
+@dataclass
+class StatusUpdate:
+    """What `record_status_update` did: the event it recorded, or (event None) the doubts that stopped it."""
+
+    event: Event | None
+    warnings: list[str]
+
+
 @transaction.atomic
 def record_status_update(
     *,
@@ -152,16 +181,37 @@ def record_status_update(
     new_source: dict | None = None,
     quote: str = "",
     location: str = "",
+    warnings_confirmed: bool = False,
     **fields,
-) -> Event:
-    """A researcher's status update: the event, its citation, a new source if one is given, and the
-    custody spans it changes, all or nothing."""
+) -> StatusUpdate:
+    """A researcher's status update: the event, its citation of `source` or of a `new_source` (its
+    fields), and the custody spans it changes, all or nothing.
+
+    Everything is checked before anything is saved. A problem raises a ValidationError keyed by
+    field: the event's and citation's own, `is_published`, and `new_source_<field>` for the new
+    source. Doubts a researcher may overrule (Event.warnings) stop it, saving nothing, until
+    `warnings_confirmed`.
+    """
+    errors: dict = {}
     if new_source:
-        source = Source(**new_source)
-        source.full_clean()
+        source = Source(slug=unique_slug(Source, new_source.get("title", "")), **new_source)
+        try:
+            source.full_clean()
+        except ValidationError as error:
+            errors = {f"new_source_{field}": messages for field, messages in error.message_dict.items()}
+    citations = [Citation(source=source, quote=quote, location=location)] if source and quote else []
+    try:
+        event = _checked_event(citations, case=case, person=person, **fields)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    warnings = event.warnings()
+    if warnings and not warnings_confirmed:
+        return StatusUpdate(event=None, warnings=warnings)
+    if source is not None and source.pk is None:
         source.save()
-    citations = [(source, quote, location)] if source and quote else []
-    return record_event(case=case, person=person, citations=citations, **fields)
+    return StatusUpdate(event=_save_event(event, citations), warnings=warnings)
 
 
 @transaction.atomic

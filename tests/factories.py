@@ -2,11 +2,10 @@
 
 import itertools
 
-from django.utils.text import slugify
-
 from cases.choices import DatePrecision, EventType
 from cases.dates import FuzzyDate
 from cases.models import Case, Charge, Citation, Event, NameVariant, Organization, Person, Source, Theme
+from cases.models.base import slug_from
 
 _counter = itertools.count(1)
 
@@ -18,7 +17,7 @@ def _unique(text: str) -> str:
 def make_person(name: str | None = None, *, variants=(), **fields) -> Person:
     name = name or _unique("Person")
     fields.setdefault("is_published", True)
-    person = Person.objects.create(name=name, slug=fields.pop("slug", slugify(name)), **fields)
+    person = Person.objects.create(name=name, slug=fields.pop("slug", slug_from(name)), **fields)
     for variant in variants:
         NameVariant.objects.create(person=person, name=variant)
     return person
@@ -27,30 +26,30 @@ def make_person(name: str | None = None, *, variants=(), **fields) -> Person:
 def make_organization(name: str | None = None, **fields) -> Organization:
     name = name or _unique("Organisation")
     fields.setdefault("is_published", True)
-    return Organization.objects.create(name=name, slug=fields.pop("slug", slugify(name)), **fields)
+    return Organization.objects.create(name=name, slug=fields.pop("slug", slug_from(name)), **fields)
 
 
 def make_source(title: str | None = None, **fields) -> Source:
     title = title or _unique("Source")
     fields.setdefault("is_published", True)
     fields.setdefault("url", "https://example.org/report")
-    return Source.objects.create(title=title, slug=fields.pop("slug", slugify(title)), **fields)
+    return Source.objects.create(title=title, slug=fields.pop("slug", slug_from(title)), **fields)
 
 
 def make_theme(name: str | None = None) -> Theme:
     name = name or _unique("Theme")
-    return Theme.objects.create(name=name, slug=slugify(name))
+    return Theme.objects.create(name=name, slug=slug_from(name))
 
 
 def make_charge(name: str | None = None, **fields) -> Charge:
     name = name or _unique("charge")
-    return Charge.objects.create(name=name, slug=slugify(name), **fields)
+    return Charge.objects.create(name=name, slug=slug_from(name), **fields)
 
 
 def make_case(title: str | None = None, *, people=(), organizations=(), charges=(), themes=(), **fields) -> Case:
     title = title or _unique("Case")
     fields.setdefault("is_published", True)
-    case = Case.objects.create(title=title, slug=fields.pop("slug", slugify(title)), **fields)
+    case = Case.objects.create(title=title, slug=fields.pop("slug", slug_from(title)), **fields)
     case.people.set(people)
     case.organizations.set(organizations)
     case.charges.set(charges)

@@ -161,6 +161,7 @@ class WritesCustodyDependsOn(RuleBasedStateMachine):
             custody=custody,
             description="A development.",
             is_published=published,
+            warnings_confirmed=True,
         )
 
     @rule(case=st.integers(0, 4), person=st.integers(0, 4), add=st.booleans())

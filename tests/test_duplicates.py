@@ -72,6 +72,24 @@ def test_a_variant_typed_on_the_add_page_is_checked_too(researcher_client):
     assert "This may be someone already recorded" in add_person(researcher_client, "J. A.", **extra).content.decode()
 
 
+def test_a_person_saved_again_with_their_variants_unchanged_is_not_asked_again(researcher_client):
+    make_person("Iskander Erimbetov")  # confirmed as someone else when recorded
+    person = make_person("Iskander Yerimbetov", variants=["Искандер Еримбетов"], is_published=False)
+    variant = person.name_variants.get()
+    rows = {
+        "name_variants-TOTAL_FORMS": "1",
+        "name_variants-INITIAL_FORMS": "1",
+        "name_variants-0-id": variant.pk,
+        "name_variants-0-person": person.pk,
+        "name_variants-0-name": variant.name,
+        "name_variants-0-kind": variant.kind,
+    }
+    data = person_form(person, summary="Detained in March.", **rows)
+    response = researcher_client.post(reverse("admin:cases_person_change", args=[person.pk]), data)
+    assert response.status_code == 302
+    assert Person.objects.get(pk=person.pk).summary == "Detained in March."
+
+
 @pytest.fixture
 def two_records():
     keep = make_person("Iskander Yerimbetov", variants=["Искандер Еримбетов"])

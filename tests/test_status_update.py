@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases.choices import CaseStage, CustodyState, EventType
 from cases.models import Citation, Event, Source
+from cases.services import record_status_update
 
 from .factories import make_case, make_event, make_person, make_source
 
@@ -180,3 +181,47 @@ def test_the_case_page_shows_the_timeline_the_public_status_and_the_link(researc
     assert "Draft charge." in html and "(not published)" in html
     assert reverse("admin:cases_person_status_update", args=[person.pk]) in html
     assert "Detained (pre-trial) (since March 2018)" in html
+
+
+def test_a_new_source_titled_in_cyrillic_gets_its_address_in_latin_letters(researcher_client, detained_case):
+    response = update(
+        researcher_client, detained_case, new_source_title="Решение суда", quote="Суд постановил освободить."
+    )
+    assert response.status_code == 302, errors(response)
+    assert Source.objects.get(title="Решение суда").slug == "reshenie-suda"
+
+
+def test_a_bad_new_source_and_a_bad_date_are_refused_together(researcher_client, detained_case):
+    response = update(
+        researcher_client,
+        detained_case,
+        new_source_title="Court decision",
+        new_source_published="last spring",
+        quote="The court ordered his release.",
+        date_precision="range",
+        date_end="2018-09-01",
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["new_source_published"] and form.errors["date_end"]
+    assert not Source.objects.filter(title="Court decision").exists()
+
+
+def test_the_service_saves_nothing_while_its_doubts_are_unconfirmed(db):
+    person = make_person("Free Person")
+    case = make_case("Case of a free person", people=[person])
+    release = {
+        "case": case,
+        "person": None,
+        "date_start": timezone.localdate() - timedelta(days=1),
+        "type": EventType.RELEASED,
+        "description": "Released.",
+        "new_source": {"title": "Court decision"},
+        "quote": "He was released.",
+    }
+    unconfirmed = record_status_update(**release)
+    assert unconfirmed.event is None
+    assert "Nothing on record puts Free Person in custody" in unconfirmed.warnings[0]
+    assert not Event.objects.exists() and not Source.objects.exists()
+    confirmed = record_status_update(**release, warnings_confirmed=True)
+    assert confirmed.event.citations.get().source.title == "Court decision"

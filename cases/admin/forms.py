@@ -3,27 +3,17 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import CaseStage, CustodyState, DatePrecision, EventType
 from ..models import Case, Event, Person, Source
 from ..models.events import QUOTE_MAX_LENGTH
+from ..services import record_status_update
+from ..widgets import DateInput
 
 NO_CHANGE = [("", _("No change"))]
-
-
-def unique_slug(model, text: str) -> str:
-    base = slugify(text)[:190] or "source"
-    slug, n = base, 1
-    while model._default_manager.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+# The new source's fields the form offers, each as `new_source_<field>`.
+NEW_SOURCE_FIELDS = ["title", "publisher", "url", "published", "language"]
 
 
 class StatusUpdateForm(forms.Form):
@@ -114,78 +104,52 @@ class StatusUpdateForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        new_source = self._new_source(cleaned)
-        source = cleaned.get("source") or new_source
-        if cleaned.get("source") and new_source:
+        picked, added = cleaned.get("source"), cleaned.get("new_source_title")
+        if picked and added:
             raise ValidationError(_("Pick an existing source or add a new one, not both."))
-        if source and not cleaned.get("quote"):
+        if (picked or added) and not cleaned.get("quote"):
             self.add_error("quote", _("Copy the words of the source that say this."))
-        if cleaned.get("quote") and not source:
+        if cleaned.get("quote") and not (picked or added):
             self.add_error("source", _("Say which source these words come from."))
-        case, person = cleaned.get("case"), cleaned.get("person")
-        if case and person and not case.people.filter(pk=person.pk).exists():
-            self.add_error("person", _("This person is not one of the case's people."))
-        if self.errors:
-            return cleaned
-        self.event = Event(
-            **{name: cleaned.get(name) for name in self.EVENT_FIELDS},
-            is_published=bool(cleaned.get("publish")),
-        )
-        cited = [source] if source and cleaned.get("quote") else []
-        if self.event.is_published and (problems := self.event.publication_problems(sources=cited)):
-            self.add_error("publish", problems)
-        try:
-            self.event.full_clean()
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        if self.errors:
-            return cleaned
-        self.warnings = self.event.warnings()
-        if self.warnings and not cleaned.get("confirm_warnings"):
-            raise ValidationError(
-                format_html(
-                    "{}<ul>{}</ul>",
-                    _("Please check before recording:"),
-                    format_html_join("", "<li>{}</li>", ((w,) for w in self.warnings)),
-                ),
-                code="warnings",
-            )
         return cleaned
 
-    def _new_source(self, cleaned) -> Source | None:
-        if not cleaned.get("new_source_title"):
-            return None
-        source = Source(
-            title=cleaned["new_source_title"],
-            slug=unique_slug(Source, cleaned["new_source_title"]),
-            publisher=cleaned.get("new_source_publisher", ""),
-            url=cleaned.get("new_source_url", ""),
-            published=cleaned.get("new_source_published", ""),
-            language=cleaned.get("new_source_language") or "en",
-        )
+    def record(self) -> Event | None:
+        """Record the update (cases.services.record_status_update) from the valid form. None when it
+        is refused or has doubts to confirm: the form then says why."""
+        cleaned = self.cleaned_data
+        new_source = None
+        if cleaned.get("new_source_title"):
+            # What is left empty takes the model's default.
+            new_source = {f: value for f in NEW_SOURCE_FIELDS if (value := cleaned.get(f"new_source_{f}"))}
         try:
-            source.full_clean()
+            update = record_status_update(
+                **{name: cleaned.get(name) for name in self.EVENT_FIELDS},
+                is_published=bool(cleaned.get("publish")),
+                source=cleaned.get("source"),
+                new_source=new_source,
+                quote=cleaned.get("quote", ""),
+                location=cleaned.get("location", ""),
+                warnings_confirmed=bool(cleaned.get("confirm_warnings")),
+            )
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                name = f"new_source_{field}"
+            for field, messages in error.update_error_dict({}).items():
+                name = "publish" if field == "is_published" else field
                 self.add_error(name if name in self.fields else None, messages)
             return None
-        self.new_source_fields = {
-            f: getattr(source, f) for f in ("title", "slug", "publisher", "url", "published", "language")
-        }
-        return source
-
-    def service_arguments(self) -> dict:
-        cleaned = self.cleaned_data
-        return {
-            **{name: getattr(self.event, name) for name in self.EVENT_FIELDS},
-            "is_published": self.event.is_published,
-            "source": cleaned.get("source"),
-            "new_source": getattr(self, "new_source_fields", None) if cleaned.get("new_source_title") else None,
-            "quote": cleaned.get("quote", ""),
-            "location": cleaned.get("location", ""),
-        }
+        if update.event is None:
+            self.warnings = update.warnings
+            self.add_error(
+                None,
+                ValidationError(
+                    format_html(
+                        "{}<ul>{}</ul>",
+                        _("Please check before recording:"),
+                        format_html_join("", "<li>{}</li>", ((w,) for w in self.warnings)),
+                    ),
+                    code="warnings",
+                ),
+            )
+        return update.event
 
 
 class MergeForm(forms.Form):

@@ -111,7 +111,18 @@ class LockedForResearchersInline:
         return not self._parent_locked(request, obj) and super().has_delete_permission(request, obj)
 
 
-class RecordAdmin(SimpleHistoryAdmin):
+class LockedNoticeMixin:
+    """A record its user may not change says so on its page, and what they can do instead."""
+
+    locked_notice = ""
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if is_locked_for(request.user, obj):
+            messages.info(request, self.locked_notice)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class RecordAdmin(LockedNoticeMixin, SimpleHistoryAdmin):
     """The admin of a publishable record (see README, "Review and publication")."""
 
     form = VersionedForm
@@ -123,6 +134,10 @@ class RecordAdmin(SimpleHistoryAdmin):
     actions = ["publish_selected", "unpublish_selected"]
     # Researchers may always write here, even on a published record, to flag what needs review.
     notes_field = "internal_notes"
+    locked_notice = gettext_lazy(
+        "This record is published: only an Editor can change it. Write what needs correcting in "
+        "the internal notes and an Editor will review it."
+    )
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -149,17 +164,6 @@ class RecordAdmin(SimpleHistoryAdmin):
         if is_locked_for(request.user, obj):
             return {}
         return super().get_prepopulated_fields(request, obj)
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if is_locked_for(request.user, obj):
-            messages.info(
-                request,
-                _(
-                    "This record is published: only an Editor can change it. Write what needs correcting in "
-                    "the internal notes and an Editor will review it."
-                ),
-            )
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _publish(self, request, queryset, published: bool):
         result = set_published(queryset, published)
@@ -252,23 +256,17 @@ class RecordAdmin(SimpleHistoryAdmin):
             return super(RecordAdmin, view).history_form_view(request, object_id, version_id, extra_context)
 
 
-class VocabularyAdmin(SimpleHistoryAdmin):
+class VocabularyAdmin(LockedNoticeMixin, SimpleHistoryAdmin):
     """A vocabulary the public reads (charges, themes): with history, and once a published case
     uses a value, changed only by those who may publish cases (see cases.permissions)."""
 
+    locked_notice = gettext_lazy(
+        "Published cases use this, so the public reads it: only an Editor can change it. Tell an "
+        "Editor what needs correcting."
+    )
+
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not is_locked_for(request.user, obj)
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if is_locked_for(request.user, obj):
-            messages.info(
-                request,
-                _(
-                    "Published cases use this, so the public reads it: only an Editor can change it. Tell an "
-                    "Editor what needs correcting."
-                ),
-            )
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def history_view(self, request, object_id, extra_context=None):
         refuse_malformed_ids(self.model, object_id)

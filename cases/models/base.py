@@ -2,9 +2,11 @@
 
 from django.db import models
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from ..dates import FuzzyDate
+from ..search import latin
 
 
 def choices_constraint(field: str, choices: type[models.TextChoices], name: str, blank: bool = False):
@@ -42,6 +44,22 @@ class SearchableQuerySet(PublishableQuerySet):
     def with_sort_name(self):
         """Annotate `sort_name`, the public name lists are sorted by."""
         raise NotImplementedError
+
+
+def slug_from(text: str) -> str:
+    """A slug for `text` in Latin letters: slugify alone drops every Cyrillic letter."""
+    return slugify(latin(text))
+
+
+def unique_slug(model: type[models.Model], text: str) -> str:
+    """A slug for `text` that no `model` record has yet: `title`, else `title-2`, `title-3` …"""
+    # Room for the number within the slug field's length.
+    base = slug_from(text)[: model._meta.get_field("slug").max_length - 10].strip("-") or model._meta.model_name
+    slug, n = base, 1
+    while model._default_manager.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 def search_field():
@@ -154,4 +172,6 @@ __all__ = [
     "SearchableQuerySet",
     "choices_constraint",
     "search_field",
+    "slug_from",
+    "unique_slug",
 ]
