@@ -31,8 +31,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from cases.choices import CustodyState, DatePrecision, EventType  # noqa: E402
+from cases.custody import rebuild_all_custody_spans  # noqa: E402
 from cases.models import Case, CustodySpan, Event, Person, Source  # noqa: E402
-from cases.services import rebuild_all_custody_spans, record_event  # noqa: E402
+from cases.services import record_event  # noqa: E402
 
 
 def timed(label: str, function, repeat: int = 5):

@@ -5,9 +5,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from .custody import sync_custody_spans
 from .models import Case, Citation, Event, NameVariant, Organization, Person
 from .search import rebuild_search_text, refresh_search_text
-from .services import people_affected_by, people_affected_by_case, sync_custody_spans
+from .services import people_affected_by, people_affected_by_case
 
 
 @receiver(pre_save, sender=Event)

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from cases.choices import CustodyState, EventType
+from cases.custody import derive_custody_spans, rebuild_all_custody_spans, sync_custody_spans
 from cases.models import CustodySpan, Event, Person
-from cases.services import derive_custody_spans, rebuild_all_custody_spans, sync_custody_spans
 
 from .factories import make_case, make_event, make_person
 

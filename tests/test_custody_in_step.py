@@ -18,11 +18,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from cases.choices import CustodyState, EventType
+from cases.custody import rebuild_all_custody_spans
 from cases.dates import FuzzyDate
 from cases.models import Case, Citation, CustodySpan, Event, Person, Source
 from cases.report import ReportLoader
 from cases.resources import EventResource, PersonResource
-from cases.services import merge_people, rebuild_all_custody_spans, record_status_update, set_published
+from cases.services import merge_people, record_status_update, set_published
 
 from .factories import make_case, make_event, make_person, make_source
 from .test_permission_matrix import person_form

@@ -21,6 +21,7 @@ from .base import (
     choices_constraint,
     search_field,
 )
+from .custody import CustodySpan
 
 
 class NamedQuerySet(SearchableQuerySet):
@@ -70,8 +71,6 @@ class PersonQuerySet(NamedQuerySet):
 
         Reads the derived custody spans: one indexed look-up per person, never every event.
         """
-        from .events import CustodySpan
-
         spans = CustodySpan.objects.filter(person=OuterRef("pk"))
         if on is not None:
             spans = spans.filter(valid_from__lte=on)
