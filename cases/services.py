@@ -12,21 +12,6 @@ from .models import Case, Citation, Event, NameVariant, Person, Source
 from .models.base import Publishable
 
 
-def people_affected_by(event: Event) -> set[int]:
-    if event.person_id:
-        return {event.person_id}
-    if event.case_id:
-        return set(event.case.people.order_by().values_list("pk", flat=True))
-    return set()
-
-
-def people_affected_by_case(case: Case) -> set[int]:
-    """Everyone whose custody the case's events can set: its people, and whoever one of its events
-    names, who may since have been taken out of the case."""
-    named = case.events.exclude(person=None).order_by().values_list("person_id", flat=True)
-    return set(case.people.order_by().values_list("pk", flat=True)) | set(named)
-
-
 @transaction.atomic
 def record_event(*, citations: Iterable[tuple], **fields) -> Event:
     """Create an event with its citations ((source, quote) or (source, quote, location)).

@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -183,6 +183,14 @@ class Case(LatestEventMixin, Publishable):
     def stage_display(self) -> str:
         """The label of the annotated stage (see `CaseQuerySet.with_stage`)."""
         return CaseStage(self.stage).label if self.stage else ""
+
+    def affected_people(self):
+        """The people whose custody the case's events can set: its people, and whoever one of its
+        events names, who may since have been taken out of the case (see Event.affected_people)."""
+        from .people import Person
+
+        named = self.events.exclude(person=None).values("person")
+        return Person.objects.filter(Q(pk__in=self.people.values("pk")) | Q(pk__in=named))
 
     def stage_on(self, on: date | None = None) -> str:
         """The CaseStage code on `on` (or the latest known); "" when no event has set one."""
