@@ -191,11 +191,3 @@ class Case(LatestEventMixin, Publishable):
 
         named = self.events.exclude(person=None).values("person")
         return Person.objects.filter(Q(pk__in=self.people.values("pk")) | Q(pk__in=named))
-
-    def stage_on(self, on: date | None = None) -> str:
-        """The CaseStage code on `on` (or the latest known); "" when no event has set one."""
-        events = self.events.published().exclude(stage="")
-        if on is not None:
-            events = events.filter(date_end__lte=on)
-        event = events.order_by("-date_end", "-date_start", "-pk").first()
-        return event.stage if event else ""

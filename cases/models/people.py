@@ -232,17 +232,6 @@ class Person(Publishable):
         """Whether the annotated custody state (see `with_custody`) is a deprivation of liberty."""
         return self.custody in IN_CUSTODY_STATES
 
-    def custody_on(self, on: date | None = None) -> str:
-        """The custody state on `on` (or the latest known): a CustodyState code."""
-        spans = self.custody_spans.all()
-        if on is not None:
-            spans = spans.filter(valid_from__lte=on)
-        span = spans.order_by("-valid_from").first()
-        return span.state if span else CustodyState.UNKNOWN
-
-    def is_in_custody_on(self, on: date | None = None) -> bool:
-        return self.custody_on(on) in IN_CUSTODY_STATES
-
 
 class OrganizationQuerySet(NamedQuerySet):
     case_field = "organizations"
