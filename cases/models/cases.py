@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -93,10 +93,7 @@ class Charge(models.Model):
 
 
 class CaseQuerySet(SearchableQuerySet):
-    def with_sort_name(self):
-        if "sort_name" in self.query.annotations:
-            return self
-        return self.annotate(sort_name=F("title"))
+    sort_field = "title"
 
     def with_events_between(self, since: date | None = None, until: date | None = None):
         """Cases with a published event that may have happened within [since, until]."""

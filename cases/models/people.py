@@ -48,13 +48,9 @@ class NamedQuerySet(SearchableQuerySet):
 class PersonQuerySet(NamedQuerySet):
     case_field = "people"
 
-    def with_sort_name(self):
-        """Annotate `sort_name`: the public name, so a withheld name does not betray itself by its place."""
-        if "sort_name" in self.query.annotations:
-            return self
-        return self.annotate(
-            sort_name=CaseExpression(When(name_withheld=True, then=F("public_alias")), default=F("name"))
-        )
+    def sort_name_expression(self):
+        # The public name, so a withheld name does not betray itself by its place in a list.
+        return CaseExpression(When(name_withheld=True, then=F("public_alias")), default=F("name"))
 
     def with_events_between(self, since: date | None = None, until: date | None = None):
         """People with a published event concerning them that may have happened within [since, until]."""
@@ -235,11 +231,6 @@ class Person(Publishable):
 
 class OrganizationQuerySet(NamedQuerySet):
     case_field = "organizations"
-
-    def with_sort_name(self):
-        if "sort_name" in self.query.annotations:
-            return self
-        return self.annotate(sort_name=F("name"))
 
     def with_events_between(self, since: date | None = None, until: date | None = None):
         """Organisations with a published event in one of their cases that may have happened within [since, until]."""
