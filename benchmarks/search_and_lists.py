@@ -154,7 +154,7 @@ def populate(people_count: int, event_count: int, seed: int = 2018) -> dict:
     events = Event.objects.bulk_create(events, batch_size=5000)
     timings["create records"] = time.perf_counter() - started
 
-    # Custody spans as services.derive_custody_spans makes them, built here in one pass: rebuilding
+    # Custody spans as custody.derive_custody_spans makes them, built here in one pass: rebuilding
     # them person by person takes a query per person (timed below on a sample, and checked).
     started = time.perf_counter()
     spans = []
@@ -196,9 +196,9 @@ def derive_spans(person, events) -> list:
 
 
 def check_spans(sample: int, seed: int = 7) -> float:
-    """Compare a sample with services.derive_custody_spans; return the ms one person's rebuild takes."""
+    """Compare a sample with custody.derive_custody_spans; return the ms one person's rebuild takes."""
+    from cases.custody import derive_custody_spans, sync_custody_spans
     from cases.models import CustodySpan, Person
-    from cases.services import derive_custody_spans, sync_custody_spans
 
     people = random.Random(seed).sample(list(Person.objects.all()), sample)
     for person in people:
@@ -250,7 +250,7 @@ def run(options):
     print(f"  {Person.objects.count():,} people, {Event.objects.count():,} events, "
           f"{CustodySpan.objects.count():,} custody spans")  # fmt: skip
     per_person = check_spans(min(50, options.people))
-    print(f"  spans match services.derive_custody_spans; sync_custody_spans takes {per_person:.1f} ms per person")
+    print(f"  spans match custody.derive_custody_spans; sync_custody_spans takes {per_person:.1f} ms per person")
 
     client = Client()
     people = Person.objects.published()

@@ -5,9 +5,13 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from .custody import sync_custody_spans
 from .models import Case, Citation, Event, NameVariant, Organization, Person
 from .search import rebuild_search_text, refresh_search_text
-from .services import people_affected_by, people_affected_by_case, sync_custody_spans
+
+
+def _pks(people) -> set[int]:
+    return set(people.order_by().values_list("pk", flat=True))
 
 
 @receiver(pre_save, sender=Event)
@@ -16,7 +20,7 @@ def remember_people_before_change(sender, instance, raw=False, **kwargs):
     if instance.pk and not raw:
         previous = Event.objects.filter(pk=instance.pk).select_related("case").first()
         if previous is not None:
-            instance._people_before = people_affected_by(previous)
+            instance._people_before = _pks(previous.affected_people())
 
 
 @receiver(post_save, sender=Event)
@@ -24,13 +28,13 @@ def remember_people_before_change(sender, instance, raw=False, **kwargs):
 def event_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    sync_custody_spans(people_affected_by(instance) | getattr(instance, "_people_before", set()))
+    sync_custody_spans(_pks(instance.affected_people()) | getattr(instance, "_people_before", set()))
 
 
 @receiver(post_save, sender=Case)
 def case_saved(sender, instance, created, raw=False, **kwargs):
     if not created and not raw:
-        sync_custody_spans(people_affected_by_case(instance))
+        sync_custody_spans(_pks(instance.affected_people()))
 
 
 @receiver(post_save, sender=Person)

@@ -84,4 +84,4 @@ def test_an_event_saved_in_the_admin_gets_its_interval_from_the_precision(admin_
     assert response.status_code == 302, response.content.decode()[:2000]
     event = Event.objects.get(type="released")
     assert event.date.edtf == "2018-10"
-    assert case.people.get().custody_on() == CustodyState.AT_LIBERTY
+    assert case.people.with_custody().get().custody == CustodyState.AT_LIBERTY

@@ -91,7 +91,8 @@ def test_events_are_imported_with_their_dates_and_citations(researcher_client):
     assert detained.date.edtf == "2018-03" and detained.person == person and not detained.is_published
     assert Citation.objects.get(event=detained, source=source).quote == "He was detained in March."
     assert Event.objects.get(type="investigation_opened").date.display == "early 2018"
-    assert person.custody_on() == CustodyState.UNKNOWN  # unpublished: the public status waits for an Editor
+    # Unpublished: the public status waits for an Editor.
+    assert Person.objects.with_custody().get(pk=person.pk).custody == CustodyState.UNKNOWN
 
 
 @pytest.mark.parametrize(

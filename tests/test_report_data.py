@@ -38,12 +38,10 @@ def test_every_event_of_the_report_is_published_and_cited(report):
 def test_key_facts_come_through_with_their_true_precision(report):
     kuramshin = Event.objects.get(case__people__slug="vadim-kuramshin", type="released")
     assert kuramshin.date.display == "17 August 2018"
-    assert Person.objects.get(slug="vadim-kuramshin").custody_on(date(2018, 8, 17)) == "at_liberty"
-    ayan = Person.objects.get(slug="talgat-ayan")
-    assert ayan.custody_on(date(2018, 4, 30)) == "conditional_release"
-    semenova = Person.objects.get(slug="elena-semenova")
-    assert semenova.custody_on(date(2018, 7, 31)) == "house_arrest"
-    assert Case.objects.filter(people__slug="baurzhan-azanov").get().stage_on() == "closed"
+    assert Person.objects.with_custody(date(2018, 8, 17)).get(slug="vadim-kuramshin").custody == "at_liberty"
+    assert Person.objects.with_custody(date(2018, 4, 30)).get(slug="talgat-ayan").custody == "conditional_release"
+    assert Person.objects.with_custody(date(2018, 7, 31)).get(slug="elena-semenova").custody == "house_arrest"
+    assert Case.objects.filter(people__slug="baurzhan-azanov").with_stage().get().stage == "closed"
 
 
 def test_every_report_page_and_api_record_answers(client, report):

@@ -46,7 +46,8 @@ def test_an_editor_publishes_a_batch_but_not_an_event_without_a_citation(editor_
     html = response.content.decode()
     assert "1 record published." in html and "A published event needs a citation" in html
     assert Event.objects.get(pk=cited.pk).is_published and not Event.objects.get(pk=uncited.pk).is_published
-    assert person.custody_on() == CustodyState.DETAINED  # the custody spans follow publication
+    # The custody spans follow publication.
+    assert Person.objects.with_custody().get(pk=person.pk).custody == CustodyState.DETAINED
     public = client.get(case.get_absolute_url()).content.decode()
     assert "Cited." in public and "Uncited." not in public
     assert cited.history.latest().history_change_reason == "Published"

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.choices import CaseStage, CustodyState, EventType
-from cases.models import Citation, Event, Source
+from cases.models import Citation, Event, Person, Source
 from cases.services import record_status_update
 
 from .factories import make_case, make_event, make_person, make_source
@@ -75,7 +75,7 @@ def test_an_editor_can_publish_at_once_and_the_public_sees_it(editor_client, det
     response = update(editor_client, detained_case, source=source.pk, quote="He was released.", publish="on")
     assert response.status_code == 302, errors(response)
     person = detained_case.people.get()
-    assert person.custody_on() == CustodyState.AT_LIBERTY
+    assert Person.objects.with_custody().get(pk=person.pk).custody == CustodyState.AT_LIBERTY
     assert "Released from pre-trial detention." in client.get(detained_case.get_absolute_url()).content.decode()
 
 

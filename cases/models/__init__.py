@@ -2,7 +2,8 @@
 
 from .base import ImportedItem
 from .cases import Case, Charge, Theme
-from .events import Citation, CustodySpan, Event
+from .custody import CustodySpan
+from .events import Citation, Event
 from .people import NameVariant, Organization, Person
 from .sources import Source
 

@@ -28,6 +28,8 @@ class PublishableQuerySet(models.QuerySet):
 class SearchableQuerySet(PublishableQuerySet):
     """Records found by the public search box; see cases.search."""
 
+    sort_field = "name"
+
     def search(self, text: str):
         """Records whose public names match `text`, forgivingly (spelling, script, accents), closest first.
 
@@ -43,7 +45,13 @@ class SearchableQuerySet(PublishableQuerySet):
 
     def with_sort_name(self):
         """Annotate `sort_name`, the public name lists are sorted by."""
-        raise NotImplementedError
+        if "sort_name" in self.query.annotations:
+            return self
+        return self.annotate(sort_name=self.sort_name_expression())
+
+    def sort_name_expression(self):
+        """The public name as an expression: `sort_field`, unless the public name is not one field."""
+        return models.F(self.sort_field)
 
 
 def slug_from(text: str) -> str:

@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -93,10 +93,7 @@ class Charge(models.Model):
 
 
 class CaseQuerySet(SearchableQuerySet):
-    def with_sort_name(self):
-        if "sort_name" in self.query.annotations:
-            return self
-        return self.annotate(sort_name=F("title"))
+    sort_field = "title"
 
     def with_events_between(self, since: date | None = None, until: date | None = None):
         """Cases with a published event that may have happened within [since, until]."""
@@ -184,10 +181,10 @@ class Case(LatestEventMixin, Publishable):
         """The label of the annotated stage (see `CaseQuerySet.with_stage`)."""
         return CaseStage(self.stage).label if self.stage else ""
 
-    def stage_on(self, on: date | None = None) -> str:
-        """The CaseStage code on `on` (or the latest known); "" when no event has set one."""
-        events = self.events.published().exclude(stage="")
-        if on is not None:
-            events = events.filter(date_end__lte=on)
-        event = events.order_by("-date_end", "-date_start", "-pk").first()
-        return event.stage if event else ""
+    def affected_people(self):
+        """The people whose custody the case's events can set: its people, and whoever one of its
+        events names, who may since have been taken out of the case (see Event.affected_people)."""
+        from .people import Person
+
+        named = self.events.exclude(person=None).values("person")
+        return Person.objects.filter(Q(pk__in=self.people.values("pk")) | Q(pk__in=named))

@@ -1,4 +1,4 @@
-"""What happened when, who says so, and the custody spans derived from it."""
+"""What happened when, and who says so."""
 
 from datetime import date
 
@@ -403,41 +403,3 @@ class Citation(models.Model):
 
     def get_absolute_url(self):
         return self.source.get_absolute_url()
-
-
-class CustodySpan(models.Model):
-    """A stretch of time one custody state held for a person, derived from published events.
-
-    Kept in step with events by cases.services inside the same transaction; rebuilt whole
-    by `manage.py rebuild_custody_spans`. Answers "status on a date" with one index look-up.
-    """
-
-    person = models.ForeignKey("Person", on_delete=models.CASCADE, related_name="custody_spans")
-    state = models.CharField(max_length=30, choices=CustodyState.choices)
-    valid_from = models.DateField(help_text=_("The day by which the setting event was certainly over."))
-    valid_until = models.DateField(null=True, blank=True, help_text=_("Exclusive; empty while it holds."))
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", help_text=_("The event that set it."))
-
-    class Meta:
-        verbose_name = _("custody span")
-        verbose_name_plural = _("custody spans")
-        ordering = ["person", "valid_from"]
-        indexes = [
-            models.Index(fields=["person", "-valid_from"], name="cases_span_person_from"),
-            models.Index(fields=["state", "valid_from", "valid_until"], name="cases_span_state_dates"),
-        ]
-        constraints = [
-            choices_constraint("state", CustodyState, "cases_span_state_valid"),
-            models.UniqueConstraint(fields=["person", "valid_from"], name="cases_span_one_start_per_day"),
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=F("valid_from")),
-                name="cases_span_date_order",
-            ),
-        ]
-
-    def __str__(self):
-        until = self.valid_until.isoformat() if self.valid_until else "…"
-        return f"{self.person}: {self.get_state_display()} {self.valid_from.isoformat()}–{until}"
-
-    def get_absolute_url(self):
-        return self.person.get_absolute_url()

@@ -21,6 +21,7 @@ from .base import (
     choices_constraint,
     search_field,
 )
+from .custody import CustodySpan
 
 
 class NamedQuerySet(SearchableQuerySet):
@@ -47,13 +48,9 @@ class NamedQuerySet(SearchableQuerySet):
 class PersonQuerySet(NamedQuerySet):
     case_field = "people"
 
-    def with_sort_name(self):
-        """Annotate `sort_name`: the public name, so a withheld name does not betray itself by its place."""
-        if "sort_name" in self.query.annotations:
-            return self
-        return self.annotate(
-            sort_name=CaseExpression(When(name_withheld=True, then=F("public_alias")), default=F("name"))
-        )
+    def sort_name_expression(self):
+        # The public name, so a withheld name does not betray itself by its place in a list.
+        return CaseExpression(When(name_withheld=True, then=F("public_alias")), default=F("name"))
 
     def with_events_between(self, since: date | None = None, until: date | None = None):
         """People with a published event concerning them that may have happened within [since, until]."""
@@ -70,8 +67,6 @@ class PersonQuerySet(NamedQuerySet):
 
         Reads the derived custody spans: one indexed look-up per person, never every event.
         """
-        from .events import CustodySpan
-
         spans = CustodySpan.objects.filter(person=OuterRef("pk"))
         if on is not None:
             spans = spans.filter(valid_from__lte=on)
@@ -233,25 +228,9 @@ class Person(Publishable):
         """Whether the annotated custody state (see `with_custody`) is a deprivation of liberty."""
         return self.custody in IN_CUSTODY_STATES
 
-    def custody_on(self, on: date | None = None) -> str:
-        """The custody state on `on` (or the latest known): a CustodyState code."""
-        spans = self.custody_spans.all()
-        if on is not None:
-            spans = spans.filter(valid_from__lte=on)
-        span = spans.order_by("-valid_from").first()
-        return span.state if span else CustodyState.UNKNOWN
-
-    def is_in_custody_on(self, on: date | None = None) -> bool:
-        return self.custody_on(on) in IN_CUSTODY_STATES
-
 
 class OrganizationQuerySet(NamedQuerySet):
     case_field = "organizations"
-
-    def with_sort_name(self):
-        if "sort_name" in self.query.annotations:
-            return self
-        return self.annotate(sort_name=F("name"))
 
     def with_events_between(self, since: date | None = None, until: date | None = None):
         """Organisations with a published event in one of their cases that may have happened within [since, until]."""

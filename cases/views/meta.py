@@ -26,3 +26,13 @@ def last_updated(*groups: Iterable) -> datetime | None:
     """The latest `updated_at` among records already loaded for a page (no query of its own)."""
     stamps = [record.updated_at for group in groups for record in group if record is not None]
     return max(stamps, default=None)
+
+
+def cited_sources(events: Iterable) -> Iterable:
+    """The sources cited by `events`, as loaded with their citations (for `last_updated`)."""
+    return (citation.source for event in events for citation in event.citations.all())
+
+
+def case_subjects(cases: Iterable) -> Iterable:
+    """The published people and organisations of `cases`, as loaded by `with_public_subjects`."""
+    return (subject for case in cases for subject in (*case.public_people, *case.public_organizations))

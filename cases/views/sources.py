@@ -1,10 +1,10 @@
-"""The sources page: every published document cited, and what it supports."""
+"""The sources: every published document cited, and what each supports."""
 
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from ..models import Source
+from ..models import Event, Source
 from .meta import PageMeta, last_updated
 
 SOURCES_PER_PAGE = 50
@@ -23,3 +23,15 @@ def source_list(request):
         updated=max([*stamps, last_updated(page)], default=None) if page else None,
     )
     return render(request, "cases/source_list.html", {"page": page, "meta": meta})
+
+
+def source_detail(request, slug):
+    source = get_object_or_404(Source.objects.published(), slug=slug)
+    events = Event.objects.published().filter(citations__source=source).distinct().with_public_citations()
+    events = events.in_date_order()
+    meta = PageMeta(
+        title=source.title,
+        description=_("%(title)s: the facts this document supports, with its words.") % {"title": source.title},
+        updated=last_updated([source], events, (event.case for event in events), (event.person for event in events)),
+    )
+    return render(request, "cases/source_detail.html", {"source": source, "events": events, "meta": meta})

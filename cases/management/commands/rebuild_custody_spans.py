@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cases.services import rebuild_all_custody_spans
+from cases.custody import rebuild_all_custody_spans
 
 
 class Command(BaseCommand):

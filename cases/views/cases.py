@@ -1,0 +1,55 @@
+"""A case's page, and the pages of what cases are about: a charge, a theme."""
+
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ..models import Case, Charge, Event, Person, Theme
+from .meta import PageMeta, case_subjects, cited_sources, last_updated
+
+
+def case_detail(request, slug):
+    case = get_object_or_404(
+        Case.objects.published().with_stage().with_public_subjects().with_public_events(), slug=slug
+    )
+    meta = PageMeta(
+        title=case.title,
+        description=case.summary
+        or _("What happened in the case “%(title)s”, every fact cited.") % {"title": case.title},
+        updated=last_updated([case], case_subjects([case]), case.public_events, cited_sources(case.public_events)),
+        feed_url=reverse("cases:feed-case", args=[case.slug]),
+    )
+    return render(request, "cases/case_detail.html", {"case": case, "timeline": case.public_events, "meta": meta})
+
+
+def charge_detail(request, slug):
+    charge = get_object_or_404(Charge.objects.public(), slug=slug)
+    cases = Case.objects.published().filter(charges=charge).with_public_subjects()
+    people = Person.objects.published().in_published_cases(charges=charge).with_custody()
+    people = people.with_sort_name().order_by("sort_name", "pk")
+    meta = PageMeta(
+        title=_("Charge: “%(name)s”") % {"name": charge.name},
+        description=charge.description or _("Everyone charged with “%(name)s”, case by case.") % {"name": charge.name},
+        updated=last_updated(cases, case_subjects(cases)),
+        feed_url=reverse("cases:feed-charge", args=[charge.slug]),
+    )
+    return render(
+        request, "cases/charge_detail.html", {"charge": charge, "cases": cases, "people": people, "meta": meta}
+    )
+
+
+def theme_detail(request, slug):
+    theme = get_object_or_404(Theme.objects.public(), slug=slug)
+    cases = Case.objects.published().filter(themes=theme).with_public_subjects()
+    context_events = Event.objects.published().filter(theme=theme, case=None).with_public_citations().in_date_order()
+    meta = PageMeta(
+        title=theme.name,
+        description=theme.description or _("Every case under “%(name)s”.") % {"name": theme.name},
+        updated=last_updated(cases, case_subjects(cases), context_events, cited_sources(context_events)),
+        feed_url=reverse("cases:feed-theme", args=[theme.slug]),
+    )
+    return render(
+        request,
+        "cases/theme_detail.html",
+        {"theme": theme, "cases": cases, "context_events": context_events, "meta": meta},
+    )

@@ -1,0 +1,49 @@
+"""A person's and an organisation's page: their custody status and the timeline of their cases."""
+
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ..models import Organization, Person
+from .meta import PageMeta, cited_sources, last_updated
+
+
+def person_detail(request, slug):
+    person = get_object_or_404(Person.objects.published().with_custody().with_public_cases(), slug=slug)
+    timeline = sorted(
+        (e for case in person.public_cases for e in case.public_events if e.person_id in (None, person.pk)),
+        key=lambda e: (e.date_start, e.date_end, e.pk),
+    )
+    # The latest report of their custody, confirming or changing it, in timeline order: a report
+    # dated only "2018" does not count as later than one dated "September 2018".
+    last_reported = next((e for e in reversed(timeline) if e.custody), None)
+    meta = PageMeta(
+        title=person.public_name,
+        description=person.summary
+        or _("The custody status of %(name)s and a timeline of their cases, every fact cited.")
+        % {"name": person.public_name},
+        updated=last_updated([person], person.public_cases, timeline, cited_sources(timeline)),
+        feed_url=reverse("cases:feed-person", args=[person.slug]),
+    )
+    context = {"person": person, "timeline": timeline, "last_reported": last_reported, "meta": meta}
+    return render(request, "cases/person_detail.html", context)
+
+
+def organization_detail(request, slug):
+    organization = get_object_or_404(Organization.objects.published().with_public_cases(), slug=slug)
+    timeline = sorted(
+        (e for case in organization.public_cases for e in case.public_events),
+        key=lambda e: (e.date_start, e.date_end, e.pk),
+    )
+    meta = PageMeta(
+        title=organization.name,
+        description=organization.summary
+        or _("The cases against %(name)s and what happened in them, every fact cited.") % {"name": organization.name},
+        updated=last_updated([organization], organization.public_cases, timeline, cited_sources(timeline)),
+        feed_url=reverse("cases:feed-organization", args=[organization.slug]),
+    )
+    return render(
+        request,
+        "cases/organization_detail.html",
+        {"organization": organization, "timeline": timeline, "meta": meta},
+    )
