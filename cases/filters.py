@@ -33,7 +33,7 @@ class EventRangeForm(forms.Form):
     ]  # fmt: skip
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             self.add_error("until", _("The end of the date range must not be before its start."))
@@ -67,7 +67,7 @@ class PublicFilterSet(django_filters.FilterSet):
 
     class Meta:
         form = EventRangeForm
-        fields = []
+        fields: list[str] = []
 
     def filter_nothing(self, queryset, name, value):
         # Applied together in filter_queryset, where they depend on each other.
@@ -163,10 +163,14 @@ class CaseFilter(PublicFilterSet):
     stage = django_filters.ChoiceFilter(choices=CaseStage.choices, label=_("Stage"), empty_label=ANY)
     kind = django_filters.ChoiceFilter(choices=CaseKind.choices, label=_("Kind"), empty_label=ANY)
     charge = django_filters.CharFilter(
-        field_name="charges__slug", label=_("Charge"), widget=forms.Select(choices=charge_choices)
+        field_name="charges__slug",
+        label=_("Charge"),
+        widget=forms.Select(choices=charge_choices),  # type: ignore[arg-type]  # a callable, read at each render
     )
     theme = django_filters.CharFilter(
-        field_name="themes__slug", label=_("Theme"), widget=forms.Select(choices=theme_choices)
+        field_name="themes__slug",
+        label=_("Theme"),
+        widget=forms.Select(choices=theme_choices),  # type: ignore[arg-type]  # a callable, read at each render
     )
     custody = django_filters.ChoiceFilter(
         choices=CustodyState.choices,
@@ -220,7 +224,9 @@ class EventFilter(django_filters.FilterSet):
     )
     type = django_filters.ChoiceFilter(choices=EventType.choices, label=_("Type"), empty_label=ANY)
     theme = django_filters.CharFilter(
-        method="filter_theme", label=_("Theme"), widget=forms.Select(choices=theme_choices)
+        method="filter_theme",
+        label=_("Theme"),
+        widget=forms.Select(choices=theme_choices),  # type: ignore[arg-type]  # a callable, read at each render
     )
     case = django_filters.CharFilter(field_name="case__slug", label=_("Case (slug)"), widget=forms.HiddenInput)
     person = django_filters.CharFilter(method="filter_person", label=_("Person (slug)"), widget=forms.HiddenInput)
@@ -228,7 +234,7 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         model = Event
         form = EventRangeForm
-        fields = []
+        fields: list[str] = []
 
     def filter_dates(self, queryset, name, value):
         return queryset.between(**{name: value})

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -44,6 +45,11 @@ def _save_event(event: Event, citations: list[Citation]) -> Event:
     return event
 
 
+def set_change_reason(record: Any, reason: str) -> None:
+    """The reason django-simple-history writes into the history entry of the record's next save."""
+    record._change_reason = reason
+
+
 @transaction.atomic
 def record_event(*, citations: Iterable[tuple], **fields) -> Event:
     """Create an event with its citations ((source, quote) or (source, quote, location)).
@@ -75,7 +81,7 @@ def set_published(records: Iterable[Publishable], published: bool) -> Publicatio
             result.refused.append((record, " ".join(problems)))
             continue
         record.is_published = published
-        record._change_reason = _("Published") if published else _("Unpublished")
+        set_change_reason(record, _("Published") if published else _("Unpublished"))
         record.save(update_fields=["is_published", "updated_at"])
         result.changed.append(record)
     return result
@@ -155,21 +161,23 @@ def merge_people(keep: Person, duplicate: Person) -> Person:
             known.add(variant.name.casefold())
     if duplicate.name.casefold() not in known:
         NameVariant.objects.create(person=keep, name=duplicate.name, note=_("Merged from a duplicate record."))
-    for case in duplicate.cases.all():
+    for case in Case.objects.filter(people=duplicate):
         case.people.add(keep)
         case.people.remove(duplicate)
     for event in duplicate.own_events.all():
         event.person = keep
-        event._change_reason = _("Merged from %(name)s (#%(pk)s)") % {"name": duplicate.name, "pk": duplicate.pk}
+        set_change_reason(event, _("Merged from %(name)s (#%(pk)s)") % {"name": duplicate.name, "pk": duplicate.pk})
         event.save()
     if duplicate.internal_notes:
         keep.internal_notes = "\n\n".join(filter(None, [keep.internal_notes, duplicate.internal_notes]))
     keep.birth_year = keep.birth_year or duplicate.birth_year
     keep.full_clean()  # a newly withheld name must not stay in the public address
-    keep._change_reason = _("Merged %(name)s (#%(pk)s) into this record") % {"name": duplicate.name, "pk": duplicate.pk}
+    set_change_reason(
+        keep, _("Merged %(name)s (#%(pk)s) into this record") % {"name": duplicate.name, "pk": duplicate.pk}
+    )
     keep.save()
     # The deletion's history row takes this reason: it says where the person went.
-    duplicate._change_reason = _("Merged into %(name)s (#%(pk)s)") % {"name": keep.name, "pk": keep.pk}
+    set_change_reason(duplicate, _("Merged into %(name)s (#%(pk)s)") % {"name": keep.name, "pk": keep.pk})
     duplicate.delete()
     sync_custody_spans([keep])
     return keep
