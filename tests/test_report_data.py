@@ -96,3 +96,10 @@ def test_kuramshin_released_once_eligible_for_parole_is_conditionally_released_n
     kuramshin = Person.objects.get(slug="vadim-kuramshin")
     assert kuramshin.custody_on(date(2018, 8, 16)) == CustodyState.IMPRISONED
     assert kuramshin.custody_on(date(2018, 8, 17)) == CustodyState.CONDITIONAL_RELEASE
+
+
+def test_ablyazov_whom_the_report_only_mentions_is_not_among_the_people_followed(client, report):
+    assert not Person.objects.search("Ablyazov").exists()
+    assert not Person.objects.search("Аблязов").exists()
+    yerimbetov = client.get(reverse("cases:person-detail", args=["iskander-yerimbetov"]))
+    assert "tied to Mukhtar Ablyazov" in yerimbetov.content.decode()
