@@ -103,3 +103,10 @@ def test_ablyazov_whom_the_report_only_mentions_is_not_among_the_people_followed
     assert not Person.objects.search("Аблязов").exists()
     yerimbetov = client.get(reverse("cases:person-detail", args=["iskander-yerimbetov"]))
     assert "tied to Mukhtar Ablyazov" in yerimbetov.content.decode()
+
+
+def test_the_ombudsmans_statement_on_azanovs_case_is_not_dated_before_the_july_charge_it_concerns(report):
+    events = Event.objects.published().filter(case__slug="prosecution-of-baurzhan-azanov").in_date_order()
+    assert [event.type for event in events] == ["charged", "statement", "case_closed"]
+    charge, statement, _dropped = events
+    assert statement.date_start >= charge.date_start
