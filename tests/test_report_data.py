@@ -110,3 +110,13 @@ def test_the_ombudsmans_statement_on_azanovs_case_is_not_dated_before_the_july_c
     assert [event.type for event in events] == ["charged", "statement", "case_closed"]
     charge, statement, _dropped = events
     assert statement.date_start >= charge.date_start
+
+
+def test_tungishbaevs_arrest_comes_before_his_extradition_and_puts_him_in_custody_no_earlier(report):
+    tungishbaev = Person.objects.get(slug="murat-tungishbaev")
+    events = Event.objects.published().concerning(tungishbaev)
+    arrest, extradition = events.get(type="detained"), events.get(type="extradited")
+    assert arrest.date.display == "between January 2018 and August 2018"
+    assert arrest.date_end <= extradition.date_end
+    assert tungishbaev.custody_on(date(2018, 8, 30)) == CustodyState.UNKNOWN
+    assert tungishbaev.custody_on(date(2018, 8, 31)) == CustodyState.DETAINED
