@@ -120,3 +120,8 @@ def test_tungishbaevs_arrest_comes_before_his_extradition_and_puts_him_in_custod
     assert arrest.date_end <= extradition.date_end
     assert tungishbaev.custody_on(date(2018, 8, 30)) == CustodyState.UNKNOWN
     assert tungishbaev.custody_on(date(2018, 8, 31)) == CustodyState.DETAINED
+
+
+def test_the_79_religion_cases_record_the_short_term_bans_on_worship_as_well_as_the_fines(report):
+    events = Event.objects.published().filter(case__slug="administrative-religion-cases-first-half-2018")
+    assert sorted(events.values_list("type", flat=True)) == ["banned", "fined"]
