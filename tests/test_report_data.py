@@ -16,7 +16,13 @@ from .test_statistics import by_month
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report")]
 
 
-IN_CUSTODY_ON_30_JUNE_2018 = {"aset-mataev", "iskander-yerimbetov", "maks-bokaev", "vadim-kuramshin"}
+IN_CUSTODY_ON_30_JUNE_2018 = {
+    "aset-mataev",
+    "iskander-yerimbetov",
+    "maks-bokaev",
+    "natalya-ulasik",
+    "vadim-kuramshin",
+}
 
 
 def test_the_people_the_report_shows_in_custody_on_30_june_2018(report):
@@ -57,9 +63,9 @@ def test_every_report_page_and_api_record_answers(client, report):
 # Statistics on the report
 
 
-def test_the_report_has_four_people_in_custody_at_the_end_of_june_2018(report):
+def test_the_report_has_five_people_in_custody_at_the_end_of_june_2018(report):
     months = by_month()
-    assert months["2018-06"] == 4
+    assert months["2018-06"] == 5
     assert next(iter(months)) == "2016-05"  # Bokaev, imprisoned in May 2016
     assert list(months)[-1] == "2019-01"  # the latest event the report dates ("at time of writing")
 
@@ -74,17 +80,17 @@ def test_the_chart_follows_the_people_list_filters(client, report):
     response = client.get(reverse("cases:statistics"), {"theme": "civil-society"})
     assert response.status_code == 200
     months = {f"{m.month_end:%Y-%m}": m.count for m in response.context["months"]}
-    assert months["2018-06"] == 2  # Bokaev and Kuramshin; Ayan was paroled in April
+    assert months["2018-06"] == 3  # Bokaev, Kuramshin and Ulasik; Ayan was paroled in April
     assert {r.name for r in response.context["by_theme"]} == {"Civil Society"}
     everyone = client.get(reverse("cases:statistics")).context["months"]
-    assert {f"{m.month_end:%Y-%m}": m.count for m in everyone}["2018-06"] == 4
+    assert {f"{m.month_end:%Y-%m}": m.count for m in everyone}["2018-06"] == 5
 
 
 def test_the_page_draws_an_svg_chart_with_a_table_equivalent(client, report):
     html = client.get(reverse("cases:statistics")).content.decode()
     assert re.search(r'<svg [^>]*role="img" aria-labelledby="chart-title chart-desc"', html)
-    assert "<title>June 2018: 4</title>" in html
-    assert '<th scope="row"><time datetime="2018-06">June 2018</time></th><td>4</td>' in html
+    assert "<title>June 2018: 5</title>" in html
+    assert '<th scope="row"><time datetime="2018-06">June 2018</time></th><td>5</td>' in html
     assert "inciting discord" in html and "Civil Society" in html
     assert "<script" not in html and not re.search(r"\sstyle=", html)
 
@@ -125,3 +131,12 @@ def test_tungishbaevs_arrest_comes_before_his_extradition_and_puts_him_in_custod
 def test_the_79_religion_cases_record_the_short_term_bans_on_worship_as_well_as_the_fines(report):
     events = Event.objects.published().filter(case__slug="administrative-religion-cases-first-half-2018")
     assert sorted(events.values_list("type", flat=True)) == ["banned", "fined"]
+
+
+def test_ulasik_is_in_forced_psychiatric_detention_from_the_october_2016_finding_and_after_her_transfer(report):
+    ulasik = Person.objects.get(slug="natalya-ulasik")
+    assert ulasik.custody_on(date(2016, 9, 30)) == CustodyState.UNKNOWN
+    assert ulasik.custody_on(date(2016, 10, 31)) == CustodyState.PSYCHIATRIC_DETENTION
+    # Before the September 2018 ruling, and after it: weekend visits home leave her in the institution.
+    assert ulasik.custody_on(date(2018, 6, 30)) == CustodyState.PSYCHIATRIC_DETENTION
+    assert ulasik.custody_on(date(2018, 12, 31)) == CustodyState.PSYCHIATRIC_DETENTION
