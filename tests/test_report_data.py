@@ -140,3 +140,11 @@ def test_ulasik_is_in_forced_psychiatric_detention_from_the_october_2016_finding
     # Before the September 2018 ruling, and after it: weekend visits home leave her in the institution.
     assert ulasik.custody_on(date(2018, 6, 30)) == CustodyState.PSYCHIATRIC_DETENTION
     assert ulasik.custody_on(date(2018, 12, 31)) == CustodyState.PSYCHIATRIC_DETENTION
+
+
+def test_azanov_is_found_by_the_kazakh_spelling_of_his_name_in_either_script(client, report):
+    for query in ("Бауыржан Азанов", "Bauyrzhan"):
+        response = client.get(reverse("api:person-list"), {"search": query})
+        assert [p["slug"] for p in response.json()["results"]] == ["baurzhan-azanov"], query
+    page = client.get(reverse("cases:person-detail", args=["baurzhan-azanov"])).content.decode()
+    assert "Бауыржан Азанов" in page and "Бауржан Азанов" in page

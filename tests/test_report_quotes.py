@@ -429,3 +429,17 @@ def test_someone_the_chapter_only_mentions_is_no_person_but_a_mention_in_whom_it
         assert name in chapter
         assert name.split()[-1] not in everyone, f"{name} is counted among the people followed"
         assert name in people[concerns]["summary"], f"the mention of {name} is lost from {concerns}"
+
+
+def test_every_named_person_has_the_russian_and_the_kazakh_cyrillic_spellings_of_their_name(data):
+    # Where the report romanises a Russian form (Baurzhan, Бауржан) readers also search the Kazakh
+    # one (Bauyrzhan, Бауыржан); a note names the language, as the one variant kind is "cyrillic".
+    problems = []
+    for person in data["people"]:
+        if person["identity"] != "named":
+            continue
+        notes = [v["note"] for v in person.get("variants") or [] if v["kind"] == "cyrillic"]
+        for language in ("Russian", "Kazakh"):
+            if not any(language in note for note in notes):
+                problems.append(f"{person['name']}: no Cyrillic spelling noted as {language}")
+    assert not problems, "\n".join(problems)
