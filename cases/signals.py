@@ -94,11 +94,14 @@ def name_variant_changed(sender, instance, raw=False, **kwargs):
         return
     # The owner it has now and any it had before (a variant moved to another record).
     owners = {(instance.person_id, instance.organization_id)} | getattr(instance, "_owners_before", set())
+    people = Person.objects.filter(pk__in=[person for person, _ in owners if person])
+    organizations = Organization.objects.filter(pk__in=[organization for _, organization in owners if organization])
     # Read the owners afresh: an instance's cached variants may predate this change.
-    rebuild_search_text(Person.objects.filter(pk__in=[person for person, _ in owners if person]))
-    rebuild_search_text(
-        Organization.objects.filter(pk__in=[organization for _, organization in owners if organization])
-    )
+    rebuild_search_text(people)
+    rebuild_search_text(organizations)
+    # A name on a public page changed; a withheld name's variants are not public.
+    people.filter(name_withheld=False).touch()
+    organizations.touch()
 
 
 # Parts of a public record stored in other tables: a change to them is a change to the record's
@@ -110,15 +113,6 @@ def name_variant_changed(sender, instance, raw=False, **kwargs):
 def citation_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         Event.objects.filter(pk=instance.event_id).touch()
-
-
-@receiver(post_save, sender=NameVariant)
-@receiver(post_delete, sender=NameVariant)
-def variant_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        # A withheld name's variants are not public either.
-        Person.objects.filter(pk=instance.person_id, name_withheld=False).touch()
-        Organization.objects.filter(pk=instance.organization_id).touch()
 
 
 @receiver(m2m_changed, sender=Case.people.through)

@@ -106,7 +106,15 @@ class Publishable(models.Model):
         ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_at = models.DateTimeField(
+        _("last public change"),
+        default=timezone.now,
+        editable=False,
+        help_text=_(
+            "When what the public sees of this record last changed; internal notes and other staff-only fields do "
+            "not count."
+        ),
+    )
     version = models.PositiveIntegerField(
         _("version"),
         default=1,
@@ -117,7 +125,7 @@ class Publishable(models.Model):
     objects = PublishableQuerySet.as_manager()
 
     # Editable fields the public never sees. A save that changes only these is no news to the
-    # public, so it leaves `updated_at` (pages' "last updated", the sitemap's lastmod) alone.
+    # public: it leaves `updated_at` (pages' "last updated", the sitemap's lastmod) as it was.
     staff_only_fields = frozenset({"internal_notes"})
 
     class Meta:
@@ -126,17 +134,17 @@ class Publishable(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             public = self.public_field_names()
-            stored = type(self)._base_manager.filter(pk=self.pk).values("version", *public).first()
+            stored = type(self)._base_manager.filter(pk=self.pk).values("version", "updated_at", *public).first()
             # Count from the stored row, not from this copy: a copy rebuilt from history (a
             # revert) carries an old number, and versions must never go back.
             self.version = (stored["version"] if stored is not None else self.version) + 1
-            update_fields = kwargs.get("update_fields")
-            if update_fields is None and stored is not None and all(getattr(self, f) == stored[f] for f in public):
-                # Nothing the public sees has changed: write everything but `updated_at`.
-                update_fields = {field.name for field in self._meta.concrete_fields if not field.primary_key}
-                update_fields.discard("updated_at")
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "version"}
+            if stored is None or any(getattr(self, field) != stored[field] for field in public):
+                self.updated_at = timezone.now()
+            else:
+                # The stored time, not this copy's: a part stored elsewhere may have moved it since.
+                self.updated_at = stored["updated_at"]
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
         super().save(*args, **kwargs)
 
     def public_field_names(self) -> list[str]:
