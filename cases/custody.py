@@ -52,7 +52,20 @@ def _spans_from(person_id: int, timeline: list[tuple]) -> list[CustodySpan]:
         if spans:
             spans[-1].valid_until = day
         spans.append(CustodySpan(person_id=person_id, state=state, valid_from=day, event_id=pk))
+    _set_last_reports(spans, timeline)
     return spans
+
+
+def _set_last_reports(spans: list[CustodySpan], timeline: list[tuple]) -> None:
+    """Each span's last report: of the events of its state that ended within it, the latest in
+    timeline order (by start), so a report dated only "2018" is not later than "September 2018"."""
+    for span in spans:
+        reports = [
+            (start, day, pk)
+            for day, start, pk, state in timeline
+            if state == span.state and span.valid_from <= day and (span.valid_until is None or day < span.valid_until)
+        ]
+        span.last_report_id = max(reports)[2] if reports else span.event_id
 
 
 def derive_custody_spans(person: Person) -> list[CustodySpan]:

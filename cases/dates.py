@@ -11,8 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils import formats
+from django.conf import settings
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation import pgettext, pgettext_lazy
 
 from .choices import DatePrecision
@@ -44,6 +46,37 @@ def last_day_of_month(year: int, month: int) -> date:
 
 def day_in_words(day: date) -> str:
     return formats.date_format(day, DAY_FORMAT)
+
+
+def months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def today() -> date:
+    """Today where the site is: the one clock status wording reads, so tests can set it."""
+    return timezone.localdate()
+
+
+def confirmed_since(on: date | None = None) -> date:
+    """The earliest day a report can end and still confirm a status on `on` (default today).
+
+    A status whose latest report ended before it is "unconfirmed since" that report, never "now".
+    """
+    return months_before(on or today(), settings.CUSTODY_CONFIRMED_MONTHS)
+
+
+def age_in_words(day: date, on: date | None = None) -> str:
+    """How long before `on` (default today) `day` was, in whole years or months: "7 years ago"."""
+    on = on or today()
+    months = (on.year - day.year) * 12 + on.month - day.month - (on.day < day.day)
+    if months >= 12:
+        years = months // 12
+        return ngettext("%(count)d year ago", "%(count)d years ago", years) % {"count": years}
+    if months >= 1:
+        return ngettext("%(count)d month ago", "%(count)d months ago", months) % {"count": months}
+    return _("less than a month ago")
 
 
 def month_in_words(day: date) -> str:

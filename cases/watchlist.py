@@ -1,6 +1,5 @@
 """So nobody is forgotten: cases in custody that nobody has updated, and dates coming up."""
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -9,14 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import IN_CUSTODY_STATES, DatePrecision
-from .dates import FuzzyDate
+from .dates import FuzzyDate, months_before
 from .models import Case, CustodySpan, Event, Person
-
-
-def months_before(day: date, months: int) -> date:
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def add_sentence(day: date, months: int, days: int) -> date:

@@ -154,6 +154,12 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 ATTACHMENT_MAX_MB = int(os.getenv("ATTACHMENT_MAX_MB", "50"))
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
+# A custody status whose latest report is older than this many months is said as "at last
+# report" and "unconfirmed since …", never as "now" (cases.dates.confirmed_since).
+CUSTODY_CONFIRMED_MONTHS = int(os.getenv("CUSTODY_CONFIRMED_MONTHS", "12"))
+if CUSTODY_CONFIRMED_MONTHS < 1:
+    raise ImproperlyConfigured(f"CUSTODY_CONFIRMED_MONTHS must be at least 1, not {CUSTODY_CONFIRMED_MONTHS}")
+
 # The report chapter the seed data comes from; tests compare quotes with it when present.
 REPORT_SEEDS_DIR = Path(os.getenv("REPORT_SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))
 

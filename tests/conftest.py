@@ -1,10 +1,13 @@
+from collections.abc import Callable
+from datetime import date, datetime
+from datetime import timezone as dt_timezone
 from io import StringIO
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .personas import make_staff, sign_in
 
@@ -19,6 +22,17 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def set_today(monkeypatch) -> Callable[[date], None]:
+    """Set the site's clock to noon on a day (cases.dates.today and timezone.now read it)."""
+
+    def set_to(day: date) -> None:
+        moment = datetime(day.year, day.month, day.day, 12, tzinfo=dt_timezone.utc)
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_to
 
 
 @pytest.fixture

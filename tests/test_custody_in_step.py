@@ -64,7 +64,7 @@ def test_publishing_a_person_gives_them_the_custody_their_published_events_set(
     in_custody = client.get(reverse("api:person-list"), {"in_custody": "true"}).json()["results"]
     assert [person["slug"] for person in in_custody] == [detained_draft_person.slug]
     page = client.get(detained_draft_person.get_absolute_url()).content.decode()
-    assert "In custody: Detained" in page
+    assert "In custody at last report: Detained" in page
 
 
 def test_unpublishing_a_person_takes_their_own_events_out_of_their_custody(editor_client, detained_draft_person):
@@ -98,7 +98,7 @@ CUSTODY = [*CustodyState.values, ""]
 def stored_spans() -> list[tuple]:
     return list(
         CustodySpan.objects.order_by("person", "valid_from").values_list(
-            "person", "state", "valid_from", "valid_until", "event"
+            "person", "state", "valid_from", "valid_until", "event", "last_report"
         )
     )
 

@@ -1,5 +1,7 @@
 """The public pages a person reaches from the API's links."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -69,9 +71,11 @@ def test_home_counts_people_by_custody_state_and_links_to_the_lists(client, case
     assert f"{reverse('cases:person-list')}?custody=psychiatric_detention" in response.content.decode()
 
 
-def test_person_page_says_since_when_and_when_last_reported(client, case):
+def test_person_page_says_since_when_and_when_last_reported(client, case, set_today):
+    set_today(date(2019, 3, 15))
     make_event(case, "2018-09", type=EventType.TRANSFERRED, custody=CustodyState.PSYCHIATRIC_DETENTION)
     # Undated within the year: not a later report than September.
     make_event(case, "2018", type=EventType.STATUS_REPORTED, custody=CustodyState.PSYCHIATRIC_DETENTION)
     html = client.get(reverse("cases:person-detail", args=["ardak-ashim"])).content.decode()
-    assert "In custody: Forced psychiatric detention — since March 2018, last reported September 2018" in html
+    assert "In custody now: Forced psychiatric detention — since March 2018" in html
+    assert '<time datetime="2018-09">September 2018</time> (5 months ago)</dd>' in html

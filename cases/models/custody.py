@@ -23,6 +23,16 @@ class CustodySpan(models.Model):
     event = models.ForeignKey(
         "Event", on_delete=models.CASCADE, related_name="+", help_text=_("The event that set it.")
     )
+    # Events that confirm a state extend its span without moving its start: the latest of them
+    # says how fresh the state is ("last reported January 2019"), which the setting event cannot.
+    last_report = models.ForeignKey(
+        "Event",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("The latest event that reported this state: the setting event or a later one confirming it."),
+    )
 
     class Meta:
         verbose_name = _("custody span")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..choices import IN_CUSTODY_STATES, CustodyState, Identity, OrganizationKind, Role, VariantKind
+from .. import dates
 from ..dates import FuzzyDate
 from ..search import revealed_words
 from .base import (
@@ -63,7 +64,8 @@ class PersonQuerySet(NamedQuerySet):
         )
 
     def with_custody(self, on: date | None = None):
-        """Annotate `custody` and `custody_event_id`: the state on `on` (or the latest known).
+        """Annotate `custody` and `custody_event_id`: the state on `on` (or the latest known),
+        with the date of the event that set it and of the latest report of it.
 
         Reads the derived custody spans: one indexed look-up per person, never every event.
         """
@@ -77,7 +79,23 @@ class PersonQuerySet(NamedQuerySet):
             custody_since_start=Subquery(spans.values("event__date_start")[:1]),
             custody_since_end=Subquery(spans.values("event__date_end")[:1]),
             custody_since_precision=Subquery(spans.values("event__date_precision")[:1]),
+            custody_reported_start=Subquery(spans.values("last_report__date_start")[:1]),
+            custody_reported_end=Subquery(spans.values("last_report__date_end")[:1]),
+            custody_reported_precision=Subquery(spans.values("last_report__date_precision")[:1]),
+            # What "confirmed" is measured against: the status date asked for, or today.
+            custody_as_of=models.Value(on or dates.today(), output_field=models.DateField()),
         )
+
+    def custody_report_counts(self, on: date | None = None) -> tuple[int, int]:
+        """How many people are in custody on `on` (or at last report), and how many of those
+        have no report recent enough to confirm it (see `cases.dates.confirmed_since`), in one query."""
+        in_custody = Q(custody__in=IN_CUSTODY_STATES)
+        stale = Q(custody_reported_end__lt=dates.confirmed_since(on)) | Q(custody_reported_end__isnull=True)
+        counts = self.with_custody(on).aggregate(
+            in_custody=models.Count("pk", filter=in_custody),
+            unconfirmed=models.Count("pk", filter=in_custody & stale),
+        )
+        return counts["in_custody"], counts["unconfirmed"]
 
     def custody_counts(self, on: date | None = None) -> dict[str, int]:
         """How many people are in each custody state on `on` (or the latest known), in one query."""
@@ -217,6 +235,27 @@ class Person(Publishable):
         if getattr(self, "custody_since_start", None) is None:
             return None
         return FuzzyDate(self.custody_since_start, self.custody_since_end, self.custody_since_precision)
+
+    @property
+    def custody_last_reported(self) -> FuzzyDate | None:
+        """The date of the latest report of the annotated custody state (see `with_custody`)."""
+        if getattr(self, "custody_reported_start", None) is None:
+            return self.custody_since
+        return FuzzyDate(self.custody_reported_start, self.custody_reported_end, self.custody_reported_precision)
+
+    @property
+    def custody_confirmed(self) -> bool:
+        """Whether a report recent enough (on the annotated date, see `with_custody`) supports the state.
+
+        False for a state no report supports: "unknown" is never confirmed."""
+        reported = self.custody_last_reported
+        return reported is not None and reported.end >= dates.confirmed_since(self.custody_as_of)
+
+    @property
+    def custody_report_age(self) -> str:
+        """How long ago the latest report of the annotated state was: "7 years ago"."""
+        reported = self.custody_last_reported
+        return dates.age_in_words(reported.end) if reported else ""
 
     @property
     def custody_display(self) -> str:

@@ -7,6 +7,7 @@ a page past the end answers 404.
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -103,6 +104,8 @@ def person_list(request):
     people = Person.objects.published()
     filterset = PersonFilter(request.GET, queryset=people, request=request)
     as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_valid() else None
+    # Without a date the list speaks of the last reports: say how many of them are too old to confirm.
+    report_counts = filterset.qs.custody_report_counts() if filterset.is_valid() and as_of is None else None
     return render_list(
         request,
         "cases/person_list.html",
@@ -110,6 +113,8 @@ def person_list(request):
         title=_("People"),
         description=_("Political prisoners and persecuted people, their custody status on any date, every fact cited."),
         as_of=as_of,
+        report_counts=report_counts,
+        confirmed_months=settings.CUSTODY_CONFIRMED_MONTHS,
     )
 
 

@@ -14,9 +14,6 @@ def person_detail(request, slug):
         (e for case in person.public_cases for e in case.public_events if e.person_id in (None, person.pk)),
         key=lambda e: (e.date_start, e.date_end, e.pk),
     )
-    # The latest report of their custody, confirming or changing it, in timeline order: a report
-    # dated only "2018" does not count as later than one dated "September 2018".
-    last_reported = next((e for e in reversed(timeline) if e.custody), None)
     meta = PageMeta(
         title=person.public_name,
         description=person.summary
@@ -25,7 +22,7 @@ def person_detail(request, slug):
         updated=last_updated([person], person.public_cases, timeline, cited_sources(timeline)),
         feed_url=reverse("cases:feed-person", args=[person.slug]),
     )
-    context = {"person": person, "timeline": timeline, "last_reported": last_reported, "meta": meta}
+    context = {"person": person, "timeline": timeline, "meta": meta}
     return render(request, "cases/person_detail.html", context)
 
 
