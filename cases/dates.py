@@ -14,8 +14,7 @@ from datetime import date
 from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from .choices import DatePrecision
 

@@ -1,6 +1,5 @@
 from collections.abc import Callable
-from datetime import date, datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime
 from io import StringIO
 
 import pytest
@@ -29,7 +28,7 @@ def set_today(monkeypatch) -> Callable[[date], None]:
     """Set the site's clock to noon on a day (cases.dates.today and timezone.now read it)."""
 
     def set_to(day: date) -> None:
-        moment = datetime(day.year, day.month, day.day, 12, tzinfo=dt_timezone.utc)
+        moment = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
         monkeypatch.setattr(timezone, "now", lambda: moment)
 
     return set_to

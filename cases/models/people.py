@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..choices import IN_CUSTODY_STATES, CustodyState, Identity, OrganizationKind, Role, VariantKind
 from .. import dates
+from ..choices import IN_CUSTODY_STATES, CustodyState, Identity, OrganizationKind, Role, VariantKind
 from ..dates import FuzzyDate
 from ..search import revealed_words
 from .base import (
