@@ -43,6 +43,8 @@ def person_row(person: Person, absolute: Callable[[str], str]) -> dict:
         "custody": person.custody,
         "in_custody": person.in_custody,
         "custody_since": edtf(person.custody_since),
+        "custody_last_reported": edtf(person.custody_last_reported),
+        "custody_confirmed": person.custody_confirmed,
         "cases": [case.slug for case in person.public_cases],
         "url": absolute(person.get_absolute_url()),
     }
@@ -113,7 +115,7 @@ def event_row(event: Event, absolute: Callable[[str], str]) -> dict:
 COLUMNS = {
     "people": [
         "slug", "name", "name_variants", "identity", "group_size", "role", "location", "summary", "custody",
-        "in_custody", "custody_since", "cases", "url",
+        "in_custody", "custody_since", "custody_last_reported", "custody_confirmed", "cases", "url",
     ],
     "organizations": ["slug", "name", "name_variants", "kind", "location", "summary", "latest_event", "cases", "url"],
     "cases": [

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db.models import Count, Max, Q, QuerySet
 
+from . import dates
 from .choices import IN_CUSTODY_STATES
 from .dates import last_day_of_month
 from .models import Charge, CustodySpan, Event, Theme
@@ -19,6 +20,13 @@ from .models import Charge, CustodySpan, Event, Theme
 class MonthCount:
     month_end: date
     count: int
+    # Of `count`, those whose custody is only carried forward from a report before this month:
+    # their custody span is still open and nothing has been reported of them since.
+    carried_forward: int = 0
+
+    @property
+    def reported(self) -> int:
+        return self.count - self.carried_forward
 
 
 def _month_index(day: date) -> int:
@@ -35,14 +43,16 @@ def custody_by_month(people: QuerySet, since: date | None = None, until: date | 
     From the month the first of them entered custody (or `since`, if later) to the month of
     the latest published event, what the records can speak for (or `until`); never past the
     current month. One query for the spans, then a sweep: a span counts at a month's end D
-    when it had begun by D and had not yet ended (valid_until is exclusive).
+    when it had begun by D and had not yet ended (valid_until is exclusive). A span still open
+    is carried forward, unconfirmed, at each month's end after the month of its last report.
     """
     spans = CustodySpan.objects.filter(
         person__in=people.order_by().values("pk"), state__in=IN_CUSTODY_STATES
-    ).values_list("valid_from", "valid_until")
+    ).values_list("valid_from", "valid_until", "last_report__date_end")
     changes: dict[int, int] = {}
+    carried_changes: dict[int, int] = {}
     first = None
-    for valid_from, valid_until in spans:
+    for valid_from, valid_until, reported in spans:
         start = _month_index(valid_from)
         end = _month_index(valid_until) if valid_until else None
         if end is not None and end <= start:
@@ -50,19 +60,23 @@ def custody_by_month(people: QuerySet, since: date | None = None, until: date | 
         changes[start] = changes.get(start, 0) + 1
         if end is not None:
             changes[end] = changes.get(end, 0) - 1
+        else:
+            carried_from = _month_index(reported or valid_from) + 1
+            carried_changes[carried_from] = carried_changes.get(carried_from, 0) + 1
         first = start if first is None else min(first, start)
     if first is None:
         return []
     if until is None:
-        until = Event.objects.published().aggregate(last=Max("date_end"))["last"] or date.today()
-    last = _month_index(min(until, date.today()))
+        until = Event.objects.published().aggregate(last=Max("date_end"))["last"] or dates.today()
+    last = _month_index(min(until, dates.today()))
     # Months before anyone's custody would all be zero: they are left out, however early `since` is.
     start = max(first, _month_index(since)) if since else first
-    counts, running = [], 0
+    counts, running, carried = [], 0, 0
     for index in range(first, last + 1):
         running += changes.get(index, 0)
+        carried += carried_changes.get(index, 0)
         if index >= start:
-            counts.append(MonthCount(_month_end(index), running))
+            counts.append(MonthCount(_month_end(index), running, carried))
     return counts
 
 
@@ -104,6 +118,16 @@ class Bar:
     width: float
     height: float
     month: MonthCount
+    # The top part of the bar: the people whose custody is only carried forward (see MonthCount).
+    carried_height: float = 0
+
+    @property
+    def reported_y(self) -> float:
+        return round(self.y + self.carried_height, 2)
+
+    @property
+    def reported_height(self) -> float:
+        return round(self.height - self.carried_height, 2)
 
 
 @dataclass(frozen=True)
@@ -158,7 +182,17 @@ def bar_chart(months: Sequence[MonthCount], width: int = 720, height: int = 260)
     for index, month in enumerate(months):
         bar_height = plot_height * month.count / ceiling
         x = left + index * slot + gap / 2
-        bars.append(Bar(round(x, 2), round(bottom - bar_height, 2), round(slot - gap, 2), round(bar_height, 2), month))
+        carried_height = round(plot_height * month.carried_forward / ceiling, 2)
+        bars.append(
+            Bar(
+                round(x, 2),
+                round(bottom - bar_height, 2),
+                round(slot - gap, 2),
+                round(bar_height, 2),
+                month,
+                carried_height,
+            )
+        )
     y_ticks = [
         Tick(round(bottom - plot_height * value / ceiling, 2), str(value)) for value in range(0, ceiling + 1, step)
     ]

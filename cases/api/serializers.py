@@ -97,16 +97,37 @@ class PersonSerializer(PublicUrlsMixin, serializers.ModelSerializer):
     custody = serializers.CharField(help_text="Custody state on `as_of`, or the latest known.")
     in_custody = serializers.BooleanField()
     status_date = serializers.SerializerMethodField(help_text="EDTF date of the event that set `custody`.")
+    custody_last_reported = serializers.SerializerMethodField(
+        help_text="EDTF date of the latest report of `custody` (null when no report supports it)."
+    )
+    custody_confirmed = serializers.BooleanField(
+        help_text="Whether the latest report is recent enough to confirm `custody`: ended no more than "
+        "CUSTODY_CONFIRMED_MONTHS (default 12) months before `as_of`, or today. False for `unknown`."
+    )
 
     class Meta:
         model = Person
-        fields = ["slug", "name", "name_variants", "custody", "in_custody", "status_date", "url", "api_url"]
+        fields = [
+            "slug",
+            "name",
+            "name_variants",
+            "custody",
+            "in_custody",
+            "status_date",
+            "custody_last_reported",
+            "custody_confirmed",
+            "url",
+            "api_url",
+        ]
 
     def get_name_variants(self, obj) -> list[str]:
         return variant_names(obj)
 
     def get_status_date(self, obj) -> str | None:
         return obj.custody_since.edtf if obj.custody_since else None
+
+    def get_custody_last_reported(self, obj) -> str | None:
+        return obj.custody_last_reported.edtf if obj.custody_last_reported else None
 
 
 class PersonDetailSerializer(PersonSerializer):
