@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..models import Case, Charge, Event, Person, Theme
-from .meta import PageMeta, case_subjects, cited_sources, last_updated
+from .meta import PageMeta, case_subjects, cited_sources, last_updated, latest_information
 
 
 def case_detail(request, slug):
@@ -17,6 +17,7 @@ def case_detail(request, slug):
         description=case.summary
         or _("What happened in the case “%(title)s”, every fact cited.") % {"title": case.title},
         updated=last_updated([case], case_subjects([case]), case.public_events, cited_sources(case.public_events)),
+        latest_information=latest_information(case.public_events),
         feed_url=reverse("cases:feed-case", args=[case.slug]),
     )
     return render(request, "cases/case_detail.html", {"case": case, "timeline": case.public_events, "meta": meta})
@@ -46,6 +47,7 @@ def theme_detail(request, slug):
         title=theme.name,
         description=theme.description or _("Every case under “%(name)s”.") % {"name": theme.name},
         updated=last_updated(cases, case_subjects(cases), context_events, cited_sources(context_events)),
+        latest_information=latest_information(context_events),
         feed_url=reverse("cases:feed-theme", args=[theme.slug]),
     )
     return render(

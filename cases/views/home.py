@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from ..choices import CustodyState
 from ..models import Event, Person
-from .meta import PageMeta, last_updated
+from .meta import PageMeta, last_updated, latest_information
 
 
 def home(request):
@@ -19,6 +19,7 @@ def home(request):
         title="",
         updated=max(filter(None, [latest_person, last_updated(recent)]), default=None),
         feed_url=reverse("cases:feed-updates"),
+        latest_information=latest_information(recent),
     )
     context = {
         "people_count": sum(custody_counts.values()),

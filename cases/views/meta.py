@@ -7,6 +7,8 @@ from datetime import datetime
 
 from django.utils.text import Truncator
 
+from ..dates import FuzzyDate
+
 DESCRIPTION_LENGTH = 200
 
 
@@ -16,6 +18,8 @@ class PageMeta:
     description: str = ""
     updated: datetime | None = None
     feed_url: str = ""
+    # The date of the newest fact shown, beside `updated`: editing an old fact does not make it news.
+    latest_information: FuzzyDate | None = None
 
     def __post_init__(self):
         # Search results and link previews show about this much; a summary is cut at a word.
@@ -26,6 +30,13 @@ def last_updated(*groups: Iterable) -> datetime | None:
     """The latest `updated_at` among records already loaded for a page (no query of its own)."""
     stamps = [record.updated_at for group in groups for record in group if record is not None]
     return max(stamps, default=None)
+
+
+def latest_information(events: Iterable) -> FuzzyDate | None:
+    """The date of the newest of `events` as loaded for a page, in timeline order (by start):
+    a fact dated only "2018" is not newer than one of "September 2018"."""
+    newest = max(events, key=lambda e: (e.date_start, e.date_end, e.pk), default=None)
+    return newest.date if newest is not None else None
 
 
 def cited_sources(events: Iterable) -> Iterable:

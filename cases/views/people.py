@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..models import Organization, Person
-from .meta import PageMeta, cited_sources, last_updated
+from .meta import PageMeta, cited_sources, last_updated, latest_information
 
 
 def person_detail(request, slug):
@@ -20,6 +20,7 @@ def person_detail(request, slug):
         or _("The custody status of %(name)s and a timeline of their cases, every fact cited.")
         % {"name": person.public_name},
         updated=last_updated([person], person.public_cases, timeline, cited_sources(timeline)),
+        latest_information=latest_information(timeline),
         feed_url=reverse("cases:feed-person", args=[person.slug]),
     )
     context = {"person": person, "timeline": timeline, "meta": meta}
@@ -37,6 +38,7 @@ def organization_detail(request, slug):
         description=organization.summary
         or _("The cases against %(name)s and what happened in them, every fact cited.") % {"name": organization.name},
         updated=last_updated([organization], organization.public_cases, timeline, cited_sources(timeline)),
+        latest_information=latest_information(timeline),
         feed_url=reverse("cases:feed-organization", args=[organization.slug]),
     )
     return render(

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from ..models import Event, Source
-from .meta import PageMeta, last_updated
+from .meta import PageMeta, last_updated, latest_information
 
 SOURCES_PER_PAGE = 50
 
@@ -33,5 +33,6 @@ def source_detail(request, slug):
         title=source.title,
         description=_("%(title)s: the facts this document supports, with its words.") % {"title": source.title},
         updated=last_updated([source], events, (event.case for event in events), (event.person for event in events)),
+        latest_information=latest_information(events),
     )
     return render(request, "cases/source_detail.html", {"source": source, "events": events, "meta": meta})

@@ -8,7 +8,7 @@ from ..filters import StatisticsFilter
 from ..models import Event, Person
 from ..statistics import bar_chart, counts_by_charge, counts_by_theme, custody_by_month
 from .lists import active_filters, materialise_choices
-from .meta import PageMeta
+from .meta import PageMeta, latest_information
 
 
 def statistics(request):
@@ -19,6 +19,9 @@ def statistics(request):
         title=_("Statistics"),
         description=_("How many people were in custody at the end of each month, and counts by charge and theme."),
         updated=Event.objects.published().aggregate(latest=Max("updated_at"))["latest"],
+        latest_information=latest_information(
+            Event.objects.published().order_by("-date_start", "-date_end", "-pk")[:1]
+        ),
     )
     context = {"filterset": filterset, "form": filterset.form, "meta": meta}
     if not filterset.is_valid():
