@@ -151,3 +151,37 @@ def test_azanov_is_found_by_the_kazakh_spelling_of_his_name_in_either_script(cli
         assert [p["slug"] for p in response.json()["results"]] == ["baurzhan-azanov"], query
     page = client.get(reverse("cases:person-detail", args=["baurzhan-azanov"])).content.decode()
     assert "Бауыржан Азанов" in page and "Бауржан Азанов" in page
+
+
+PUBLIC_LISTS = ["cases:home", "cases:person-list", "cases:case-list", "cases:event-list", "cases:statistics"]
+
+
+def test_in_2026_no_public_surface_says_now_or_currently_about_a_status_reported_in_2018_2019(
+    client, report, set_today
+):
+    set_today(date(2026, 11, 25))
+    now_words = re.compile(r"\b(now|currently)\b", re.IGNORECASE)
+    pages = [reverse(name) for name in PUBLIC_LISTS] + [reverse("cases:person-list") + "?in_custody=true"]
+    pages += [person.get_absolute_url() for person in Person.objects.published()]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert not now_words.search(html), url
+    for url in [reverse("cases:person-export", args=["csv"]), reverse("cases:feed-updates")]:
+        assert not now_words.search(b"".join(client.get(url)).decode()), url
+    people = client.get(reverse("api:person-list"), {"page_size": 200}).json()["results"]
+    assert not any(person["custody_confirmed"] for person in people)
+
+
+def test_in_2026_bokaev_is_imprisoned_at_last_report_with_its_date_and_age(client, report, set_today):
+    set_today(date(2026, 11, 25))
+    html = client.get(reverse("cases:person-detail", args=["maks-bokaev"])).content.decode()
+    assert "In custody at last report: Imprisoned" in html
+    assert re.search(r"\(\d years ago\); unconfirmed since", html)
+
+
+def test_in_2026_the_home_page_says_every_custody_report_is_more_than_a_year_old(client, report, set_today):
+    set_today(date(2026, 11, 25))
+    response = client.get(reverse("cases:home"))
+    in_custody = response.context["in_custody_count"]
+    assert in_custody > 0 and response.context["unconfirmed_count"] == in_custody
+    assert f"For {in_custody} of them the last report is more than 12 months old" in response.content.decode()
