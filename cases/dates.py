@@ -9,9 +9,9 @@ import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
@@ -40,6 +40,21 @@ MONTH_AFTER_PREPOSITION_FORMAT = "E Y"  # "since March 2018", "с марта 201
 
 def last_day_of_month(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def today() -> date:
+    """The current local date: the one clock the public status reads, so tests can set it."""
+    return timezone.localdate()
+
+
+def months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def add_sentence(day: date, months: int, days: int) -> date:
+    return months_before(day, -months) + timedelta(days=days)
 
 
 def day_in_words(day: date) -> str:
@@ -195,6 +210,13 @@ class FuzzyDate:
             )
             % {"text": text}
         )
+
+    def shifted(self, months: int, days: int = 0) -> "FuzzyDate":
+        """This date moved by a sentence, as precise as it was: "March 2018" + 2 years is "March 2020"."""
+        if not days and self.precision != DatePrecision.RANGE:
+            return FuzzyDate.from_precision(self.precision, add_sentence(self.start, months, 0))
+        first, last = add_sentence(self.start, months, days), add_sentence(self.end, months, days)
+        return FuzzyDate(first, last, DatePrecision.DAY if first == last else DatePrecision.RANGE)
 
     # Presentation ---------------------------------------------------------------
 
