@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from .choices import DatePrecision
 
@@ -55,6 +55,20 @@ def months_before(day: date, months: int) -> date:
 
 def add_sentence(day: date, months: int, days: int) -> date:
     return months_before(day, -months) + timedelta(days=days)
+
+
+def sentence_in_words(months: int | None, days: int | None) -> str:
+    """A sentence's length as a court gives it: "5 years", "1 year 6 months", "15 days"."""
+    parts = []
+    if months:
+        years, months = divmod(months, 12)
+        if years:
+            parts.append(ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
+        if months:
+            parts.append(ngettext("%(n)d month", "%(n)d months", months) % {"n": months})
+    if days:
+        parts.append(ngettext("%(n)d day", "%(n)d days", days) % {"n": days})
+    return " ".join(parts)
 
 
 def day_in_words(day: date) -> str:
@@ -260,6 +274,14 @@ class FuzzyDate:
             first, last = self._range_ends
             return _("since some time between %(first)s and %(last)s") % {"first": first, "last": last}
         return self._row.since(self.start)
+
+    @property
+    def display_around(self) -> str:
+        """A computed date, said as the estimate it is: "around May 2021", "some time between … and …"."""
+        if self.precision == DatePrecision.RANGE:
+            first, last = self._range_ends
+            return _("some time between %(first)s and %(last)s") % {"first": first, "last": last}
+        return _("around %(date)s") % {"date": self.display}
 
     @property
     def _range_ends(self) -> tuple[str, str]:

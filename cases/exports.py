@@ -43,6 +43,11 @@ def person_row(person: Person, absolute: Callable[[str], str]) -> dict:
         "custody": person.custody,
         "in_custody": person.in_custody,
         "custody_since": edtf(person.custody_since),
+        "custody_began": edtf(person.custody_began),
+        "custody_on_record_since": edtf(person.custody_on_record_since),
+        "sentence_months": person.sentence_months,
+        "sentence_days": person.sentence_days,
+        "expected_end": edtf(person.expected_end),
         "cases": [case.slug for case in person.public_cases],
         "url": absolute(person.get_absolute_url()),
     }
@@ -113,7 +118,8 @@ def event_row(event: Event, absolute: Callable[[str], str]) -> dict:
 COLUMNS = {
     "people": [
         "slug", "name", "name_variants", "identity", "group_size", "role", "location", "summary", "custody",
-        "in_custody", "custody_since", "cases", "url",
+        "in_custody", "custody_since", "custody_began", "custody_on_record_since", "sentence_months",
+        "sentence_days", "expected_end", "cases", "url",
     ],
     "organizations": ["slug", "name", "name_variants", "kind", "location", "summary", "latest_event", "cases", "url"],
     "cases": [

@@ -126,6 +126,16 @@ class PersonFilter(SubjectFilterSet):
     )
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"), empty_label=ANY)
 
+    sort = django_filters.ChoiceFilter(
+        method="filter_nothing",
+        label=_("Sort by"),
+        choices=[
+            *PublicFilterSet.base_filters["sort"].extra["choices"],
+            ("expected_end", _("Expected end of sentence, soonest first")),
+        ],
+        empty_label=_("Name, or best match when searching"),
+    )
+
     CASE_LOOKUPS = {**SubjectFilterSet.CASE_LOOKUPS, "kind": "kind"}
     # A person's latest change is their latest custody change (on `as_of`), read from the spans.
     LATEST = "custody_since_end"
@@ -136,6 +146,14 @@ class PersonFilter(SubjectFilterSet):
     def prepare(self, queryset):
         # Custody filters read the state on `as_of`, so it is annotated before they run.
         return queryset.with_custody(self.form.cleaned_data.get("as_of"))
+
+    def apply_sort(self, queryset, sort: str, searching: bool):
+        if sort == "expected_end":
+            # By the latest day the computed end allows; those with none (no sentence, or no known start) last.
+            return queryset.with_sort_name().order_by(
+                F("expected_end_end").asc(nulls_last=True), "expected_end_start", "sort_name", "pk"
+            )
+        return super().apply_sort(queryset, sort, searching)
 
     def filter_in_custody(self, queryset, name, value):
         if value == "true":

@@ -98,7 +98,15 @@ CUSTODY = [*CustodyState.values, ""]
 def stored_spans() -> list[tuple]:
     return list(
         CustodySpan.objects.order_by("person", "valid_from").values_list(
-            "person", "state", "valid_from", "valid_until", "event"
+            "person",
+            "state",
+            "valid_from",
+            "valid_until",
+            "event",
+            "began",
+            "sentence_event",
+            "expected_end_start",
+            "expected_end_end",
         )
     )
 

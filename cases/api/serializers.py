@@ -97,16 +97,38 @@ class PersonSerializer(PublicUrlsMixin, serializers.ModelSerializer):
     custody = serializers.CharField(help_text="Custody state on `as_of`, or the latest known.")
     in_custody = serializers.BooleanField()
     status_date = serializers.SerializerMethodField(help_text="EDTF date of the event that set `custody`.")
+    custody_began = serializers.SerializerMethodField(
+        help_text="EDTF date `custody` began; null when its first report only says it held already."
+    )
+    custody_on_record_since = serializers.SerializerMethodField(help_text="EDTF date of the first report of `custody`.")
+    sentence_months = serializers.IntegerField(allow_null=True, help_text="The sentence served in this custody.")
+    sentence_days = serializers.IntegerField(allow_null=True)
+    expected_end = serializers.SerializerMethodField(
+        help_text="EDTF: when the sentence would end, computed from the known start of custody (never reported); "
+        "null when the start is not known."
+    )
 
     class Meta:
         model = Person
-        fields = ["slug", "name", "name_variants", "custody", "in_custody", "status_date", "url", "api_url"]
+        fields = [
+            "slug", "name", "name_variants", "custody", "in_custody", "status_date", "custody_began",
+            "custody_on_record_since", "sentence_months", "sentence_days", "expected_end", "url", "api_url",
+        ]  # fmt: skip
 
     def get_name_variants(self, obj) -> list[str]:
         return variant_names(obj)
 
     def get_status_date(self, obj) -> str | None:
         return obj.custody_since.edtf if obj.custody_since else None
+
+    def get_custody_began(self, obj) -> str | None:
+        return obj.custody_began.edtf if obj.custody_began else None
+
+    def get_custody_on_record_since(self, obj) -> str | None:
+        return obj.custody_on_record_since.edtf if obj.custody_on_record_since else None
+
+    def get_expected_end(self, obj) -> str | None:
+        return obj.expected_end.edtf if obj.expected_end else None
 
 
 class PersonDetailSerializer(PersonSerializer):

@@ -8,11 +8,12 @@ from django.db.models import Case as CaseExpression
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..choices import IN_CUSTODY_STATES, CustodyState, Identity, OrganizationKind, Role, VariantKind
-from ..dates import FuzzyDate
+from ..dates import FuzzyDate, sentence_in_words
 from ..search import revealed_words
 from .base import (
     LatestEventMixin,
@@ -41,7 +42,7 @@ class NamedQuerySet(SearchableQuerySet):
         """Prefetch published cases, their charges and public events as `public_cases`."""
         from .cases import Case
 
-        cases = Case.objects.published().prefetch_related("charges").with_public_events()
+        cases = Case.objects.published().prefetch_related("charges").with_public_events().with_stage()
         return self.prefetch_related("name_variants", Prefetch("cases", queryset=cases, to_attr="public_cases"))
 
 
@@ -77,6 +78,12 @@ class PersonQuerySet(NamedQuerySet):
             custody_since_start=Subquery(spans.values("event__date_start")[:1]),
             custody_since_end=Subquery(spans.values("event__date_end")[:1]),
             custody_since_precision=Subquery(spans.values("event__date_precision")[:1]),
+            custody_span_began=Subquery(spans.values("began")[:1]),
+            sentence_months=Subquery(spans.values("sentence_event__sentence_months")[:1]),
+            sentence_days=Subquery(spans.values("sentence_event__sentence_days")[:1]),
+            expected_end_start=Subquery(spans.values("expected_end_start")[:1]),
+            expected_end_end=Subquery(spans.values("expected_end_end")[:1]),
+            expected_end_precision=Subquery(spans.values("expected_end_precision")[:1]),
         )
 
     def custody_counts(self, on: date | None = None) -> dict[str, int]:
@@ -217,6 +224,47 @@ class Person(Publishable):
         if getattr(self, "custody_since_start", None) is None:
             return None
         return FuzzyDate(self.custody_since_start, self.custody_since_end, self.custody_since_precision)
+
+    @property
+    def custody_on_record_since(self) -> FuzzyDate | None:
+        """The date of the first report of the annotated state (see `with_custody`)."""
+        return self.custody_since
+
+    @property
+    def custody_began(self) -> FuzzyDate | None:
+        """When the annotated state began, when its first report is its beginning (an arrest, a
+        release); None when that report only says it held already."""
+        return self.custody_since if getattr(self, "custody_span_began", False) else None
+
+    @property
+    def custody_since_display(self) -> str:
+        """ "since March 2018", or "on record since March 2018 (began earlier)" for a state first
+        known from a report that it held."""
+        since = self.custody_since
+        if since is None:
+            return ""
+        if self.custody_began is not None:
+            return since.display_since
+        return gettext("on record %(since)s (began earlier)") % {"since": since.display_since}
+
+    @property
+    def sentence_display(self) -> str:
+        """The length of the sentence served in the annotated custody (see `with_custody`)."""
+        return sentence_in_words(getattr(self, "sentence_months", None), getattr(self, "sentence_days", None))
+
+    @property
+    def expected_end(self) -> FuzzyDate | None:
+        """When the sentence served would end, computed from the custody's known beginning; never reported."""
+        if getattr(self, "expected_end_start", None) is None:
+            return None
+        return FuzzyDate(self.expected_end_start, self.expected_end_end, self.expected_end_precision)
+
+    def expected_release_passed(self, last_reported: FuzzyDate | None, today: date) -> bool:
+        """Whether the sentence would have ended before `today` with no report of custody since."""
+        end = self.expected_end
+        if end is None or not self.in_custody or end.end >= today:
+            return False
+        return last_reported is None or last_reported.start <= end.end
 
     @property
     def custody_display(self) -> str:

@@ -110,7 +110,16 @@ def person_list(request):
         title=_("People"),
         description=_("Political prisoners and persecuted people, their custody status on any date, every fact cited."),
         as_of=as_of,
+        sort_url=sorted_by(request, "expected_end"),
     )
+
+
+def sorted_by(request, sort: str) -> str:
+    """This list's address, with its filters, sorted by `sort` from the first page."""
+    query = request.GET.copy()
+    query["sort"] = sort
+    query.pop("page", None)
+    return f"?{query.urlencode()}"
 
 
 def organization_list(request):

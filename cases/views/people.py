@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .. import dates
 from ..models import Organization, Person
 from .meta import PageMeta, cited_sources, last_updated
 
@@ -25,7 +26,14 @@ def person_detail(request, slug):
         updated=last_updated([person], person.public_cases, timeline, cited_sources(timeline)),
         feed_url=reverse("cases:feed-person", args=[person.slug]),
     )
-    context = {"person": person, "timeline": timeline, "last_reported": last_reported, "meta": meta}
+    release_passed = person.expected_release_passed(last_reported.date if last_reported else None, dates.today())
+    context = {
+        "person": person,
+        "timeline": timeline,
+        "last_reported": last_reported,
+        "release_passed": release_passed,
+        "meta": meta,
+    }
     return render(request, "cases/person_detail.html", context)
 
 
