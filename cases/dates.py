@@ -276,6 +276,13 @@ class FuzzyDate:
         return self._row.since(self.start)
 
     @property
+    def at_the_latest(self) -> "FuzzyDate":
+        """The latest part of the date, as precisely as it was given: a range's last month or day."""
+        if self.precision != DatePrecision.RANGE:
+            return self
+        return FuzzyDate.parse(self.edtf.split("/")[-1])
+
+    @property
     def display_around(self) -> str:
         """A computed date, said as the estimate it is: "around May 2021", "some time between … and …"."""
         if self.precision == DatePrecision.RANGE:

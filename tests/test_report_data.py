@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from cases import dates
 from cases.choices import CustodyState
 from cases.models import Case, Event, Person
 from cases.statistics import custody_by_month
@@ -151,3 +152,31 @@ def test_azanov_is_found_by_the_kazakh_spelling_of_his_name_in_either_script(cli
         assert [p["slug"] for p in response.json()["results"]] == ["baurzhan-azanov"], query
     page = client.get(reverse("cases:person-detail", args=["baurzhan-azanov"])).content.decode()
     assert "Бауыржан Азанов" in page and "Бауржан Азанов" in page
+
+
+def test_mataev_known_from_a_parole_denial_reads_on_record_since_march_2018_not_since(client, report):
+    mataev = Person.objects.get(slug="aset-mataev")
+    page = client.get(mataev.get_absolute_url()).content.decode()
+    assert "Imprisoned — on record since March 2018 (began earlier)" in page
+    api = client.get(reverse("api:person-detail", args=[mataev.slug])).json()
+    assert (api["custody_began"], api["custody_on_record_since"]) == (None, "2018-03")
+    # Six years served since some date before March 2018: no end is computed from the first report.
+    assert (api["sentence_months"], api["expected_end"]) == (72, None)
+
+
+def test_kuramshin_on_30_june_2018_is_on_record_since_june_2018_not_imprisoned_since_then(client, report):
+    response = client.get(reverse("cases:person-list"), {"as_of": "2018-06-30", "search": "Kuramshin"})
+    assert "on record since June 2018 (began earlier)" in response.content.decode()
+    api = client.get(reverse("api:person-list"), {"as_of": "2018-06-30", "search": "Kuramshin"}).json()["results"]
+    assert [(p["custody_began"], p["custody_on_record_since"]) for p in api] == [(None, "2018-06")]
+
+
+def test_bokaevs_page_shows_his_sentence_and_its_computed_end_and_in_2026_no_bare_imprisoned(
+    client, report, monkeypatch
+):
+    monkeypatch.setattr(dates, "today", lambda: date(2026, 11, 25))
+    page = client.get(reverse("cases:person-detail", args=["maks-bokaev"])).content.decode()
+    assert "5 years" in page
+    assert "sentence would end around May 2021" in page
+    assert "Expected to have been released by May 2021; unconfirmed" in page
+    assert "In custody: Imprisoned" not in page

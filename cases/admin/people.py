@@ -139,9 +139,9 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
     def custody_now(self, person):
         if not person.pk:
             return "—"
-        since = person.custody_since
+        since = person.custody_since_display
         label = person.custody_display
-        return f"{label} ({_('since')} {since.display})" if since else label
+        return f"{label} ({since})" if since else label
 
     @admin.display(description=gettext_lazy("events"))
     def timeline(self, person):
