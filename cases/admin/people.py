@@ -141,7 +141,7 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
             return "—"
         since = person.custody_since_display
         label = person.custody_display
-        return f"{label} ({since})" if since else label
+        return f"{label} — {since}" if since else label
 
     @admin.display(description=gettext_lazy("events"))
     def timeline(self, person):
