@@ -151,3 +151,22 @@ def test_azanov_is_found_by_the_kazakh_spelling_of_his_name_in_either_script(cli
         assert [p["slug"] for p in response.json()["results"]] == ["baurzhan-azanov"], query
     page = client.get(reverse("cases:person-detail", args=["baurzhan-azanov"])).content.decode()
     assert "Бауыржан Азанов" in page and "Бауржан Азанов" in page
+
+
+def test_counts_on_the_report_count_individuals_with_groups_apart_and_12_plus(client, report):
+    html = client.get(reverse("cases:home")).content.decode()
+    # 19 named people, groups of 57, 3 and "at least 12"; five groups the report gives no size for.
+    assert "Following at least 91 people and 5 groups of unknown size" in html
+    # "Three people convicted" are three of the people in custody, not one.
+    assert "9 people are in custody" in html
+    people_list = client.get(reverse("cases:person-list"), {"group": "true"}).content.decode()
+    assert "group of 12+" in people_list
+    assert "At least 72 people and 5 groups of unknown size" in people_list
+    dvk = Person.objects.get(slug="at-least-12-people-prosecuted-for-supporting-dvk")
+    assert str(dvk.headcount) == "at least 12 people"
+    assert "This record is a group of at least 12 people, not one person." in client.get(dvk.get_absolute_url()).text
+
+
+def test_the_api_counts_the_reports_individuals_beside_its_records(client, report):
+    data = client.get(reverse("api:person-list"), {"in_custody": "true"}).json()
+    assert (data["count"], data["individuals"], data["groups_of_unknown_size"]) == (7, 9, 0)
