@@ -58,11 +58,15 @@ def test_the_people_list_marks_groups_and_filters_individuals_or_groups(client):
     assert client.get(reverse("cases:person-list"), {"group": "maybe"}).status_code == 400
 
 
-def test_a_group_page_says_it_is_a_group_and_its_size(client):
+def test_a_group_page_says_it_is_a_group_and_its_size_and_its_cases_mark_it(client):
     known = make_group("Fifty-seven people charged", 57)
     unknown = make_group("Protesters detained", None)
+    case = make_case(people=[known, unknown])
     assert "This record is a group of 57 people, not one person." in client.get(known.get_absolute_url()).text
     assert "a group of people of unknown size, not one person" in client.get(unknown.get_absolute_url()).text
+    case_page = client.get(case.get_absolute_url()).text
+    assert "group of 57" in case_page
+    assert "group of unknown size" in case_page
 
 
 def test_statistics_count_a_group_in_custody_as_its_size_at_each_months_end(client):
