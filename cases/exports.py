@@ -37,6 +37,9 @@ def person_row(person: Person, absolute: Callable[[str], str]) -> dict:
         "name_variants": [variant.name for variant in person.public_name_variants],
         "identity": person.identity,
         "group_size": person.group_size,
+        "group_size_is_minimum": person.group_size_is_minimum,
+        # Summing this column counts people, not records; empty for a group of unknown size.
+        "individuals": None if person.headcount.unknown_groups else person.headcount.individuals,
         "role": person.role,
         "location": person.location,
         "summary": person.summary,
@@ -117,9 +120,9 @@ def event_row(event: Event, absolute: Callable[[str], str]) -> dict:
 
 COLUMNS = {
     "people": [
-        "slug", "name", "name_variants", "identity", "group_size", "role", "location", "summary", "custody",
-        "in_custody", "custody_since", "custody_began", "custody_on_record_since", "sentence_months",
-        "sentence_days", "expected_end", "cases", "url",
+        "slug", "name", "name_variants", "identity", "group_size", "group_size_is_minimum", "individuals", "role",
+        "location", "summary", "custody", "in_custody", "custody_since", "custody_began", "custody_on_record_since",
+        "sentence_months", "sentence_days", "expected_end", "cases", "url",
     ],
     "organizations": ["slug", "name", "name_variants", "kind", "location", "summary", "latest_event", "cases", "url"],
     "cases": [

@@ -28,8 +28,8 @@ def theme_choices():
 class EventRangeForm(forms.Form):
     # The same order on every list; Django appends any field not named here.
     field_order = [
-        "search", "as_of", "custody", "in_custody", "stage", "kind", "charge", "theme", "role", "type", "location",
-        "since", "until", "sort",
+        "search", "as_of", "custody", "in_custody", "group", "stage", "kind", "charge", "theme", "role", "type",
+        "location", "since", "until", "sort",
     ]  # fmt: skip
 
     def clean(self):
@@ -125,6 +125,12 @@ class PersonFilter(SubjectFilterSet):
         choices=CaseKind.choices, method="filter_in_cases", label=_("Case kind"), empty_label=ANY
     )
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"), empty_label=ANY)
+    group = django_filters.ChoiceFilter(
+        choices=[("false", _("individuals")), ("true", _("groups"))],
+        method="filter_group",
+        label=_("Individuals or groups"),
+        empty_label=_("Both"),
+    )
 
     sort = django_filters.ChoiceFilter(
         method="filter_nothing",
@@ -159,6 +165,9 @@ class PersonFilter(SubjectFilterSet):
         if value == "true":
             return queryset.filter(custody__in=IN_CUSTODY_STATES)
         return queryset.exclude(custody__in=IN_CUSTODY_STATES)
+
+    def filter_group(self, queryset, name, value):
+        return queryset.groups() if value == "true" else queryset.individuals()
 
 
 class StatisticsFilter(PersonFilter):

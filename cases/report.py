@@ -60,7 +60,10 @@ class ReportLoader:
             self._load_named(Organization, organization, ("name", "kind", "location", "summary"), "organization")
         for person in self.data.get("people", []):
             self._load_named(
-                Person, person, ("name", "identity", "group_size", "role", "location", "summary"), "person"
+                Person,
+                person,
+                ("name", "identity", "group_size", "group_size_is_minimum", "role", "location", "summary"),
+                "person",
             )
         for case in self.data.get("cases", []):
             self._load_case(case)

@@ -77,7 +77,7 @@ def test_the_report_has_five_people_in_custody_at_the_end_of_june_2018(report):
 def test_every_month_agrees_with_the_status_on_that_day(report):
     """The one-query sweep gives, month by month, what the per-date custody query gives."""
     for month in custody_by_month(Person.objects.published()):
-        assert month.count == Person.objects.published().in_custody_on(month.month_end).count(), month
+        assert month.headcount == Person.objects.published().in_custody_on(month.month_end).headcount(), month
 
 
 def test_the_chart_follows_the_people_list_filters(client, report):
@@ -180,3 +180,22 @@ def test_bokaevs_page_shows_his_sentence_and_its_computed_end_and_in_2026_no_bar
     assert "sentence would end around May 2021" in page
     assert "Expected to have been released by May 2021; unconfirmed" in page
     assert "In custody: Imprisoned" not in page
+
+
+def test_counts_on_the_report_count_individuals_with_groups_apart_and_12_plus(client, report):
+    html = client.get(reverse("cases:home")).content.decode()
+    # 19 named people, groups of 57, 3 and "at least 12"; five groups the report gives no size for.
+    assert "Following at least 91 people and 5 groups of unknown size" in html
+    # "Three people convicted" are three of the people in custody, not one.
+    assert "9 people are in custody" in html
+    people_list = client.get(reverse("cases:person-list"), {"group": "true"}).content.decode()
+    assert "group of 12+" in people_list
+    assert "At least 72 people and 5 groups of unknown size" in people_list
+    dvk = Person.objects.get(slug="at-least-12-people-prosecuted-for-supporting-dvk")
+    assert str(dvk.headcount) == "at least 12 people"
+    assert "This record is a group of at least 12 people, not one person." in client.get(dvk.get_absolute_url()).text
+
+
+def test_the_api_counts_the_reports_individuals_beside_its_records(client, report):
+    data = client.get(reverse("api:person-list"), {"in_custody": "true"}).json()
+    assert (data["count"], data["individuals"], data["groups_of_unknown_size"]) == (7, 9, 0)

@@ -111,7 +111,10 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
     related_history = [(NameVariant, "person")]
     actions = [*RecordAdmin.actions, "merge_two"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "identity", "group_size", "role", "location", "summary", "birth_year"]}),
+        (None, {"fields": [
+            "name", "slug", "identity", "group_size", "group_size_is_minimum", "role", "location", "summary",
+            "birth_year",
+        ]}),
         (
             gettext_lazy("Name withheld for safety"),
             {"fields": ["name_withheld", "public_alias"], "description": gettext_lazy(

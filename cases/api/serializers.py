@@ -111,8 +111,9 @@ class PersonSerializer(PublicUrlsMixin, serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = [
-            "slug", "name", "name_variants", "custody", "in_custody", "status_date", "custody_began",
-            "custody_on_record_since", "sentence_months", "sentence_days", "expected_end", "url", "api_url",
+            "slug", "name", "name_variants", "identity", "group_size", "group_size_is_minimum", "custody",
+            "in_custody", "status_date", "custody_began", "custody_on_record_since", "sentence_months",
+            "sentence_days", "expected_end", "url", "api_url",
         ]  # fmt: skip
 
     def get_name_variants(self, obj) -> list[str]:
@@ -135,7 +136,7 @@ class PersonDetailSerializer(PersonSerializer):
     cases = serializers.SerializerMethodField()
 
     class Meta(PersonSerializer.Meta):
-        fields = PersonSerializer.Meta.fields + ["identity", "group_size", "role", "location", "summary", "cases"]
+        fields = PersonSerializer.Meta.fields + ["role", "location", "summary", "cases"]
 
     @extend_schema_field(CaseWithEventsSerializer(many=True))
     def get_cases(self, obj):

@@ -1,5 +1,6 @@
 """The subjects of cases: people (named, unnamed or groups) and organisations."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -8,7 +9,7 @@ from django.db.models import Case as CaseExpression
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -23,6 +24,75 @@ from .base import (
     search_field,
 )
 from .custody import CustodySpan
+
+
+@dataclass(frozen=True)
+class Headcount:
+    """How many individuals some person records stand for.
+
+    A named or unnamed person is one, a group its size; a group of unknown size adds no number
+    and is counted apart, and a size given as a minimum makes the total a minimum too.
+    """
+
+    individuals: int = 0
+    at_least: bool = False
+    unknown_groups: int = 0
+
+    def __add__(self, other: "Headcount") -> "Headcount":
+        return Headcount(
+            self.individuals + other.individuals,
+            self.at_least or other.at_least,
+            self.unknown_groups + other.unknown_groups,
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.individuals or self.unknown_groups)
+
+    @property
+    def number(self) -> str:
+        """The count as a table shows it: "12", or "12+" for a minimum."""
+        return f"{self.individuals}+" if self.at_least else str(self.individuals)
+
+    @property
+    def people(self) -> str:
+        """ "12 people", "at least 12 people"."""
+        if self.at_least:
+            return ngettext("at least %(count)d person", "at least %(count)d people", self.individuals) % {
+                "count": self.individuals
+            }
+        return ngettext("%(count)d person", "%(count)d people", self.individuals) % {"count": self.individuals}
+
+    @property
+    def groups_apart(self) -> str:
+        """ "and 3 groups of unknown size", or "" when there are none."""
+        if not self.unknown_groups:
+            return ""
+        return ngettext(
+            "and %(count)d group of unknown size", "and %(count)d groups of unknown size", self.unknown_groups
+        ) % {"count": self.unknown_groups}
+
+    def __str__(self) -> str:
+        return f"{self.people} {self.groups_apart}".strip()
+
+
+def headcount_aggregates() -> dict:
+    """Aggregates over person rows that make a Headcount (see `headcount_from`)."""
+    group = Q(identity=Identity.GROUP)
+    return {
+        "individuals": Coalesce(
+            models.Sum(
+                CaseExpression(When(group, then=F("group_size")), default=models.Value(1)),
+                output_field=models.IntegerField(),
+            ),
+            0,
+        ),
+        "minimums": models.Count("pk", filter=Q(group_size_is_minimum=True)),
+        "unknown_groups": models.Count("pk", filter=group & Q(group_size__isnull=True)),
+    }
+
+
+def headcount_from(row: dict) -> Headcount:
+    return Headcount(row["individuals"] or 0, bool(row["minimums"]), row["unknown_groups"])
 
 
 class NamedQuerySet(SearchableQuerySet):
@@ -86,11 +156,22 @@ class PersonQuerySet(NamedQuerySet):
             expected_end_precision=Subquery(spans.values("expected_end_precision")[:1]),
         )
 
-    def custody_counts(self, on: date | None = None) -> dict[str, int]:
-        """How many people are in each custody state on `on` (or the latest known), in one query."""
-        rows = self.with_custody(on).order_by().values("custody").annotate(people=models.Count("pk"))
-        counts = dict.fromkeys(CustodyState.values, 0)
-        counts.update({row["custody"]: row["people"] for row in rows})
+    def groups(self):
+        return self.filter(identity=Identity.GROUP)
+
+    def individuals(self):
+        """Records of one person each, named or not."""
+        return self.exclude(identity=Identity.GROUP)
+
+    def headcount(self) -> Headcount:
+        """How many individuals these records stand for (groups by their size), in one query."""
+        return headcount_from(self.order_by().aggregate(**headcount_aggregates()))
+
+    def custody_counts(self, on: date | None = None) -> dict[str, Headcount]:
+        """How many individuals are in each custody state on `on` (or the latest known), in one query."""
+        rows = self.with_custody(on).order_by().values("custody").annotate(**headcount_aggregates())
+        counts = {state: Headcount() for state in CustodyState.values}
+        counts.update({row["custody"]: headcount_from(row) for row in rows})
         return counts
 
     def in_custody_on(self, on: date | None = None):
@@ -125,6 +206,11 @@ class Person(Publishable):
         null=True,
         blank=True,
         help_text=_("For a group: how many people the source counts. Leave empty when it gives no number."),
+    )
+    group_size_is_minimum = models.BooleanField(
+        _("group size is a minimum"),
+        default=False,
+        help_text=_("Tick when the source gives the size as a minimum (“at least 12”)."),
     )
     role = models.CharField(
         _("role"), max_length=30, choices=Role.choices, default=Role.OTHER, help_text=_("Occupation or activity.")
@@ -172,6 +258,12 @@ class Person(Publishable):
             models.CheckConstraint(
                 condition=Q(group_size__isnull=True) | Q(identity=Identity.GROUP),
                 name="cases_person_group_size_only_for_groups",
+                violation_error_message=_("Only a group has a size: choose “Group of people” or clear the size."),
+            ),
+            models.CheckConstraint(
+                condition=Q(group_size_is_minimum=False) | Q(group_size__isnull=False),
+                name="cases_person_group_size_minimum_needs_size",
+                violation_error_message=_("A size that is a minimum needs the number: fill in the group size."),
             ),
             models.CheckConstraint(
                 condition=Q(name_withheld=False) | ~Q(public_alias=""),
@@ -217,6 +309,19 @@ class Person(Publishable):
 
     def get_absolute_url(self):
         return reverse("cases:person-detail", args=[self.slug])
+
+    @property
+    def is_group(self) -> bool:
+        return self.identity == Identity.GROUP
+
+    @property
+    def headcount(self) -> Headcount:
+        """How many individuals this record stands for."""
+        if not self.is_group:
+            return Headcount(1)
+        if self.group_size is None:
+            return Headcount(unknown_groups=1)
+        return Headcount(self.group_size, self.group_size_is_minimum)
 
     @property
     def custody_since(self) -> FuzzyDate | None:

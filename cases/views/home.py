@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from ..choices import IN_CUSTODY_STATES, CustodyState
-from ..models import Event, Person
+from ..models import Event, Headcount, Person
 from .meta import PageMeta, last_updated
 
 
@@ -19,8 +19,8 @@ def home(request):
         feed_url=reverse("cases:feed-updates"),
     )
     context = {
-        "people_count": sum(custody_counts.values()),
-        "in_custody_count": sum(custody_counts[state] for state in IN_CUSTODY_STATES),
+        "headcount": sum(custody_counts.values(), Headcount()),
+        "in_custody_headcount": sum((custody_counts[state] for state in IN_CUSTODY_STATES), Headcount()),
         "custody_counts": [(CustodyState(state), count) for state, count in custody_counts.items() if count],
         "recent_events": recent,
         "meta": meta,

@@ -103,6 +103,7 @@ def person_list(request):
     people = Person.objects.published()
     filterset = PersonFilter(request.GET, queryset=people, request=request)
     as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_valid() else None
+    headcount = filterset.qs.headcount() if filterset.is_valid() else None
     return render_list(
         request,
         "cases/person_list.html",
@@ -111,6 +112,7 @@ def person_list(request):
         description=_("Political prisoners and persecuted people, their custody status on any date, every fact cited."),
         as_of=as_of,
         sort_url=sorted_by(request, "expected_end"),
+        headcount=headcount,
     )
 
 

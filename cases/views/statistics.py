@@ -28,7 +28,7 @@ def statistics(request):
     months = custody_by_month(people, since=data.get("since"), until=data.get("until"))
     context.update(
         active_filters=active_filters(request, filterset.form),
-        people_count=people.count(),
+        headcount=people.headcount(),
         months=months,
         chart=bar_chart(months),
         by_charge=counts_by_charge(people),
