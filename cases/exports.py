@@ -38,6 +38,7 @@ def person_row(person: Person, absolute: Callable[[str], str]) -> dict:
         "identity": person.identity,
         "group_size": person.group_size,
         "role": person.role,
+        "country": person.country.code or None,
         "location": person.location,
         "summary": person.summary,
         "custody": person.custody,
@@ -68,6 +69,7 @@ def case_row(case: Case, absolute: Callable[[str], str]) -> dict:
         "title": case.title,
         "kind": case.kind,
         "stage": case.stage or None,
+        "country": case.country.code or None,
         "location": case.location,
         "summary": case.summary,
         "people": [person.public_name for person in case.public_people],
@@ -112,13 +114,13 @@ def event_row(event: Event, absolute: Callable[[str], str]) -> dict:
 
 COLUMNS = {
     "people": [
-        "slug", "name", "name_variants", "identity", "group_size", "role", "location", "summary", "custody",
-        "in_custody", "custody_since", "cases", "url",
+        "slug", "name", "name_variants", "identity", "group_size", "role", "country", "location", "summary",
+        "custody", "in_custody", "custody_since", "cases", "url",
     ],
     "organizations": ["slug", "name", "name_variants", "kind", "location", "summary", "latest_event", "cases", "url"],
     "cases": [
-        "slug", "title", "kind", "stage", "location", "summary", "people", "organizations", "charges", "themes",
-        "latest_event", "url",
+        "slug", "title", "kind", "stage", "country", "location", "summary", "people", "organizations", "charges",
+        "themes", "latest_event", "url",
     ],
     "events": [
         "id", "date", "date_start", "date_end", "date_precision", "type", "case", "case_title", "person",

@@ -103,7 +103,7 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
     resource_classes = [PersonResource]
     import_formats = [CSV]
     list_display = ["name", "role", "identity", "custody_now", "location", "is_published"]
-    list_filter = [CustodyListFilter, "role", "identity", "is_published", "cases__themes", "cases__charges"]
+    list_filter = [CustodyListFilter, "role", "identity", "country", "is_published", "cases__themes", "cases__charges"]
     search_fields = ["name", "slug", "name_variants__name", "location"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["custody_now", "public_link", "timeline", "created_at", "updated_at"]
@@ -111,7 +111,14 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
     related_history = [(NameVariant, "person")]
     actions = [*RecordAdmin.actions, "merge_two"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "identity", "group_size", "role", "location", "summary", "birth_year"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name", "slug", "identity", "group_size", "role", "country", "location", "summary", "birth_year",
+                ]
+            },
+        ),
         (
             gettext_lazy("Name withheld for safety"),
             {"fields": ["name_withheld", "public_alias"], "description": gettext_lazy(
