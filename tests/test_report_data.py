@@ -151,3 +151,18 @@ def test_azanov_is_found_by_the_kazakh_spelling_of_his_name_in_either_script(cli
         assert [p["slug"] for p in response.json()["results"]] == ["baurzhan-azanov"], query
     page = client.get(reverse("cases:person-detail", args=["baurzhan-azanov"])).content.decode()
     assert "Бауыржан Азанов" in page and "Бауржан Азанов" in page
+
+
+def test_every_person_and_case_of_the_report_is_in_kazakhstan(report):
+    assert set(Person.objects.values_list("country", flat=True)) == {"KZ"}
+    assert set(Case.objects.values_list("country", flat=True)) == {"KZ"}
+
+
+def test_the_report_narrowed_to_kazakhstan_is_the_whole_report_and_the_home_page_names_it(client, report):
+    everyone = client.get(reverse("api:person-list")).json()["count"]
+    assert client.get(reverse("api:person-list"), {"country": "kz"}).json()["count"] == everyone
+    assert client.get(reverse("api:case-list"), {"country": "KG"}).json()["count"] == 0
+    html = client.get(reverse("cases:home")).content.decode()
+    assert "<title>Political prisoners and persecuted people in Kazakhstan — casetracker</title>" in html
+    html = client.get(reverse("cases:person-detail", args=["maks-bokaev"])).content.decode()
+    assert "<title>Maks Bokaev (Kazakhstan) — casetracker</title>" in html
