@@ -22,8 +22,10 @@ class CountryCodeField(forms.CharField):
         super().validate(value)
         if value and value not in countries:
             raise ValidationError(
-                _("“%(code)s” is not a country code: use ISO 3166-1, two letters such as KZ.") % {"code": value},
+                _("“%(code)s” is not a country code: use ISO 3166-1, two letters such as KZ."),
                 code="invalid_country",
+                # As params, not formatted in: the API formats the message again, and the text may hold a "%".
+                params={"code": value},
             )
 
     @property

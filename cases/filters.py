@@ -8,6 +8,8 @@ import django_filters
 from django import forms
 from django.db.models import F, Q, Subquery
 from django.utils.translation import gettext_lazy as _
+from django_countries.data import COUNTRIES
+from drf_spectacular.utils import extend_schema_field
 
 from .choices import IN_CUSTODY_STATES, CaseKind, CaseStage, CustodyState, EventType, OrganizationKind, Role
 from .countries import CountryCodeField, country_choices
@@ -41,6 +43,14 @@ class EventRangeForm(forms.Form):
         return data
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        # Any case is read; the schema names the codes in capitals and in small letters.
+        "enum": [*COUNTRIES, *(code.lower() for code in COUNTRIES)],
+        "description": "Country: an ISO 3166-1 alpha-2 code (KZ), in either case. Another value answers 400.",
+    }
+)
 class CountryFilter(django_filters.Filter):
     """`?country=KZ`: an ISO 3166-1 code in either case, offered as the countries the records cover."""
 

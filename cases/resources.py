@@ -46,7 +46,15 @@ class PersonResource(OnlyNew, resources.ModelResource):
     class Meta:
         model = Person
         fields = [
-            "name", "slug", "identity", "role", "country", "location", "summary", "birth_year", "internal_notes",
+            "name",
+            "slug",
+            "identity",
+            "role",
+            "country",
+            "location",
+            "summary",
+            "birth_year",
+            "internal_notes",
             "variants",
         ]
         import_id_fields = ["slug"]
