@@ -58,7 +58,7 @@ class CountryFilter(django_filters.Filter):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Country"))
-        kwargs.setdefault("widget", forms.Select(choices=country_choices))
+        kwargs.setdefault("widget", forms.Select(choices=country_choices))  # type: ignore[arg-type]  # a callable, read at each render
         kwargs.setdefault("help_text", _("ISO 3166-1 code, such as KZ"))
         super().__init__(**kwargs)
 
