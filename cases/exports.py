@@ -41,6 +41,7 @@ def person_row(person: Person, absolute: Callable[[str], str]) -> dict:
         # Summing this column counts people, not records; empty for a group of unknown size.
         "individuals": None if person.headcount.unknown_groups else person.headcount.individuals,
         "role": person.role,
+        "country": person.country.code or None,
         "location": person.location,
         "summary": person.summary,
         "custody": person.custody,
@@ -76,6 +77,7 @@ def case_row(case: Case, absolute: Callable[[str], str]) -> dict:
         "title": case.title,
         "kind": case.kind,
         "stage": case.stage or None,
+        "country": case.country.code or None,
         "location": case.location,
         "summary": case.summary,
         "people": [person.public_name for person in case.public_people],
@@ -121,13 +123,13 @@ def event_row(event: Event, absolute: Callable[[str], str]) -> dict:
 COLUMNS = {
     "people": [
         "slug", "name", "name_variants", "identity", "group_size", "group_size_is_minimum", "individuals", "role",
-        "location", "summary", "custody", "in_custody", "custody_since", "custody_began", "custody_on_record_since",
-        "sentence_months", "sentence_days", "expected_end", "cases", "url",
+        "country", "location", "summary", "custody", "in_custody", "custody_since", "custody_began",
+        "custody_on_record_since", "sentence_months", "sentence_days", "expected_end", "cases", "url",
     ],
     "organizations": ["slug", "name", "name_variants", "kind", "location", "summary", "latest_event", "cases", "url"],
     "cases": [
-        "slug", "title", "kind", "stage", "location", "summary", "people", "organizations", "charges", "themes",
-        "latest_event", "url",
+        "slug", "title", "kind", "stage", "country", "location", "summary", "people", "organizations", "charges",
+        "themes", "latest_event", "url",
     ],
     "events": [
         "id", "date", "date_start", "date_end", "date_precision", "type", "case", "case_title", "person",

@@ -199,3 +199,18 @@ def test_counts_on_the_report_count_individuals_with_groups_apart_and_12_plus(cl
 def test_the_api_counts_the_reports_individuals_beside_its_records(client, report):
     data = client.get(reverse("api:person-list"), {"in_custody": "true"}).json()
     assert (data["count"], data["individuals"], data["groups_of_unknown_size"]) == (7, 9, 0)
+
+
+def test_every_person_and_case_of_the_report_is_in_kazakhstan(report):
+    assert set(Person.objects.values_list("country", flat=True)) == {"KZ"}
+    assert set(Case.objects.values_list("country", flat=True)) == {"KZ"}
+
+
+def test_the_report_narrowed_to_kazakhstan_is_the_whole_report_and_the_home_page_names_it(client, report):
+    everyone = client.get(reverse("api:person-list")).json()["count"]
+    assert client.get(reverse("api:person-list"), {"country": "kz"}).json()["count"] == everyone
+    assert client.get(reverse("api:case-list"), {"country": "KG"}).json()["count"] == 0
+    html = client.get(reverse("cases:home")).content.decode()
+    assert "<title>Political prisoners and persecuted people in Kazakhstan — casetracker</title>" in html
+    html = client.get(reverse("cases:person-detail", args=["maks-bokaev"])).content.decode()
+    assert "<title>Maks Bokaev (Kazakhstan) — casetracker</title>" in html

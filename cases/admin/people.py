@@ -103,7 +103,7 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
     resource_classes = [PersonResource]
     import_formats = [CSV]
     list_display = ["name", "role", "identity", "custody_now", "location", "is_published"]
-    list_filter = [CustodyListFilter, "role", "identity", "is_published", "cases__themes", "cases__charges"]
+    list_filter = [CustodyListFilter, "role", "identity", "country", "is_published", "cases__themes", "cases__charges"]
     search_fields = ["name", "slug", "name_variants__name", "location"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["custody_now", "public_link", "timeline", "created_at", "updated_at"]
@@ -112,8 +112,8 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
     actions = [*RecordAdmin.actions, "merge_two"]
     fieldsets = [
         (None, {"fields": [
-            "name", "slug", "identity", "group_size", "group_size_is_minimum", "role", "location", "summary",
-            "birth_year",
+            "name", "slug", "identity", "group_size", "group_size_is_minimum", "role", "country", "location",
+            "summary", "birth_year",
         ]}),
         (
             gettext_lazy("Name withheld for safety"),

@@ -86,6 +86,21 @@ class CaseWithEventsSerializer(serializers.ModelSerializer):
         return EventSerializer(events, many=True, context=self.context).data
 
 
+class CountryField(serializers.CharField):
+    """ISO 3166-1 alpha-2, or null when the record names no country."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            allow_null=True, read_only=True, help_text="ISO 3166-1 alpha-2 code (KZ), or null when not recorded."
+        )
+
+    def to_representation(self, value):
+        return value.code or None
+
+    def get_attribute(self, instance):
+        return instance.country
+
+
 def variant_names(obj) -> list[str]:
     return [variant.name for variant in obj.public_name_variants]
 
@@ -108,10 +123,12 @@ class PersonSerializer(PublicUrlsMixin, serializers.ModelSerializer):
         "null when the start is not known."
     )
 
+    country = CountryField()
+
     class Meta:
         model = Person
         fields = [
-            "slug", "name", "name_variants", "identity", "group_size", "group_size_is_minimum", "custody",
+            "slug", "name", "name_variants", "identity", "group_size", "group_size_is_minimum", "country", "custody",
             "in_custody", "status_date", "custody_began", "custody_on_record_since", "sentence_months",
             "sentence_days", "expected_end", "url", "api_url",
         ]  # fmt: skip
@@ -174,10 +191,23 @@ class CaseSerializer(PublicUrlsMixin, serializers.ModelSerializer):
     charges = ChargeSerializer(many=True)
     people = SubjectSerializer(many=True, source="public_people")
     organizations = SubjectSerializer(many=True, source="public_organizations")
+    country = CountryField()
 
     class Meta:
         model = Case
-        fields = ["slug", "title", "kind", "stage", "themes", "charges", "people", "organizations", "url", "api_url"]
+        fields = [
+            "slug",
+            "title",
+            "kind",
+            "country",
+            "stage",
+            "themes",
+            "charges",
+            "people",
+            "organizations",
+            "url",
+            "api_url",
+        ]
 
 
 class CaseDetailSerializer(CaseSerializer):

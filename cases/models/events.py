@@ -32,6 +32,10 @@ class EventQuerySet(PublishableQuerySet):
             Q(person__isnull=True) | Q(person__is_published=True),
         )
 
+    def in_country(self, code: str):
+        """Events of cases in that country; a development outside any case has no country."""
+        return self.filter(case__country=code)
+
     def concerning(self, person):
         """Events about `person`: their own, and those of their cases that name no one person."""
         from .cases import Case

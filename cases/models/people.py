@@ -21,6 +21,8 @@ from .base import (
     Publishable,
     SearchableQuerySet,
     choices_constraint,
+    country_constraint,
+    country_field,
     search_field,
 )
 from .custody import CustodySpan
@@ -119,6 +121,9 @@ class NamedQuerySet(SearchableQuerySet):
 class PersonQuerySet(NamedQuerySet):
     case_field = "people"
 
+    def in_country(self, code: str):
+        return self.filter(country=code)
+
     def sort_name_expression(self):
         # The public name, so a withheld name does not betray itself by its place in a list.
         return CaseExpression(When(name_withheld=True, then=F("public_alias")), default=F("name"))
@@ -215,6 +220,7 @@ class Person(Publishable):
     role = models.CharField(
         _("role"), max_length=30, choices=Role.choices, default=Role.OTHER, help_text=_("Occupation or activity.")
     )
+    country = country_field()
     location = models.CharField(_("location"), max_length=200, blank=True, help_text=_("Where they live or work."))
     summary = models.TextField(_("summary"), blank=True, help_text=_("Who they are, in a sentence or two."))
     name_withheld = models.BooleanField(
@@ -255,6 +261,7 @@ class Person(Publishable):
         constraints = [
             choices_constraint("identity", Identity, "cases_person_identity_valid"),
             choices_constraint("role", Role, "cases_person_role_valid"),
+            country_constraint("cases_person_country_valid"),
             models.CheckConstraint(
                 condition=Q(group_size__isnull=True) | Q(identity=Identity.GROUP),
                 name="cases_person_group_size_only_for_groups",
@@ -384,6 +391,10 @@ class Person(Publishable):
 
 class OrganizationQuerySet(NamedQuerySet):
     case_field = "organizations"
+
+    def in_country(self, code: str):
+        """Organisations with a published case in that country: an organisation has no country of its own."""
+        return self.in_published_cases(country=code)
 
     def with_events_between(self, since: date | None = None, until: date | None = None):
         """Organisations with a published event in one of their cases that may have happened within [since, until]."""

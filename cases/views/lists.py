@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..filters import CaseFilter, EventFilter, OrganizationFilter, PersonFilter
 from ..models import Case, Event, Organization, Person
-from .meta import PageMeta, last_updated
+from .meta import PageMeta, last_updated, narrowed_to_country
 
 PAGE_SIZE = 25
 # Parameters that order or page a list rather than narrow it.
@@ -93,6 +93,8 @@ def filtered_page(request, filterset):
 
 def render_list(request, template: str, filterset, *, title: str, description: str, **extra):
     context, status = filtered_page(request, filterset)
+    if status == 200:
+        title = narrowed_to_country(title, filterset.form.cleaned_data.get("country"))
     context["meta"] = PageMeta(title=title, description=description, updated=last_updated(context.get("results", ())))
     # A filtered list is shared by its query string: the permanent link keeps it.
     context["canonical_url"] = request.build_absolute_uri(request.get_full_path())

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from .. import dates
 from ..models import Organization, Person
-from .meta import PageMeta, cited_sources, last_updated
+from .meta import PageMeta, cited_sources, last_updated, with_country
 
 
 def person_detail(request, slug):
@@ -19,7 +19,7 @@ def person_detail(request, slug):
     # dated only "2018" does not count as later than one dated "September 2018".
     last_reported = next((e for e in reversed(timeline) if e.custody), None)
     meta = PageMeta(
-        title=person.public_name,
+        title=with_country(person.public_name, person.country),
         description=person.summary
         or _("The custody status of %(name)s and a timeline of their cases, every fact cited.")
         % {"name": person.public_name},
