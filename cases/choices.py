@@ -71,6 +71,28 @@ class EventType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Events that begin the custody state they set. Any other event that sets one (a status report,
+# a parole denial, a sentence change, an extradition of someone already held) reports a state
+# that began earlier: the state is then only "on record since" it.
+STATE_BEGINNING_TYPES = frozenset(
+    {
+        EventType.DETAINED,
+        EventType.HOUSE_ARREST,
+        EventType.PSYCHIATRIC_DETENTION,
+        EventType.CONVICTED,
+        EventType.RELEASED_ON_PAROLE,
+        EventType.PARDONED,
+        EventType.RELEASED,
+        EventType.CASE_CLOSED,
+        EventType.EXEMPTED,
+        EventType.ACQUITTED,
+    }
+)
+# A transfer begins the state it sets only when it changes a recorded state (into house arrest);
+# a transfer between prisons reports an imprisonment that began before.
+STATE_CHANGING_TYPES = frozenset({EventType.TRANSFERRED})
+
+
 class CaseKind(models.TextChoices):
     CRIMINAL = "criminal", _("Criminal")
     ADMINISTRATIVE = "administrative", _("Administrative")

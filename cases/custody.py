@@ -1,71 +1,156 @@
 """Custody derivation: a person's custody spans, computed from their published events.
 
-A state holds from the day its event was certainly over until the next change. The spans are
+A state holds from the day its event was certainly over until the next change; a span knows
+whether its event began the state or only put it on record. The spans are
 stored (cases.models.CustodySpan) and kept in step by cases.signals in the transaction of every
 write they depend on; `manage.py rebuild_custody_spans` recomputes them all.
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
+from itertools import groupby
+from operator import attrgetter
+from typing import NamedTuple
 
 from django.db import transaction
 
+from .choices import IN_CUSTODY_STATES, STATE_BEGINNING_TYPES, STATE_CHANGING_TYPES, DatePrecision
+from .dates import FuzzyDate
 from .models import Case, CustodySpan, Event, Person
 
 
-def _custody_events_by_person(person_ids: set[int]) -> dict[int, list[tuple]]:
-    """Each person's published custody-setting events as (date_end, date_start, pk, state), in order.
+class Report(NamedTuple):
+    """A published event that sets a custody state, with what the derivation reads of it."""
+
+    date_end: date
+    date_start: date
+    pk: int
+    state: str
+    type: str
+    date_precision: str
+    sentence_months: int | None
+    sentence_days: int | None
+
+    @property
+    def date(self) -> FuzzyDate:
+        return FuzzyDate(self.date_start, self.date_end, self.date_precision)
+
+    @property
+    def reports_a_state_held(self) -> bool:
+        """Whether it says a state held rather than changing it: a status report, a parole denial,
+        or any event dated over a range (the state held through it)."""
+        return self.type not in STATE_BEGINNING_TYPES | STATE_CHANGING_TYPES or (
+            self.date_precision == DatePrecision.RANGE
+        )
+
+    @property
+    def order(self) -> tuple:
+        # Of events certainly over on the same day, what happened first comes first: a report that
+        # a state held comes before the event that changed it.
+        return (self.date_end, not self.reports_a_state_held, self.date_start, self.pk)
+
+
+REPORT_FIELDS = ("date_end", "date_start", "pk", "custody", *Report._fields[4:])
+
+
+def _custody_events_by_person(person_ids: set[int]) -> dict[int, list[Report]]:
+    """Each person's published custody-setting events, in the order they happened.
 
     Index-friendly reads (a person's own events; their cases; those cases' events that name
     no one person) instead of one OR across joins, which databases answer by scanning events.
     """
     events = Event.objects.published().exclude(custody="")
-    fields = ("date_end", "date_start", "pk", "custody")
-    by_person: dict[int, list[tuple]] = {pk: [] for pk in person_ids}
-    for person_id, *event in events.filter(person_id__in=person_ids).values_list("person_id", *fields):
-        by_person[person_id].append(tuple(event))
+    by_person: dict[int, list[Report]] = {pk: [] for pk in person_ids}
+    for person_id, *event in events.filter(person_id__in=person_ids).values_list("person_id", *REPORT_FIELDS):
+        by_person[person_id].append(Report(*event))
     people_of_case: dict[int, list[int]] = {}
     for case_id, person_id in Case.people.through.objects.filter(person_id__in=person_ids).values_list(
         "case_id", "person_id"
     ):
         people_of_case.setdefault(case_id, []).append(person_id)
-    shared = events.filter(person__isnull=True, case_id__in=people_of_case).values_list("case_id", *fields)
+    shared = events.filter(person__isnull=True, case_id__in=people_of_case).values_list("case_id", *REPORT_FIELDS)
     for case_id, *event in shared:
         for person_id in people_of_case[case_id]:
-            by_person[person_id].append(tuple(event))
+            by_person[person_id].append(Report(*event))
     for timeline in by_person.values():
-        timeline.sort()
+        timeline.sort(key=attrgetter("order"))
     return by_person
 
 
-def _spans_from(person_id: int, timeline: list[tuple]) -> list[CustodySpan]:
+def _changes_of_the_day(reports: list[Report], state: str | None) -> list[tuple[Report | None, list[Report]]]:
+    """One day's reports grouped by change of state: each change (None first, for the reports that
+    confirm the state the day began with) with the reports that confirm it."""
+    changes: list[tuple[Report | None, list[Report]]] = [(None, [])]
+    for report in reports:
+        if report.state == state:
+            changes[-1][1].append(report)
+        else:
+            changes.append((report, []))
+            state = report.state
+    return changes
+
+
+def _spans_from(person_id: int, timeline: list[Report]) -> list[CustodySpan]:
     """A state holds from the day its event was certainly over (the end of its date interval)
     until the next change; events that confirm the same state extend one span, so it keeps
-    the date it was first set. Of several events ending on the same day, the last wins."""
-    last_per_day: dict[date, tuple[int, str]] = {}
-    for day, _start, pk, state in timeline:
-        last_per_day[day] = (pk, state)
+    the date it was first set.
+
+    Several changes certainly over on the same day all keep a span: the last starts that day, the
+    earlier ones (in the order things happened) as early as their own dates allow, so a state is
+    never lost to the one that followed it.
+    """
     spans: list[CustodySpan] = []
-    for day, (pk, state) in last_per_day.items():
-        if spans and spans[-1].state == state:
-            continue
+    reports_of_span: list[list[Report]] = []
+    for day, reports in groupby(timeline, key=attrgetter("date_end")):
+        (_, confirming), *changes = _changes_of_the_day(list(reports), spans[-1].state if spans else None)
         if spans:
-            spans[-1].valid_until = day
-        spans.append(CustodySpan(person_id=person_id, state=state, valid_from=day, event_id=pk))
-    _set_last_reports(spans, timeline)
+            reports_of_span[-1].extend(confirming)
+        for index, (report, more) in enumerate(changes):
+            assert report is not None
+            wanted = day if index == len(changes) - 1 else report.date_start
+            valid_from = max(wanted, spans[-1].valid_from + timedelta(days=1)) if spans else wanted
+            if spans:
+                spans[-1].valid_until = valid_from
+            began = report.type in STATE_BEGINNING_TYPES or (report.type in STATE_CHANGING_TYPES and bool(spans))
+            spans.append(
+                CustodySpan(
+                    person_id=person_id, state=report.state, valid_from=valid_from, event_id=report.pk, began=began
+                )
+            )
+            reports_of_span.append([report, *more])
+    _add_sentences(spans, reports_of_span)
+    _set_last_reports(spans, reports_of_span)
     return spans
 
 
-def _set_last_reports(spans: list[CustodySpan], timeline: list[tuple]) -> None:
-    """Each span's last report: of the events of its state that ended within it, the latest in
-    timeline order (by start), so a report dated only "2018" is not later than "September 2018"."""
-    for span in spans:
-        reports = [
-            (start, day, pk)
-            for day, start, pk, state in timeline
-            if state == span.state and span.valid_from <= day and (span.valid_until is None or day < span.valid_until)
-        ]
-        span.last_report_id = max(reports)[2] if reports else span.event_id
+def _set_last_reports(spans: list[CustodySpan], reports_of_span: list[list[Report]]) -> None:
+    """Each span's last report: of the reports of its state within it, the latest in timeline
+    order (by start), so a report dated only "2018" is not later than "September 2018"."""
+    for span, reports in zip(spans, reports_of_span, strict=True):
+        span.last_report_id = max(reports, key=attrgetter("date_start", "date_end", "pk")).pk
+
+
+def _add_sentences(spans: list[CustodySpan], reports_of_span: list[list[Report]]) -> None:
+    """Give each span in custody the latest sentence reported in that stretch of custody and, when
+    the custody's beginning is known, the sentence's expected end counted from it: never from a
+    first report, which only says the custody began earlier."""
+    custody_began: FuzzyDate | None = None
+    sentence: Report | None = None
+    previous: CustodySpan | None = None
+    for span, reports in zip(spans, reports_of_span, strict=True):
+        if span.state not in IN_CUSTODY_STATES:
+            custody_began, sentence = None, None
+        elif previous is None or previous.state not in IN_CUSTODY_STATES:
+            # Pre-trial detention counts towards the sentence, as the courts credit it.
+            custody_began, sentence = (reports[0].date if span.began else None), None
+        for report in reports:
+            if report.sentence_months or report.sentence_days:
+                sentence = report
+        if sentence is not None and span.state in IN_CUSTODY_STATES:
+            span.sentence_event_id = sentence.pk
+            if custody_began is not None:
+                span.expected_end = custody_began.shifted(sentence.sentence_months or 0, sentence.sentence_days or 0)
+        previous = span
 
 
 def derive_custody_spans(person: Person) -> list[CustodySpan]:

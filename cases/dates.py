@@ -9,7 +9,7 @@ import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.utils import formats, timezone
@@ -43,8 +43,9 @@ def last_day_of_month(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def day_in_words(day: date) -> str:
-    return formats.date_format(day, DAY_FORMAT)
+def today() -> date:
+    """The current local date: the one clock the public status reads, so tests can set it."""
+    return timezone.localdate()
 
 
 def months_before(day: date, months: int) -> date:
@@ -53,9 +54,26 @@ def months_before(day: date, months: int) -> date:
     return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def today() -> date:
-    """Today where the site is: the one clock status wording reads, so tests can set it."""
-    return timezone.localdate()
+def add_sentence(day: date, months: int, days: int) -> date:
+    return months_before(day, -months) + timedelta(days=days)
+
+
+def sentence_in_words(months: int | None, days: int | None) -> str:
+    """A sentence's length as a court gives it: "5 years", "1 year 6 months", "15 days"."""
+    parts = []
+    if months:
+        years, months = divmod(months, 12)
+        if years:
+            parts.append(ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
+        if months:
+            parts.append(ngettext("%(n)d month", "%(n)d months", months) % {"n": months})
+    if days:
+        parts.append(ngettext("%(n)d day", "%(n)d days", days) % {"n": days})
+    return " ".join(parts)
+
+
+def day_in_words(day: date) -> str:
+    return formats.date_format(day, DAY_FORMAT)
 
 
 def confirmed_since(on: date | None = None) -> date:
@@ -228,6 +246,13 @@ class FuzzyDate:
             % {"text": text}
         )
 
+    def shifted(self, months: int, days: int = 0) -> "FuzzyDate":
+        """This date moved by a sentence, as precise as it was: "March 2018" + 2 years is "March 2020"."""
+        if not days and self.precision != DatePrecision.RANGE:
+            return FuzzyDate.from_precision(self.precision, add_sentence(self.start, months, 0))
+        first, last = add_sentence(self.start, months, days), add_sentence(self.end, months, days)
+        return FuzzyDate(first, last, DatePrecision.DAY if first == last else DatePrecision.RANGE)
+
     # Presentation ---------------------------------------------------------------
 
     @property
@@ -270,6 +295,21 @@ class FuzzyDate:
             first, last = self._range_ends
             return _("since some time between %(first)s and %(last)s") % {"first": first, "last": last}
         return self._row.since(self.start)
+
+    @property
+    def at_the_latest(self) -> "FuzzyDate":
+        """The latest part of the date, as precisely as it was given: a range's last month or day."""
+        if self.precision != DatePrecision.RANGE:
+            return self
+        return FuzzyDate.parse(self.edtf.split("/")[-1])
+
+    @property
+    def display_around(self) -> str:
+        """A computed date, said as the estimate it is: "around May 2021", "some time between … and …"."""
+        if self.precision == DatePrecision.RANGE:
+            first, last = self._range_ends
+            return _("some time between %(first)s and %(last)s") % {"first": first, "last": last}
+        return _("around %(date)s") % {"date": self.display}
 
     @property
     def _range_ends(self) -> tuple[str, str]:

@@ -37,14 +37,23 @@ def person_row(person: Person, absolute: Callable[[str], str]) -> dict:
         "name_variants": [variant.name for variant in person.public_name_variants],
         "identity": person.identity,
         "group_size": person.group_size,
+        "group_size_is_minimum": person.group_size_is_minimum,
+        # Summing this column counts people, not records; empty for a group of unknown size.
+        "individuals": None if person.headcount.unknown_groups else person.headcount.individuals,
         "role": person.role,
+        "country": person.country.code or None,
         "location": person.location,
         "summary": person.summary,
         "custody": person.custody,
         "in_custody": person.in_custody,
         "custody_since": edtf(person.custody_since),
+        "custody_began": edtf(person.custody_began),
+        "custody_on_record_since": edtf(person.custody_on_record_since),
         "custody_last_reported": edtf(person.custody_last_reported),
         "custody_confirmed": person.custody_confirmed,
+        "sentence_months": person.sentence_months,
+        "sentence_days": person.sentence_days,
+        "expected_end": edtf(person.expected_end),
         "cases": [case.slug for case in person.public_cases],
         "url": absolute(person.get_absolute_url()),
     }
@@ -70,6 +79,7 @@ def case_row(case: Case, absolute: Callable[[str], str]) -> dict:
         "title": case.title,
         "kind": case.kind,
         "stage": case.stage or None,
+        "country": case.country.code or None,
         "location": case.location,
         "summary": case.summary,
         "people": [person.public_name for person in case.public_people],
@@ -114,13 +124,15 @@ def event_row(event: Event, absolute: Callable[[str], str]) -> dict:
 
 COLUMNS = {
     "people": [
-        "slug", "name", "name_variants", "identity", "group_size", "role", "location", "summary", "custody",
-        "in_custody", "custody_since", "custody_last_reported", "custody_confirmed", "cases", "url",
+        "slug", "name", "name_variants", "identity", "group_size", "group_size_is_minimum", "individuals", "role",
+        "country", "location", "summary", "custody", "in_custody", "custody_since", "custody_began",
+        "custody_on_record_since", "custody_last_reported", "custody_confirmed", "sentence_months", "sentence_days",
+        "expected_end", "cases", "url",
     ],
     "organizations": ["slug", "name", "name_variants", "kind", "location", "summary", "latest_event", "cases", "url"],
     "cases": [
-        "slug", "title", "kind", "stage", "location", "summary", "people", "organizations", "charges", "themes",
-        "latest_event", "url",
+        "slug", "title", "kind", "stage", "country", "location", "summary", "people", "organizations", "charges",
+        "themes", "latest_event", "url",
     ],
     "events": [
         "id", "date", "date_start", "date_end", "date_precision", "type", "case", "case_title", "person",

@@ -8,8 +8,11 @@ import django_filters
 from django import forms
 from django.db.models import F, Q, Subquery
 from django.utils.translation import gettext_lazy as _
+from django_countries.data import COUNTRIES
+from drf_spectacular.utils import extend_schema_field
 
 from .choices import IN_CUSTODY_STATES, CaseKind, CaseStage, CustodyState, EventType, OrganizationKind, Role
+from .countries import CountryCodeField, country_choices
 from .models import Case, Charge, Event, Organization, Person, Theme
 from .widgets import DateInput
 
@@ -28,8 +31,8 @@ def theme_choices():
 class EventRangeForm(forms.Form):
     # The same order on every list; Django appends any field not named here.
     field_order = [
-        "search", "as_of", "custody", "in_custody", "stage", "kind", "charge", "theme", "role", "type", "location",
-        "since", "until", "sort",
+        "search", "country", "as_of", "custody", "in_custody", "group", "stage", "kind", "charge", "theme", "role",
+        "type", "location", "since", "until", "sort",
     ]  # fmt: skip
 
     def clean(self):
@@ -38,6 +41,29 @@ class EventRangeForm(forms.Form):
         if since and until and since > until:
             self.add_error("until", _("The end of the date range must not be before its start."))
         return data
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        # Any case is read; the schema names the codes in capitals and in small letters.
+        "enum": [*COUNTRIES, *(code.lower() for code in COUNTRIES)],
+        "description": "Country: an ISO 3166-1 alpha-2 code (KZ), in either case. Another value answers 400.",
+    }
+)
+class CountryFilter(django_filters.Filter):
+    """`?country=KZ`: an ISO 3166-1 code in either case, offered as the countries the records cover."""
+
+    field_class = CountryCodeField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Country"))
+        kwargs.setdefault("widget", forms.Select(choices=country_choices))  # type: ignore[arg-type]  # a callable, read at each render
+        kwargs.setdefault("help_text", _("ISO 3166-1 code, such as KZ"))
+        super().__init__(**kwargs)
+
+    def filter(self, queryset, value):
+        return queryset.in_country(value) if value else queryset
 
 
 def slug_select(choices, label):
@@ -52,6 +78,7 @@ class PublicFilterSet(django_filters.FilterSet):
     LATEST = "latest_event_end"
 
     search = django_filters.CharFilter(method="filter_search", label=_("Search names"))
+    country = CountryFilter()
     since = django_filters.DateFilter(
         method="filter_nothing", label=_("With an event from"), widget=DateInput(), help_text=_("YYYY-MM-DD")
     )
@@ -125,6 +152,22 @@ class PersonFilter(SubjectFilterSet):
         choices=CaseKind.choices, method="filter_in_cases", label=_("Case kind"), empty_label=ANY
     )
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"), empty_label=ANY)
+    group = django_filters.ChoiceFilter(
+        choices=[("false", _("individuals")), ("true", _("groups"))],
+        method="filter_group",
+        label=_("Individuals or groups"),
+        empty_label=_("Both"),
+    )
+
+    sort = django_filters.ChoiceFilter(
+        method="filter_nothing",
+        label=_("Sort by"),
+        choices=[
+            *PublicFilterSet.base_filters["sort"].extra["choices"],
+            ("expected_end", _("Expected end of sentence, soonest first")),
+        ],
+        empty_label=_("Name, or best match when searching"),
+    )
 
     CASE_LOOKUPS = {**SubjectFilterSet.CASE_LOOKUPS, "kind": "kind"}
     # A person's latest change is their latest custody change (on `as_of`), read from the spans.
@@ -137,10 +180,21 @@ class PersonFilter(SubjectFilterSet):
         # Custody filters read the state on `as_of`, so it is annotated before they run.
         return queryset.with_custody(self.form.cleaned_data.get("as_of"))
 
+    def apply_sort(self, queryset, sort: str, searching: bool):
+        if sort == "expected_end":
+            # By the latest day the computed end allows; those with none (no sentence, or no known start) last.
+            return queryset.with_sort_name().order_by(
+                F("expected_end_end").asc(nulls_last=True), "expected_end_start", "sort_name", "pk"
+            )
+        return super().apply_sort(queryset, sort, searching)
+
     def filter_in_custody(self, queryset, name, value):
         if value == "true":
             return queryset.filter(custody__in=IN_CUSTODY_STATES)
         return queryset.exclude(custody__in=IN_CUSTODY_STATES)
+
+    def filter_group(self, queryset, name, value):
+        return queryset.groups() if value == "true" else queryset.individuals()
 
 
 class StatisticsFilter(PersonFilter):
@@ -223,6 +277,7 @@ class EventFilter(django_filters.FilterSet):
         help_text=_("YYYY-MM-DD"),
     )
     type = django_filters.ChoiceFilter(choices=EventType.choices, label=_("Type"), empty_label=ANY)
+    country = CountryFilter()
     theme = django_filters.CharFilter(
         method="filter_theme",
         label=_("Theme"),

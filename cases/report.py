@@ -33,6 +33,8 @@ class ReportLoader:
     def __init__(self, data: dict):
         self.data = data
         self.dataset = data["dataset"]
+        # The country of every person and case the file holds, unless one names its own.
+        self.country = data.get("country", "")
         self.result = LoadResult()
         self.loaded = set(ImportedItem.objects.filter(dataset=self.dataset).values_list("key", flat=True))
 
@@ -60,7 +62,11 @@ class ReportLoader:
             self._load_named(Organization, organization, ("name", "kind", "location", "summary"), "organization")
         for person in self.data.get("people", []):
             self._load_named(
-                Person, person, ("name", "identity", "group_size", "role", "location", "summary"), "person"
+                Person,
+                person,
+                ("name", "identity", "group_size", "group_size_is_minimum", "role", "country", "location", "summary"),
+                "person",
+                defaults={"country": self.country},
             )
         for case in self.data.get("cases", []):
             self._load_case(case)
@@ -77,13 +83,14 @@ class ReportLoader:
         # Loaded before: the researchers' copy (if they kept it) is the one to cite.
         return Source.objects.filter(slug=data["slug"]).first()
 
-    def _load_named(self, model, data: dict, fields: tuple[str, ...], kind: str):
+    def _load_named(self, model, data: dict, fields: tuple[str, ...], kind: str, defaults: dict | None = None):
+        defaults = defaults or {}
         if not self._once(f"{kind}:{data['slug']}"):
             return
         if model.objects.filter(slug=data["slug"]).exists():
             self.result.skipped.append(f"{kind} {data['slug']}: a record with this slug already exists")
             return
-        values = {f: data[f] for f in fields if data.get(f) not in (None, "")}
+        values = {**defaults, **{f: data[f] for f in fields if data.get(f) not in (None, "")}}
         record = model.objects.create(slug=data["slug"], is_published=True, **values)
         NameVariant.objects.bulk_create(
             NameVariant(**{kind: record}, name=v["name"], kind=v["kind"], note=v.get("note", ""))
@@ -102,6 +109,7 @@ class ReportLoader:
                     slug=data["slug"],
                     title=data["title"],
                     kind=data["kind"],
+                    country=data.get("country", self.country),
                     location=data.get("location", ""),
                     summary=data.get("summary", ""),
                     is_published=True,

@@ -45,7 +45,18 @@ class PersonResource(OnlyNew, resources.ModelResource):
 
     class Meta:
         model = Person
-        fields = ["name", "slug", "identity", "role", "location", "summary", "birth_year", "internal_notes", "variants"]
+        fields = [
+            "name",
+            "slug",
+            "identity",
+            "role",
+            "country",
+            "location",
+            "summary",
+            "birth_year",
+            "internal_notes",
+            "variants",
+        ]
         import_id_fields = ["slug"]
         clean_model_instances = True
         skip_unchanged = False

@@ -11,18 +11,24 @@ from datetime import date
 from django.db.models import Count, Max, Q, QuerySet
 
 from . import dates
-from .choices import IN_CUSTODY_STATES
+from .choices import IN_CUSTODY_STATES, Identity
 from .dates import last_day_of_month
-from .models import Charge, CustodySpan, Event, Theme
+from .models import Charge, CustodySpan, Event, Headcount, Person, Theme
 
 
 @dataclass(frozen=True)
 class MonthCount:
     month_end: date
-    count: int
+    count: int  # individuals: a group counts as its size
+    unknown_groups: int = 0  # groups of unknown size, counted apart
+    at_least: bool = False  # some group's size is a minimum
     # Of `count`, those whose custody is only carried forward from a report before this month:
     # their custody span is still open and nothing has been reported of them since.
     carried_forward: int = 0
+
+    @property
+    def headcount(self) -> Headcount:
+        return Headcount(self.count, self.at_least, self.unknown_groups)
 
     @property
     def reported(self) -> int:
@@ -48,21 +54,36 @@ def custody_by_month(people: QuerySet, since: date | None = None, until: date | 
     """
     spans = CustodySpan.objects.filter(
         person__in=people.order_by().values("pk"), state__in=IN_CUSTODY_STATES
-    ).values_list("valid_from", "valid_until", "last_report__date_end")
-    changes: dict[int, int] = {}
+    ).values_list(
+        "valid_from",
+        "valid_until",
+        "last_report__date_end",
+        "person__identity",
+        "person__group_size",
+        "person__group_size_is_minimum",
+    )
+    # Per month, the change in (individuals, groups whose size is a minimum, groups of unknown size),
+    # and in the individuals whose custody is only carried forward from an earlier report.
+    changes: dict[int, tuple[int, int, int]] = {}
     carried_changes: dict[int, int] = {}
     first = None
-    for valid_from, valid_until, reported in spans:
+    for valid_from, valid_until, reported, identity, group_size, minimum in spans:
         start = _month_index(valid_from)
         end = _month_index(valid_until) if valid_until else None
         if end is not None and end <= start:
             continue  # begun and ended within one month: never in custody at a month's end
-        changes[start] = changes.get(start, 0) + 1
+        if identity != Identity.GROUP:
+            weight = (1, 0, 0)
+        elif group_size is None:
+            weight = (0, 0, 1)
+        else:
+            weight = (group_size, int(minimum), 0)
+        changes[start] = _plus(changes.get(start), weight)
         if end is not None:
-            changes[end] = changes.get(end, 0) - 1
+            changes[end] = _plus(changes.get(end), tuple(-part for part in weight))
         else:
             carried_from = _month_index(reported or valid_from) + 1
-            carried_changes[carried_from] = carried_changes.get(carried_from, 0) + 1
+            carried_changes[carried_from] = carried_changes.get(carried_from, 0) + weight[0]
         first = start if first is None else min(first, start)
     if first is None:
         return []
@@ -71,13 +92,19 @@ def custody_by_month(people: QuerySet, since: date | None = None, until: date | 
     last = _month_index(min(until, dates.today()))
     # Months before anyone's custody would all be zero: they are left out, however early `since` is.
     start = max(first, _month_index(since)) if since else first
-    counts, running, carried = [], 0, 0
+    counts, running, carried = [], (0, 0, 0), 0
     for index in range(first, last + 1):
-        running += changes.get(index, 0)
+        running = _plus(running, changes.get(index))
         carried += carried_changes.get(index, 0)
         if index >= start:
-            counts.append(MonthCount(_month_end(index), running, carried))
+            individuals, minimums, unknown_groups = running
+            counts.append(MonthCount(_month_end(index), individuals, unknown_groups, minimums > 0, carried))
     return counts
+
+
+def _plus(counts: tuple[int, ...] | None, change: tuple[int, ...] | None) -> tuple[int, int, int]:
+    a, b = counts or (0, 0, 0), change or (0, 0, 0)
+    return (a[0] + b[0], a[1] + b[1], a[2] + b[2])
 
 
 @dataclass(frozen=True)
@@ -85,22 +112,41 @@ class CategoryCount:
     name: str
     slug: str
     url: str
-    people: int
+    people: int  # individuals: a group counts as its size
     cases: int
+    unknown_groups: int = 0  # groups of unknown size, counted apart
+    at_least: bool = False  # some group's size is a minimum
+
+    @property
+    def headcount(self) -> Headcount:
+        return Headcount(self.people, self.at_least, self.unknown_groups)
 
 
 def _counts_by(model, people: QuerySet) -> list[CategoryCount]:
-    """For each charge or theme: how many of `people` have a published case under it, and how many such cases."""
-    theirs = Q(cases__is_published=True, cases__people__in=people.order_by().values("pk"))
-    rows = (
-        model.objects.annotate(
-            people_count=Count("cases__people", filter=theirs, distinct=True),
-            case_count=Count("cases", filter=theirs, distinct=True),
-        )
-        .filter(people_count__gt=0)
-        .order_by("-people_count", "name")
+    """For each charge or theme: how many individuals of `people` have a published case under it, and how many cases."""
+    pks = people.order_by().values("pk")
+    theirs = Q(cases__is_published=True, cases__people__in=pks)
+    rows = model.objects.annotate(case_count=Count("cases", filter=theirs, distinct=True)).filter(case_count__gt=0)
+    # Each person once per category, however many of their cases fall under it.
+    lookup = f"cases__{model._meta.model_name}s"
+    members = (
+        Person.objects.filter(pk__in=pks, cases__is_published=True, **{f"{lookup}__isnull": False})
+        .values(lookup, "pk", "identity", "group_size", "group_size_is_minimum")
+        .distinct()
     )
-    return [CategoryCount(row.name, row.slug, row.get_absolute_url(), row.people_count, row.case_count) for row in rows]
+    headcounts: dict[int, Headcount] = {}
+    for member in members:
+        one = Person(**{f: member[f] for f in ("identity", "group_size", "group_size_is_minimum")}).headcount
+        headcounts[member[lookup]] = headcounts.get(member[lookup], Headcount()) + one
+    counts = [
+        CategoryCount(
+            row.name, row.slug, row.get_absolute_url(), count.individuals, row.case_count, count.unknown_groups,
+            count.at_least,
+        )
+        for row in rows
+        if (count := headcounts.get(row.pk, Headcount()))
+    ]  # fmt: skip
+    return sorted(counts, key=lambda row: (-row.people, -row.unknown_groups, row.name))
 
 
 def counts_by_charge(people: QuerySet) -> list[CategoryCount]:

@@ -1,7 +1,7 @@
 """So nobody is forgotten: cases in custody that nobody has updated, and dates coming up."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
@@ -10,10 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from .choices import IN_CUSTODY_STATES, DatePrecision
 from .dates import FuzzyDate, months_before
 from .models import Case, CustodySpan, Event, Person
-
-
-def add_sentence(day: date, months: int, days: int) -> date:
-    return months_before(day, -months) + timedelta(days=days)
 
 
 def stale_cases(months: int, today: date):
@@ -47,48 +43,22 @@ class KnownDate:
         return self.when.end < timezone.localdate()
 
 
-def _custody_began(person: Person) -> Event | None:
-    """The event that began the person's current, unbroken deprivation of liberty."""
-    began = None
-    for span in person.custody_spans.select_related("event").order_by("-valid_from"):
-        if span.state not in IN_CUSTODY_STATES:
-            break
-        began = span.event
-    return began
-
-
-def _shifted(start: FuzzyDate, months: int, days: int) -> FuzzyDate:
-    """`start` moved by a sentence, as precise as `start` was: "March 2018" + 2 years is "March 2020"."""
-    if not days and start.precision != DatePrecision.RANGE:
-        return FuzzyDate.from_precision(start.precision, add_sentence(start.start, months, 0))
-    first, last = add_sentence(start.start, months, days), add_sentence(start.end, months, days)
-    return FuzzyDate(first, last, DatePrecision.DAY if first == last else DatePrecision.RANGE)
-
-
 def known_dates() -> list[KnownDate]:
-    """Ends of sentence (start of the current custody + the latest sentence) and parole eligibility
-    dates, for everyone in custody now. Pre-trial detention counts towards the sentence, as the
-    courts credit it; a date is as uncertain as the start it is counted from."""
+    """Ends of sentence and parole eligibility dates, for everyone in custody now.
+
+    The end of a sentence is the one the custody spans compute from the custody's known beginning
+    (pre-trial detention counted, as the courts credit it), as uncertain as that beginning; there is
+    none when the custody is only on record since a report."""
     found = []
-    people = Person.objects.filter(
-        custody_spans__valid_until__isnull=True, custody_spans__state__in=IN_CUSTODY_STATES
-    ).distinct()
-    for person in people:
-        sentence = (
-            Event.objects.concerning(person)
-            .filter(Q(sentence_months__isnull=False) | Q(sentence_days__isnull=False))
-            .select_related("case")
-            .newest_first()
-            .first()
-        )
-        if sentence is None:
-            continue
-        began = _custody_began(person)
-        if began is not None:
-            months, days = sentence.sentence_months or 0, sentence.sentence_days or 0
-            found.append(
-                KnownDate(person, sentence.case, _("end of sentence"), _shifted(began.date, months, days), sentence)
-            )
+    spans = (
+        CustodySpan.objects.filter(valid_until__isnull=True, state__in=IN_CUSTODY_STATES, sentence_event__isnull=False)
+        .select_related("person", "sentence_event__case")
+        .order_by("person__name", "pk")
+    )
+    for span in spans:
+        person, sentence = span.person, span.sentence_event
+        if span.expected_end is not None:
+            found.append(KnownDate(person, sentence.case, _("end of sentence"), span.expected_end, sentence))
         if sentence.parole_eligible_on:
             day = sentence.parole_eligible_on
             found.append(

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "import_export",
+    "django_countries",  # ISO 3166-1 codes and their names in English and Russian
     "cases",
 ]
 

@@ -37,7 +37,8 @@ def test_every_changelist_and_add_page_renders(admin_client, detained, model):
 def test_change_pages_show_the_derived_status_and_the_events_inline(admin_client, detained):
     person, case, event = detained
     html = admin_client.get(reverse("admin:cases_person_change", args=[person.pk])).content.decode()
-    assert "Detained (pre-trial) (since August 2018)" in html
+    # An event of type "other" only reports the detention: it is on record, not begun, then.
+    assert "Detained (pre-trial) — on record since August 2018 (began earlier)" in html
     html = admin_client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
     assert "The source says so." in html  # the event's citation, inline
     assert admin_client.get(reverse("admin:cases_event_change", args=[event.pk])).status_code == 200

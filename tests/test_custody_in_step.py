@@ -98,7 +98,16 @@ CUSTODY = [*CustodyState.values, ""]
 def stored_spans() -> list[tuple]:
     return list(
         CustodySpan.objects.order_by("person", "valid_from").values_list(
-            "person", "state", "valid_from", "valid_until", "event", "last_report"
+            "person",
+            "state",
+            "valid_from",
+            "valid_until",
+            "event",
+            "began",
+            "sentence_event",
+            "expected_end_start",
+            "expected_end_end",
+            "last_report",
         )
     )
 

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.choices import CaseStage, CustodyState, EventType
-from cases.watchlist import add_sentence, known_dates, months_before
+from cases.dates import add_sentence, months_before
+from cases.watchlist import known_dates
 
 from .factories import make_case, make_event, make_person
 

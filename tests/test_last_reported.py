@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from cases.choices import CustodyState, EventType
+from cases.choices import CustodyState, EventType, Identity
 from cases.models import Person
 from cases.statistics import custody_by_month
 
@@ -31,7 +31,11 @@ def bokaev():
 def test_an_old_report_is_said_as_at_last_report_with_its_date_and_age_never_as_now(client, bokaev, set_today):
     set_today(date(2026, 11, 25))
     html = client.get(bokaev.get_absolute_url()).content.decode()
-    assert "In custody at last report: Imprisoned — since November 2016" in html
+    # His five years would have ended since, with no report after: the status says that first.
+    assert (
+        "Expected to have been released by November 2021; unconfirmed — in custody at last report: Imprisoned — "
+        "since November 2016" in html
+    )
     assert '<time datetime="2019-01">January 2019</time> (7 years ago); unconfirmed since January 2019</dd>' in html
     assert not NOW_WORDS.search(html)
 
@@ -45,9 +49,21 @@ def test_a_recent_report_says_in_custody_now(client, bokaev, set_today):
 
 
 def test_how_old_a_report_may_be_and_still_confirm_is_a_setting(client, bokaev, set_today, settings):
-    set_today(date(2026, 11, 25))
+    # Before his sentence would have ended (November 2021), a report of January 2019 is too old by default.
+    set_today(date(2021, 6, 1))
+    assert "In custody at last report: Imprisoned" in client.get(bokaev.get_absolute_url()).content.decode()
     settings.CUSTODY_CONFIRMED_MONTHS = 120
     assert "In custody now: Imprisoned" in client.get(bokaev.get_absolute_url()).content.decode()
+
+
+def test_a_report_recent_enough_is_no_now_once_the_sentence_would_have_ended_with_no_report_since(
+    client, bokaev, set_today, settings
+):
+    set_today(date(2026, 11, 25))
+    settings.CUSTODY_CONFIRMED_MONTHS = 120
+    html = client.get(bokaev.get_absolute_url()).content.decode()
+    assert "Expected to have been released by November 2021; unconfirmed — in custody at last report" in html
+    assert "In custody now" not in html
 
 
 def test_the_last_report_is_the_latest_confirming_event_not_the_one_that_set_the_state(bokaev):
@@ -69,6 +85,16 @@ def test_home_counts_people_in_custody_at_last_report_and_how_many_reports_are_t
     assert "2 people in custody at last report" in html
     assert "For 1 of them the last report is more than 12 months old" in html
     assert not NOW_WORDS.search(html)
+
+
+def test_the_counts_at_last_report_count_a_group_as_its_size(client, bokaev, set_today):
+    set_today(date(2026, 11, 25))
+    group = make_person("Three people convicted", identity=Identity.GROUP, group_size=3)
+    make_event(make_case(people=[group]), "2018-03", type=EventType.CONVICTED, custody=CustodyState.IMPRISONED)
+    make_event(make_case(people=[make_person("Recent Detainee")]), "2026-09", custody=CustodyState.DETAINED)
+    html = client.get(reverse("cases:home")).content.decode()
+    assert "5 people in custody at last report" in html
+    assert "For 4 of them the last report is more than 12 months old" in html
 
 
 def test_the_people_list_gives_each_last_report_and_marks_the_unconfirmed(client, bokaev, set_today):

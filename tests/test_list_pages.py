@@ -312,13 +312,16 @@ def populate(count: int):
 @pytest.mark.parametrize(
     ("name", "params", "most"),
     [
-        ("cases:person-list", {}, 5),  # with the count of last reports too old to confirm
-        ("cases:person-list", {"as_of": "2018-06-30", "in_custody": "true", "sort": "latest", "search": "person"}, 4),
-        ("cases:case-list", {}, 8),
-        ("cases:case-list", {"charge": "", "as_of": "2018-06-30", "in_custody": "true"}, 8),
-        ("cases:organization-list", {}, 4),
-        ("cases:event-list", {}, 4),
-        ("cases:event-list", {"person": "person-1", "since": "2018-01-01"}, 4),
+        # The people list also counts the individuals its records stand for (a group as its size);
+        # every list offers the countries of published records. Without a date the people list also
+        # counts the last reports too old to confirm.
+        ("cases:person-list", {}, 7),
+        ("cases:person-list", {"as_of": "2018-06-30", "in_custody": "true", "sort": "latest", "search": "person"}, 6),
+        ("cases:case-list", {}, 9),
+        ("cases:case-list", {"charge": "", "as_of": "2018-06-30", "in_custody": "true"}, 9),
+        ("cases:organization-list", {}, 5),
+        ("cases:event-list", {}, 5),
+        ("cases:event-list", {"person": "person-1", "since": "2018-01-01"}, 5),
     ],
 )
 def test_queries_per_page_do_not_grow_with_the_results(

@@ -65,9 +65,9 @@ def test_home_counts_people_by_custody_state_and_links_to_the_lists(client, case
     draft = make_person("Draft Person", is_published=False)
     make_event(make_case(people=[draft]), "2018-03", custody=CustodyState.IMPRISONED)
     response = client.get(reverse("cases:home"))
-    counts = {state.value: count for state, count in response.context["custody_counts"]}
+    counts = {state.value: count.individuals for state, count in response.context["custody_counts"]}
     assert counts == {"psychiatric_detention": 1, "unknown": 1}
-    assert response.context["in_custody_count"] == 1
+    assert response.context["in_custody_headcount"].individuals == 1
     assert f"{reverse('cases:person-list')}?custody=psychiatric_detention" in response.content.decode()
 
 

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from cases import dates
 from cases.choices import CustodyState
 from cases.models import Case, Event, Person
 from cases.statistics import custody_by_month
@@ -76,7 +77,7 @@ def test_the_report_has_five_people_in_custody_at_the_end_of_june_2018(report):
 def test_every_month_agrees_with_the_status_on_that_day(report):
     """The one-query sweep gives, month by month, what the per-date custody query gives."""
     for month in custody_by_month(Person.objects.published()):
-        assert month.count == Person.objects.published().in_custody_on(month.month_end).count(), month
+        assert month.headcount == Person.objects.published().in_custody_on(month.month_end).headcount(), month
 
 
 def test_the_chart_follows_the_people_list_filters(client, report):
@@ -176,13 +177,76 @@ def test_in_2026_no_public_surface_says_now_or_currently_about_a_status_reported
 def test_in_2026_bokaev_is_imprisoned_at_last_report_with_its_date_and_age(client, report, set_today):
     set_today(date(2026, 11, 25))
     html = client.get(reverse("cases:person-detail", args=["maks-bokaev"])).content.decode()
-    assert "In custody at last report: Imprisoned" in html
+    # His sentence would have ended since: the status says so before what the last report said.
+    assert "Expected to have been released by May 2021; unconfirmed — in custody at last report: Imprisoned" in html
     assert re.search(r"\(\d years ago\); unconfirmed since", html)
 
 
 def test_in_2026_the_home_page_says_every_custody_report_is_more_than_a_year_old(client, report, set_today):
     set_today(date(2026, 11, 25))
     response = client.get(reverse("cases:home"))
-    in_custody = response.context["in_custody_count"]
-    assert in_custody > 0 and response.context["unconfirmed_count"] == in_custody
-    assert f"For {in_custody} of them the last report is more than 12 months old" in response.content.decode()
+    in_custody = response.context["in_custody_headcount"]
+    assert in_custody.individuals > 0 and response.context["unconfirmed_headcount"] == in_custody
+    assert f"For {in_custody.number} of them the last report is more than 12 months old" in response.content.decode()
+
+
+def test_mataev_known_from_a_parole_denial_reads_on_record_since_march_2018_not_since(client, report):
+    mataev = Person.objects.get(slug="aset-mataev")
+    page = client.get(mataev.get_absolute_url()).content.decode()
+    assert "Imprisoned — on record since March 2018 (began earlier)" in page
+    api = client.get(reverse("api:person-detail", args=[mataev.slug])).json()
+    assert (api["custody_began"], api["custody_on_record_since"]) == (None, "2018-03")
+    # Six years served since some date before March 2018: no end is computed from the first report.
+    assert (api["sentence_months"], api["expected_end"]) == (72, None)
+
+
+def test_kuramshin_on_30_june_2018_is_on_record_since_june_2018_not_imprisoned_since_then(client, report):
+    response = client.get(reverse("cases:person-list"), {"as_of": "2018-06-30", "search": "Kuramshin"})
+    assert "on record since June 2018 (began earlier)" in response.content.decode()
+    api = client.get(reverse("api:person-list"), {"as_of": "2018-06-30", "search": "Kuramshin"}).json()["results"]
+    assert [(p["custody_began"], p["custody_on_record_since"]) for p in api] == [(None, "2018-06")]
+
+
+def test_bokaevs_page_shows_his_sentence_and_its_computed_end_and_in_2026_no_bare_imprisoned(
+    client, report, monkeypatch
+):
+    monkeypatch.setattr(dates, "today", lambda: date(2026, 11, 25))
+    page = client.get(reverse("cases:person-detail", args=["maks-bokaev"])).content.decode()
+    assert "5 years" in page
+    assert "sentence would end around May 2021" in page
+    assert "Expected to have been released by May 2021; unconfirmed" in page
+    assert "In custody: Imprisoned" not in page
+
+
+def test_counts_on_the_report_count_individuals_with_groups_apart_and_12_plus(client, report):
+    html = client.get(reverse("cases:home")).content.decode()
+    # 19 named people, groups of 57, 3 and "at least 12"; five groups the report gives no size for.
+    assert "Following at least 91 people and 5 groups of unknown size" in html
+    # "Three people convicted" are three of the people in custody, not one.
+    assert "9 people in custody at last report" in html
+    people_list = client.get(reverse("cases:person-list"), {"group": "true"}).content.decode()
+    assert "group of 12+" in people_list
+    assert "At least 72 people and 5 groups of unknown size" in people_list
+    dvk = Person.objects.get(slug="at-least-12-people-prosecuted-for-supporting-dvk")
+    assert str(dvk.headcount) == "at least 12 people"
+    assert "This record is a group of at least 12 people, not one person." in client.get(dvk.get_absolute_url()).text
+
+
+def test_the_api_counts_the_reports_individuals_beside_its_records(client, report):
+    data = client.get(reverse("api:person-list"), {"in_custody": "true"}).json()
+    assert (data["count"], data["individuals"], data["groups_of_unknown_size"]) == (7, 9, 0)
+
+
+def test_every_person_and_case_of_the_report_is_in_kazakhstan(report):
+    assert set(Person.objects.values_list("country", flat=True)) == {"KZ"}
+    assert set(Case.objects.values_list("country", flat=True)) == {"KZ"}
+
+
+def test_the_report_narrowed_to_kazakhstan_is_the_whole_report_and_the_home_page_names_it(client, report):
+    everyone = client.get(reverse("api:person-list")).json()["count"]
+    assert client.get(reverse("api:person-list"), {"country": "kz"}).json()["count"] == everyone
+    assert client.get(reverse("api:case-list"), {"country": "KG"}).json()["count"] == 0
+    html = client.get(reverse("cases:home")).content.decode()
+    assert "<title>Political prisoners and persecuted people in Kazakhstan — casetracker</title>" in html
+    html = client.get(reverse("cases:person-detail", args=["maks-bokaev"])).content.decode()
+    assert "<title>Maks Bokaev (Kazakhstan) — casetracker</title>" in html

@@ -180,7 +180,7 @@ def test_the_case_page_shows_the_timeline_the_public_status_and_the_link(researc
     html = researcher_client.get(reverse("admin:cases_person_change", args=[person.pk])).content.decode()
     assert "Draft charge." in html and "(not published)" in html
     assert reverse("admin:cases_person_status_update", args=[person.pk]) in html
-    assert "Detained (pre-trial) (since March 2018)" in html
+    assert "Detained (pre-trial) — since March 2018" in html
 
 
 def test_a_new_source_titled_in_cyrillic_gets_its_address_in_latin_letters(researcher_client, detained_case):

@@ -51,7 +51,7 @@ class EventInline(admin.TabularInline):
 @admin.register(Case)
 class CaseAdmin(StatusUpdateMixin, PublicLinkMixin, RecordAdmin):
     list_display = ["title", "kind", "stage_now", "subjects", "is_published"]
-    list_filter = ["kind", "themes", "charges", "is_published"]
+    list_filter = ["kind", "country", "themes", "charges", "is_published"]
     search_fields = ["title", "slug", "people__name", "people__name_variants__name", "organizations__name"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["people", "organizations", "charges"]
@@ -59,7 +59,7 @@ class CaseAdmin(StatusUpdateMixin, PublicLinkMixin, RecordAdmin):
     readonly_fields = ["stage_now", "people_now", "public_link", "created_at", "updated_at"]
     inlines = [EventInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "location", "summary"]}),
+        (None, {"fields": ["title", "slug", "kind", "country", "location", "summary"]}),
         (gettext_lazy("Subjects and charges"), {"fields": ["people", "organizations", "charges", "themes"]}),
         (gettext_lazy("As the public sees it"), {"fields": ["stage_now", "people_now", "public_link", "is_published"]}),
         (gettext_lazy("For the team only"), {"fields": ["internal_notes"]}),

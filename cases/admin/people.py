@@ -103,7 +103,7 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
     resource_classes = [PersonResource]
     import_formats = [CSV]
     list_display = ["name", "role", "identity", "custody_now", "location", "is_published"]
-    list_filter = [CustodyListFilter, "role", "identity", "is_published", "cases__themes", "cases__charges"]
+    list_filter = [CustodyListFilter, "role", "identity", "country", "is_published", "cases__themes", "cases__charges"]
     search_fields = ["name", "slug", "name_variants__name", "location"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["custody_now", "public_link", "timeline", "created_at", "updated_at"]
@@ -111,7 +111,10 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
     related_history = [(NameVariant, "person")]
     actions = [*RecordAdmin.actions, "merge_two"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "identity", "group_size", "role", "location", "summary", "birth_year"]}),
+        (None, {"fields": [
+            "name", "slug", "identity", "group_size", "group_size_is_minimum", "role", "country", "location",
+            "summary", "birth_year",
+        ]}),
         (
             gettext_lazy("Name withheld for safety"),
             {"fields": ["name_withheld", "public_alias"], "description": gettext_lazy(
@@ -139,9 +142,9 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
     def custody_now(self, person):
         if not person.pk:
             return "—"
-        since = person.custody_since
+        since = person.custody_since_display
         label = person.custody_display
-        return f"{label} ({_('since')} {since.display})" if since else label
+        return f"{label} — {since}" if since else label
 
     @admin.display(description=gettext_lazy("events"))
     def timeline(self, person):

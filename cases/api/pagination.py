@@ -42,3 +42,40 @@ class StrictPageNumberPagination(PageNumberPagination):
         page_size["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
         page_size["description"] = f"Results per page, at most {self.max_page_size} (default {self.page_size})."
         return [page, page_size]
+
+
+class PeoplePagination(StrictPageNumberPagination):
+    """Pages of people, with how many individuals the whole filtered list stands for: `count` counts
+    records, and a group record is many people (or an unknown number)."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.headcount = queryset.headcount()
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["individuals"] = self.headcount.individuals
+        response.data["individuals_is_minimum"] = self.headcount.at_least
+        response.data["groups_of_unknown_size"] = self.headcount.unknown_groups
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"].update(
+            individuals={
+                "type": "integer",
+                "minimum": 0,
+                "description": "How many people the records matching the filters stand for: a group counts as "
+                "its size; groups of unknown size are left out and counted in `groups_of_unknown_size`.",
+            },
+            individuals_is_minimum={
+                "type": "boolean",
+                "description": "True when a group's size is a minimum (“at least 12”), so `individuals` is too.",
+            },
+            groups_of_unknown_size={"type": "integer", "minimum": 0},
+        )
+        paginated["required"] = [
+            *paginated["required"],
+            *("individuals", "individuals_is_minimum", "groups_of_unknown_size"),
+        ]
+        return paginated

@@ -86,6 +86,21 @@ class CaseWithEventsSerializer(serializers.ModelSerializer):
         return EventSerializer(events, many=True, context=self.context).data
 
 
+class CountryField(serializers.CharField):
+    """ISO 3166-1 alpha-2, or null when the record names no country."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            allow_null=True, read_only=True, help_text="ISO 3166-1 alpha-2 code (KZ), or null when not recorded."
+        )
+
+    def to_representation(self, value):
+        return value.code or None
+
+    def get_attribute(self, instance):
+        return instance.country
+
+
 def variant_names(obj) -> list[str]:
     return [variant.name for variant in obj.public_name_variants]
 
@@ -97,6 +112,10 @@ class PersonSerializer(PublicUrlsMixin, serializers.ModelSerializer):
     custody = serializers.CharField(help_text="Custody state on `as_of`, or the latest known.")
     in_custody = serializers.BooleanField()
     status_date = serializers.SerializerMethodField(help_text="EDTF date of the event that set `custody`.")
+    custody_began = serializers.SerializerMethodField(
+        help_text="EDTF date `custody` began; null when its first report only says it held already."
+    )
+    custody_on_record_since = serializers.SerializerMethodField(help_text="EDTF date of the first report of `custody`.")
     custody_last_reported = serializers.SerializerMethodField(
         help_text="EDTF date of the latest report of `custody` (null when no report supports it)."
     )
@@ -104,27 +123,37 @@ class PersonSerializer(PublicUrlsMixin, serializers.ModelSerializer):
         help_text="Whether the latest report is recent enough to confirm `custody`: ended no more than "
         "CUSTODY_CONFIRMED_MONTHS (default 12) months before `as_of`, or today. False for `unknown`."
     )
+    sentence_months = serializers.IntegerField(allow_null=True, help_text="The sentence served in this custody.")
+    sentence_days = serializers.IntegerField(allow_null=True)
+    expected_end = serializers.SerializerMethodField(
+        help_text="EDTF: when the sentence would end, computed from the known start of custody (never reported); "
+        "null when the start is not known."
+    )
+
+    country = CountryField()
 
     class Meta:
         model = Person
         fields = [
-            "slug",
-            "name",
-            "name_variants",
-            "custody",
-            "in_custody",
-            "status_date",
-            "custody_last_reported",
-            "custody_confirmed",
-            "url",
-            "api_url",
-        ]
+            "slug", "name", "name_variants", "identity", "group_size", "group_size_is_minimum", "country", "custody",
+            "in_custody", "status_date", "custody_began", "custody_on_record_since", "custody_last_reported",
+            "custody_confirmed", "sentence_months", "sentence_days", "expected_end", "url", "api_url",
+        ]  # fmt: skip
 
     def get_name_variants(self, obj) -> list[str]:
         return variant_names(obj)
 
     def get_status_date(self, obj) -> str | None:
         return obj.custody_since.edtf if obj.custody_since else None
+
+    def get_custody_began(self, obj) -> str | None:
+        return obj.custody_began.edtf if obj.custody_began else None
+
+    def get_custody_on_record_since(self, obj) -> str | None:
+        return obj.custody_on_record_since.edtf if obj.custody_on_record_since else None
+
+    def get_expected_end(self, obj) -> str | None:
+        return obj.expected_end.edtf if obj.expected_end else None
 
     def get_custody_last_reported(self, obj) -> str | None:
         return obj.custody_last_reported.edtf if obj.custody_last_reported else None
@@ -134,7 +163,7 @@ class PersonDetailSerializer(PersonSerializer):
     cases = serializers.SerializerMethodField()
 
     class Meta(PersonSerializer.Meta):
-        fields = PersonSerializer.Meta.fields + ["identity", "group_size", "role", "location", "summary", "cases"]
+        fields = PersonSerializer.Meta.fields + ["role", "location", "summary", "cases"]
 
     @extend_schema_field(CaseWithEventsSerializer(many=True))
     def get_cases(self, obj):
@@ -172,10 +201,23 @@ class CaseSerializer(PublicUrlsMixin, serializers.ModelSerializer):
     charges = ChargeSerializer(many=True)
     people = SubjectSerializer(many=True, source="public_people")
     organizations = SubjectSerializer(many=True, source="public_organizations")
+    country = CountryField()
 
     class Meta:
         model = Case
-        fields = ["slug", "title", "kind", "stage", "themes", "charges", "people", "organizations", "url", "api_url"]
+        fields = [
+            "slug",
+            "title",
+            "kind",
+            "country",
+            "stage",
+            "themes",
+            "charges",
+            "people",
+            "organizations",
+            "url",
+            "api_url",
+        ]
 
 
 class CaseDetailSerializer(CaseSerializer):

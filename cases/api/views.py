@@ -8,6 +8,7 @@ from rest_framework.exceptions import NotFound
 
 from ..models import Case, Event, Organization, Person
 from . import filters, serializers
+from .pagination import PeoplePagination
 
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="Status on this date (YYYY-MM-DD).")
 
@@ -18,6 +19,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
     lookup_field = "slug"
     filterset_class = filters.PersonFilter
+    pagination_class = PeoplePagination
 
     def get_queryset(self):
         people = Person.objects.published().prefetch_related("name_variants")

@@ -4,7 +4,7 @@ from .base import ImportedItem
 from .cases import Case, Charge, Theme
 from .custody import CustodySpan
 from .events import Citation, Event
-from .people import NameVariant, Organization, Person
+from .people import Headcount, NameVariant, Organization, Person
 from .sources import Source
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "Citation",
     "CustodySpan",
     "Event",
+    "Headcount",
     "ImportedItem",
     "NameVariant",
     "Organization",

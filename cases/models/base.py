@@ -4,9 +4,26 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django_countries.data import COUNTRIES
+from django_countries.fields import CountryField
 
 from ..dates import FuzzyDate
 from ..search import latin
+
+
+def country_field():
+    """ISO 3166-1 alpha-2, empty when the source does not say; the place inside it is `location`."""
+    return CountryField(
+        _("country"),
+        blank=True,
+        db_index=True,
+        help_text=_("The country, as an ISO 3166-1 code. Leave empty when the source does not say."),
+    )
+
+
+def country_constraint(name: str):
+    """A named CHECK that keeps `country` to ISO 3166-1 codes (or empty), whatever writes it."""
+    return models.CheckConstraint(condition=models.Q(country__in=["", *sorted(COUNTRIES)]), name=name)
 
 
 def choices_constraint(field: str, choices: type[models.TextChoices], name: str, blank: bool = False):
@@ -187,6 +204,8 @@ __all__ = [
     "PublishableQuerySet",
     "SearchableQuerySet",
     "choices_constraint",
+    "country_constraint",
+    "country_field",
     "search_field",
     "slug_from",
     "unique_slug",

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..choices import CaseKind, CaseStage
-from .base import LatestEventMixin, Publishable, SearchableQuerySet, choices_constraint, search_field
+from .base import (
+    LatestEventMixin,
+    Publishable,
+    SearchableQuerySet,
+    choices_constraint,
+    country_constraint,
+    country_field,
+    search_field,
+)
 
 
 class ThemeQuerySet(models.QuerySet):
@@ -95,6 +103,9 @@ class Charge(models.Model):
 class CaseQuerySet(SearchableQuerySet):
     sort_field = "title"
 
+    def in_country(self, code: str):
+        return self.filter(country=code)
+
     def with_events_between(self, since: date | None = None, until: date | None = None):
         """Cases with a published event that may have happened within [since, until]."""
         from .events import Event
@@ -141,6 +152,7 @@ class Case(LatestEventMixin, Publishable):
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Used in the public address."))
     kind = models.CharField(_("kind"), max_length=20, choices=CaseKind.choices, default=CaseKind.CRIMINAL)
     themes = models.ManyToManyField(Theme, blank=True, related_name="cases", verbose_name=_("themes"))
+    country = country_field()
     location = models.CharField(_("location"), max_length=200, blank=True, help_text=_("Where the case is heard."))
     summary = models.TextField(_("summary"), blank=True)
     people = models.ManyToManyField(
@@ -165,7 +177,10 @@ class Case(LatestEventMixin, Publishable):
         ordering = ["title", "pk"]
         indexes = [models.Index(fields=["title", "id"], name="cases_case_title")]
         permissions = [("publish_case", "Can publish and unpublish cases")]
-        constraints = [choices_constraint("kind", CaseKind, "cases_case_kind_valid")]
+        constraints = [
+            choices_constraint("kind", CaseKind, "cases_case_kind_valid"),
+            country_constraint("cases_case_country_valid"),
+        ]
 
     def __str__(self):
         return self.title

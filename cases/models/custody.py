@@ -4,7 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import CustodyState
+from ..choices import CustodyState, DatePrecision
+from ..dates import FuzzyDate
 from .base import choices_constraint
 
 
@@ -23,6 +24,26 @@ class CustodySpan(models.Model):
     event = models.ForeignKey(
         "Event", on_delete=models.CASCADE, related_name="+", help_text=_("The event that set it.")
     )
+    began = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Whether the setting event began the state (an arrest, a release); false when it only reports a "
+            "state that held already (a status report, a parole denial), which then began earlier."
+        ),
+    )
+    sentence_event = models.ForeignKey(
+        "Event",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The latest event of this stretch of custody that gives the sentence served."),
+    )
+    # The end of that sentence, counted from the known beginning of the custody; empty when the
+    # beginning is not known (a first report is not a beginning).
+    expected_end_start = models.DateField(null=True, blank=True)
+    expected_end_end = models.DateField(null=True, blank=True)
+    expected_end_precision = models.CharField(max_length=20, choices=DatePrecision.choices, blank=True)
     # Events that confirm a state extend its span without moving its start: the latest of them
     # says how fresh the state is ("last reported January 2019"), which the setting event cannot.
     last_report = models.ForeignKey(
@@ -49,6 +70,14 @@ class CustodySpan(models.Model):
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gt=F("valid_from")),
                 name="cases_span_date_order",
             ),
+            choices_constraint(
+                "expected_end_precision", DatePrecision, "cases_span_expected_end_precision_valid", blank=True
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_end_start__isnull=True, expected_end_end__isnull=True, expected_end_precision="")
+                | Q(expected_end_start__lte=F("expected_end_end")) & ~Q(expected_end_precision=""),
+                name="cases_span_expected_end_whole",
+            ),
         ]
 
     def __str__(self):
@@ -57,3 +86,20 @@ class CustodySpan(models.Model):
 
     def get_absolute_url(self):
         return self.person.get_absolute_url()
+
+    @property
+    def expected_end(self) -> FuzzyDate | None:
+        if self.expected_end_start is None:
+            return None
+        return FuzzyDate(self.expected_end_start, self.expected_end_end, self.expected_end_precision)
+
+    @expected_end.setter
+    def expected_end(self, value: FuzzyDate | None):
+        if value is None:
+            self.expected_end_start, self.expected_end_end, self.expected_end_precision = None, None, ""
+        else:
+            self.expected_end_start, self.expected_end_end, self.expected_end_precision = (
+                value.start,
+                value.end,
+                value.precision,
+            )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..choices import IN_CUSTODY_STATES, CaseStage, CustodyState, DatePrecision, EventType
-from ..dates import FuzzyDate
+from ..dates import FuzzyDate, sentence_in_words
 from .base import Publishable, PublishableQuerySet, choices_constraint
 
 # Event types that pronounce or change a sentence; any other event may repeat a sentence only
@@ -31,6 +31,10 @@ class EventQuerySet(PublishableQuerySet):
             Q(case__isnull=True) | Q(case__is_published=True),
             Q(person__isnull=True) | Q(person__is_published=True),
         )
+
+    def in_country(self, code: str):
+        """Events of cases in that country; a development outside any case has no country."""
+        return self.filter(case__country=code)
 
     def concerning(self, person):
         """Events about `person`: their own, and those of their cases that name no one person."""
@@ -234,18 +238,7 @@ class Event(Publishable):
 
     @property
     def sentence_display(self) -> str:
-        from django.utils.translation import ngettext
-
-        parts = []
-        if self.sentence_months:
-            years, months = divmod(self.sentence_months, 12)
-            if years:
-                parts.append(ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
-            if months:
-                parts.append(ngettext("%(n)d month", "%(n)d months", months) % {"n": months})
-        if self.sentence_days:
-            parts.append(ngettext("%(n)d day", "%(n)d days", self.sentence_days) % {"n": self.sentence_days})
-        return " ".join(parts)
+        return sentence_in_words(self.sentence_months, self.sentence_days)
 
     def publication_problems(self, sources=None) -> list[str]:
         """Why this event may not be public: the public must be able to read who says so, so it

@@ -1,5 +1,6 @@
 """The subjects of cases: people (named, unnamed or groups) and organisations."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -8,21 +9,99 @@ from django.db.models import Case as CaseExpression
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import dates
 from ..choices import IN_CUSTODY_STATES, CustodyState, Identity, OrganizationKind, Role, VariantKind
-from ..dates import FuzzyDate
+from ..dates import FuzzyDate, sentence_in_words
 from ..search import revealed_words
 from .base import (
     LatestEventMixin,
     Publishable,
     SearchableQuerySet,
     choices_constraint,
+    country_constraint,
+    country_field,
     search_field,
 )
 from .custody import CustodySpan
+
+
+@dataclass(frozen=True)
+class Headcount:
+    """How many individuals some person records stand for.
+
+    A named or unnamed person is one, a group its size; a group of unknown size adds no number
+    and is counted apart, and a size given as a minimum makes the total a minimum too.
+    """
+
+    individuals: int = 0
+    at_least: bool = False
+    unknown_groups: int = 0
+
+    def __add__(self, other: "Headcount") -> "Headcount":
+        return Headcount(
+            self.individuals + other.individuals,
+            self.at_least or other.at_least,
+            self.unknown_groups + other.unknown_groups,
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.individuals or self.unknown_groups)
+
+    @property
+    def number(self) -> str:
+        """The count as a table shows it: "12", or "12+" for a minimum."""
+        return f"{self.individuals}+" if self.at_least else str(self.individuals)
+
+    @property
+    def people(self) -> str:
+        """ "12 people", "at least 12 people"."""
+        if self.at_least:
+            return ngettext("at least %(count)d person", "at least %(count)d people", self.individuals) % {
+                "count": self.individuals
+            }
+        return ngettext("%(count)d person", "%(count)d people", self.individuals) % {"count": self.individuals}
+
+    @property
+    def groups_apart(self) -> str:
+        """ "and 3 groups of unknown size", or "" when there are none."""
+        if not self.unknown_groups:
+            return ""
+        return ngettext(
+            "and %(count)d group of unknown size", "and %(count)d groups of unknown size", self.unknown_groups
+        ) % {"count": self.unknown_groups}
+
+    def __str__(self) -> str:
+        return f"{self.people} {self.groups_apart}".strip()
+
+
+def headcount_aggregates(among: Q | None = None, prefix: str = "") -> dict:
+    """Aggregates over person rows (those matching `among`, or all) that make a Headcount, named
+    with `prefix` so that one query can count several (see `headcount_from`)."""
+    group = Q(identity=Identity.GROUP)
+
+    def only(condition: Q) -> Q:
+        return condition if among is None else condition & among
+
+    return {
+        f"{prefix}individuals": Coalesce(
+            models.Sum(
+                CaseExpression(When(group, then=F("group_size")), default=models.Value(1)),
+                output_field=models.IntegerField(),
+                filter=among,
+            ),
+            0,
+        ),
+        f"{prefix}minimums": models.Count("pk", filter=only(Q(group_size_is_minimum=True))),
+        f"{prefix}unknown_groups": models.Count("pk", filter=only(group & Q(group_size__isnull=True))),
+    }
+
+
+def headcount_from(row: dict, prefix: str = "") -> Headcount:
+    return Headcount(row[f"{prefix}individuals"] or 0, bool(row[f"{prefix}minimums"]), row[f"{prefix}unknown_groups"])
 
 
 class NamedQuerySet(SearchableQuerySet):
@@ -42,12 +121,15 @@ class NamedQuerySet(SearchableQuerySet):
         """Prefetch published cases, their charges and public events as `public_cases`."""
         from .cases import Case
 
-        cases = Case.objects.published().prefetch_related("charges").with_public_events()
+        cases = Case.objects.published().prefetch_related("charges").with_public_events().with_stage()
         return self.prefetch_related("name_variants", Prefetch("cases", queryset=cases, to_attr="public_cases"))
 
 
 class PersonQuerySet(NamedQuerySet):
     case_field = "people"
+
+    def in_country(self, code: str):
+        return self.filter(country=code)
 
     def sort_name_expression(self):
         # The public name, so a withheld name does not betray itself by its place in a list.
@@ -65,7 +147,8 @@ class PersonQuerySet(NamedQuerySet):
 
     def with_custody(self, on: date | None = None):
         """Annotate `custody` and `custody_event_id`: the state on `on` (or the latest known),
-        with the date of the event that set it and of the latest report of it.
+        with the date of the event that set it and of the latest report of it, whether that event
+        began it, and the sentence served with its expected end.
 
         Reads the derived custody spans: one indexed look-up per person, never every event.
         """
@@ -82,26 +165,47 @@ class PersonQuerySet(NamedQuerySet):
             custody_reported_start=Subquery(spans.values("last_report__date_start")[:1]),
             custody_reported_end=Subquery(spans.values("last_report__date_end")[:1]),
             custody_reported_precision=Subquery(spans.values("last_report__date_precision")[:1]),
+            custody_span_began=Subquery(spans.values("began")[:1]),
+            sentence_months=Subquery(spans.values("sentence_event__sentence_months")[:1]),
+            sentence_days=Subquery(spans.values("sentence_event__sentence_days")[:1]),
+            expected_end_start=Subquery(spans.values("expected_end_start")[:1]),
+            expected_end_end=Subquery(spans.values("expected_end_end")[:1]),
+            expected_end_precision=Subquery(spans.values("expected_end_precision")[:1]),
             # What "confirmed" is measured against: the status date asked for, or today.
             custody_as_of=models.Value(on or dates.today(), output_field=models.DateField()),
         )
 
-    def custody_report_counts(self, on: date | None = None) -> tuple[int, int]:
-        """How many people are in custody on `on` (or at last report), and how many of those
+    def groups(self):
+        return self.filter(identity=Identity.GROUP)
+
+    def individuals(self):
+        """Records of one person each, named or not."""
+        return self.exclude(identity=Identity.GROUP)
+
+    def headcount(self) -> Headcount:
+        """How many individuals these records stand for (groups by their size), in one query."""
+        return headcount_from(self.order_by().aggregate(**headcount_aggregates()))
+
+    def custody_report_counts(self, on: date | None = None) -> tuple[Headcount, Headcount]:
+        """How many individuals are in custody on `on` (or at last report), and how many of those
         have no report recent enough to confirm it (see `cases.dates.confirmed_since`), in one query."""
         in_custody = Q(custody__in=IN_CUSTODY_STATES)
         stale = Q(custody_reported_end__lt=dates.confirmed_since(on)) | Q(custody_reported_end__isnull=True)
-        counts = self.with_custody(on).aggregate(
-            in_custody=models.Count("pk", filter=in_custody),
-            unconfirmed=models.Count("pk", filter=in_custody & stale),
+        row = (
+            self.with_custody(on)
+            .order_by()
+            .aggregate(
+                **headcount_aggregates(in_custody, prefix="in_custody_"),
+                **headcount_aggregates(in_custody & stale, prefix="unconfirmed_"),
+            )
         )
-        return counts["in_custody"], counts["unconfirmed"]
+        return headcount_from(row, "in_custody_"), headcount_from(row, "unconfirmed_")
 
-    def custody_counts(self, on: date | None = None) -> dict[str, int]:
-        """How many people are in each custody state on `on` (or the latest known), in one query."""
-        rows = self.with_custody(on).order_by().values("custody").annotate(people=models.Count("pk"))
-        counts = dict.fromkeys(CustodyState.values, 0)
-        counts.update({row["custody"]: row["people"] for row in rows})
+    def custody_counts(self, on: date | None = None) -> dict[str, Headcount]:
+        """How many individuals are in each custody state on `on` (or the latest known), in one query."""
+        rows = self.with_custody(on).order_by().values("custody").annotate(**headcount_aggregates())
+        counts = {state: Headcount() for state in CustodyState.values}
+        counts.update({row["custody"]: headcount_from(row) for row in rows})
         return counts
 
     def in_custody_on(self, on: date | None = None):
@@ -137,9 +241,15 @@ class Person(Publishable):
         blank=True,
         help_text=_("For a group: how many people the source counts. Leave empty when it gives no number."),
     )
+    group_size_is_minimum = models.BooleanField(
+        _("group size is a minimum"),
+        default=False,
+        help_text=_("Tick when the source gives the size as a minimum (“at least 12”)."),
+    )
     role = models.CharField(
         _("role"), max_length=30, choices=Role.choices, default=Role.OTHER, help_text=_("Occupation or activity.")
     )
+    country = country_field()
     location = models.CharField(_("location"), max_length=200, blank=True, help_text=_("Where they live or work."))
     summary = models.TextField(_("summary"), blank=True, help_text=_("Who they are, in a sentence or two."))
     name_withheld = models.BooleanField(
@@ -180,9 +290,16 @@ class Person(Publishable):
         constraints = [
             choices_constraint("identity", Identity, "cases_person_identity_valid"),
             choices_constraint("role", Role, "cases_person_role_valid"),
+            country_constraint("cases_person_country_valid"),
             models.CheckConstraint(
                 condition=Q(group_size__isnull=True) | Q(identity=Identity.GROUP),
                 name="cases_person_group_size_only_for_groups",
+                violation_error_message=_("Only a group has a size: choose “Group of people” or clear the size."),
+            ),
+            models.CheckConstraint(
+                condition=Q(group_size_is_minimum=False) | Q(group_size__isnull=False),
+                name="cases_person_group_size_minimum_needs_size",
+                violation_error_message=_("A size that is a minimum needs the number: fill in the group size."),
             ),
             models.CheckConstraint(
                 condition=Q(name_withheld=False) | ~Q(public_alias=""),
@@ -230,6 +347,19 @@ class Person(Publishable):
         return reverse("cases:person-detail", args=[self.slug])
 
     @property
+    def is_group(self) -> bool:
+        return self.identity == Identity.GROUP
+
+    @property
+    def headcount(self) -> Headcount:
+        """How many individuals this record stands for."""
+        if not self.is_group:
+            return Headcount(1)
+        if self.group_size is None:
+            return Headcount(unknown_groups=1)
+        return Headcount(self.group_size, self.group_size_is_minimum)
+
+    @property
     def custody_since(self) -> FuzzyDate | None:
         """The date of the event that set the annotated custody state (see `with_custody`)."""
         if getattr(self, "custody_since_start", None) is None:
@@ -258,6 +388,47 @@ class Person(Publishable):
         return dates.age_in_words(reported.end) if reported else ""
 
     @property
+    def custody_on_record_since(self) -> FuzzyDate | None:
+        """The date of the first report of the annotated state (see `with_custody`)."""
+        return self.custody_since
+
+    @property
+    def custody_began(self) -> FuzzyDate | None:
+        """When the annotated state began, when its first report is its beginning (an arrest, a
+        release); None when that report only says it held already."""
+        return self.custody_since if getattr(self, "custody_span_began", False) else None
+
+    @property
+    def custody_since_display(self) -> str:
+        """ "since March 2018", or "on record since March 2018 (began earlier)" for a state first
+        known from a report that it held."""
+        since = self.custody_since
+        if since is None:
+            return ""
+        if self.custody_began is not None:
+            return since.display_since
+        return gettext("on record %(since)s (began earlier)") % {"since": since.display_since}
+
+    @property
+    def sentence_display(self) -> str:
+        """The length of the sentence served in the annotated custody (see `with_custody`)."""
+        return sentence_in_words(getattr(self, "sentence_months", None), getattr(self, "sentence_days", None))
+
+    @property
+    def expected_end(self) -> FuzzyDate | None:
+        """When the sentence served would end, computed from the custody's known beginning; never reported."""
+        if getattr(self, "expected_end_start", None) is None:
+            return None
+        return FuzzyDate(self.expected_end_start, self.expected_end_end, self.expected_end_precision)
+
+    def expected_release_passed(self, last_reported: FuzzyDate | None, today: date) -> bool:
+        """Whether the sentence would have ended before `today` with no report of custody since."""
+        end = self.expected_end
+        if end is None or not self.in_custody or end.end >= today:
+            return False
+        return last_reported is None or last_reported.start <= end.end
+
+    @property
     def custody_display(self) -> str:
         """The label of the annotated custody state (see `with_custody`)."""
         return CustodyState(self.custody).label
@@ -270,6 +441,10 @@ class Person(Publishable):
 
 class OrganizationQuerySet(NamedQuerySet):
     case_field = "organizations"
+
+    def in_country(self, code: str):
+        """Organisations with a published case in that country: an organisation has no country of its own."""
+        return self.in_published_cases(country=code)
 
     def with_events_between(self, since: date | None = None, until: date | None = None):
         """Organisations with a published event in one of their cases that may have happened within [since, until]."""

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..models import Case, Charge, Event, Person, Theme
-from .meta import PageMeta, case_subjects, cited_sources, last_updated, latest_information
+from .meta import PageMeta, case_subjects, cited_sources, last_updated, latest_information, with_country
 
 
 def case_detail(request, slug):
@@ -13,7 +13,7 @@ def case_detail(request, slug):
         Case.objects.published().with_stage().with_public_subjects().with_public_events(), slug=slug
     )
     meta = PageMeta(
-        title=case.title,
+        title=with_country(case.title, case.country),
         description=case.summary
         or _("What happened in the case “%(title)s”, every fact cited.") % {"title": case.title},
         updated=last_updated([case], case_subjects([case]), case.public_events, cited_sources(case.public_events)),

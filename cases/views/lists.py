@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ..filters import CaseFilter, EventFilter, OrganizationFilter, PersonFilter
 from ..models import Case, Event, Organization, Person
-from .meta import PageMeta, last_updated
+from .meta import PageMeta, last_updated, narrowed_to_country
 
 PAGE_SIZE = 25
 # Parameters that order or page a list rather than narrow it.
@@ -94,6 +94,8 @@ def filtered_page(request, filterset):
 
 def render_list(request, template: str, filterset, *, title: str, description: str, **extra):
     context, status = filtered_page(request, filterset)
+    if status == 200:
+        title = narrowed_to_country(title, filterset.form.cleaned_data.get("country"))
     context["meta"] = PageMeta(title=title, description=description, updated=last_updated(context.get("results", ())))
     # A filtered list is shared by its query string: the permanent link keeps it.
     context["canonical_url"] = request.build_absolute_uri(request.get_full_path())
@@ -106,6 +108,7 @@ def person_list(request):
     as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_valid() else None
     # Without a date the list speaks of the last reports: say how many of them are too old to confirm.
     report_counts = filterset.qs.custody_report_counts() if filterset.is_valid() and as_of is None else None
+    headcount = filterset.qs.headcount() if filterset.is_valid() else None
     return render_list(
         request,
         "cases/person_list.html",
@@ -115,7 +118,17 @@ def person_list(request):
         as_of=as_of,
         report_counts=report_counts,
         confirmed_months=settings.CUSTODY_CONFIRMED_MONTHS,
+        sort_url=sorted_by(request, "expected_end"),
+        headcount=headcount,
     )
+
+
+def sorted_by(request, sort: str) -> str:
+    """This list's address, with its filters, sorted by `sort` from the first page."""
+    query = request.GET.copy()
+    query["sort"] = sort
+    query.pop("page", None)
+    return f"?{query.urlencode()}"
 
 
 def organization_list(request):

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django_countries import countries
 
 from ..dates import FuzzyDate
 
@@ -24,6 +26,20 @@ class PageMeta:
     def __post_init__(self):
         # Search results and link previews show about this much; a summary is cut at a word.
         object.__setattr__(self, "description", Truncator(self.description).chars(DESCRIPTION_LENGTH))
+
+
+def with_country(title: str, country) -> str:
+    """A record's page title names its country: "Maks Bokaev (Kazakhstan)"."""
+    if not country:
+        return title
+    return _("%(title)s (%(country)s)") % {"title": title, "country": country.name}
+
+
+def narrowed_to_country(title: str, code: str) -> str:
+    """A list's title names the country the query string narrows it to: "People: Kazakhstan"."""
+    if not code:
+        return title
+    return _("%(title)s: %(country)s") % {"title": title, "country": countries.name(code)}
 
 
 def last_updated(*groups: Iterable) -> datetime | None:

@@ -4,8 +4,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .. import dates
 from ..models import Organization, Person
-from .meta import PageMeta, cited_sources, last_updated, latest_information
+from .meta import PageMeta, cited_sources, last_updated, latest_information, with_country
 
 
 def person_detail(request, slug):
@@ -15,7 +16,7 @@ def person_detail(request, slug):
         key=lambda e: (e.date_start, e.date_end, e.pk),
     )
     meta = PageMeta(
-        title=person.public_name,
+        title=with_country(person.public_name, person.country),
         description=person.summary
         or _("The custody status of %(name)s and a timeline of their cases, every fact cited.")
         % {"name": person.public_name},
@@ -23,7 +24,8 @@ def person_detail(request, slug):
         latest_information=latest_information(timeline),
         feed_url=reverse("cases:feed-person", args=[person.slug]),
     )
-    context = {"person": person, "timeline": timeline, "meta": meta}
+    release_passed = person.expected_release_passed(person.custody_last_reported, dates.today())
+    context = {"person": person, "timeline": timeline, "release_passed": release_passed, "meta": meta}
     return render(request, "cases/person_detail.html", context)
 
 

@@ -1,5 +1,7 @@
 """The statistics page: people in custody month by month, and counts by charge and theme."""
 
+from dataclasses import replace
+
 from django.db.models import Max
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -8,7 +10,7 @@ from ..filters import StatisticsFilter
 from ..models import Event, Person
 from ..statistics import bar_chart, counts_by_charge, counts_by_theme, custody_by_month
 from .lists import active_filters, materialise_choices
-from .meta import PageMeta, latest_information
+from .meta import PageMeta, latest_information, narrowed_to_country
 
 
 def statistics(request):
@@ -26,12 +28,13 @@ def statistics(request):
     context = {"filterset": filterset, "form": filterset.form, "meta": meta}
     if not filterset.is_valid():
         return render(request, "cases/statistics.html", context, status=400)
+    context["meta"] = replace(meta, title=narrowed_to_country(meta.title, filterset.form.cleaned_data.get("country")))
     people = filterset.qs
     data = filterset.form.cleaned_data
     months = custody_by_month(people, since=data.get("since"), until=data.get("until"))
     context.update(
         active_filters=active_filters(request, filterset.form),
-        people_count=people.count(),
+        headcount=people.headcount(),
         months=months,
         chart=bar_chart(months),
         by_charge=counts_by_charge(people),
