@@ -41,7 +41,7 @@ class CustodyListFilter(admin.SimpleListFilter):
 
 class NameVariantInline(LockedForResearchersInline, admin.TabularInline):
     model = NameVariant
-    fields = ["name", "kind", "note"]
+    fields = ["name", "kind", "language", "note"]
     extra = 1
 
 
@@ -111,7 +111,14 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
     related_history = [(NameVariant, "person")]
     actions = [*RecordAdmin.actions, "merge_two"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "identity", "group_size", "role", "location", "summary", "birth_year"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name", "slug", "identity", "group_size", "role", "location", "summary", "summary_ru", "birth_year",
+                ]
+            },
+        ),
         (
             gettext_lazy("Name withheld for safety"),
             {"fields": ["name_withheld", "public_alias"], "description": gettext_lazy(

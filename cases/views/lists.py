@@ -100,7 +100,7 @@ def render_list(request, template: str, filterset, *, title: str, description: s
 
 
 def person_list(request):
-    people = Person.objects.published()
+    people = Person.objects.published().prefetch_related("name_variants")
     filterset = PersonFilter(request.GET, queryset=people, request=request)
     as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_valid() else None
     return render_list(
@@ -114,7 +114,7 @@ def person_list(request):
 
 
 def organization_list(request):
-    organizations = Organization.objects.published().with_latest_event()
+    organizations = Organization.objects.published().with_latest_event().prefetch_related("name_variants")
     filterset = OrganizationFilter(request.GET, queryset=organizations, request=request)
     return render_list(
         request,

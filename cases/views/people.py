@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ..localized import display_name, localized_text
 from ..models import Organization, Person
 from .meta import PageMeta, cited_sources, last_updated
 
@@ -18,10 +19,10 @@ def person_detail(request, slug):
     # dated only "2018" does not count as later than one dated "September 2018".
     last_reported = next((e for e in reversed(timeline) if e.custody), None)
     meta = PageMeta(
-        title=person.public_name,
-        description=person.summary
+        title=display_name(person),
+        description=localized_text(person, "summary")
         or _("The custody status of %(name)s and a timeline of their cases, every fact cited.")
-        % {"name": person.public_name},
+        % {"name": display_name(person)},
         updated=last_updated([person], person.public_cases, timeline, cited_sources(timeline)),
         feed_url=reverse("cases:feed-person", args=[person.slug]),
     )
@@ -36,9 +37,10 @@ def organization_detail(request, slug):
         key=lambda e: (e.date_start, e.date_end, e.pk),
     )
     meta = PageMeta(
-        title=organization.name,
-        description=organization.summary
-        or _("The cases against %(name)s and what happened in them, every fact cited.") % {"name": organization.name},
+        title=display_name(organization),
+        description=localized_text(organization, "summary")
+        or _("The cases against %(name)s and what happened in them, every fact cited.")
+        % {"name": display_name(organization)},
         updated=last_updated([organization], organization.public_cases, timeline, cited_sources(timeline)),
         feed_url=reverse("cases:feed-organization", args=[organization.slug]),
     )
