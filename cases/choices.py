@@ -141,6 +141,14 @@ class VariantKind(models.TextChoices):
     ALIAS = "alias", _("Alias")
 
 
+class NameLanguage(models.TextChoices):
+    """The language a spelling belongs to, as a BCP 47 code: what `lang` a page marks it with."""
+
+    RUSSIAN = "ru", _("Russian")
+    KAZAKH = "kk", _("Kazakh")
+    ENGLISH = "en", _("English")
+
+
 class DatePrecision(models.TextChoices):
     DAY = "day", _("Day")
     MONTH = "month", _("Month")

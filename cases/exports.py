@@ -34,6 +34,7 @@ def person_row(person: Person, absolute: Callable[[str], str]) -> dict:
     return {
         "slug": person.slug,
         "name": person.public_name,
+        "name_ru": person.russian_name,
         "name_variants": [variant.name for variant in person.public_name_variants],
         "identity": person.identity,
         "group_size": person.group_size,
@@ -44,6 +45,7 @@ def person_row(person: Person, absolute: Callable[[str], str]) -> dict:
         "country": person.country.code or None,
         "location": person.location,
         "summary": person.summary,
+        "summary_ru": person.summary_ru,
         "custody": person.custody,
         "in_custody": person.in_custody,
         "custody_since": edtf(person.custody_since),
@@ -63,10 +65,12 @@ def organization_row(organization: Organization, absolute: Callable[[str], str])
     return {
         "slug": organization.slug,
         "name": organization.name,
+        "name_ru": organization.russian_name,
         "name_variants": [variant.name for variant in organization.public_name_variants],
         "kind": organization.kind,
         "location": organization.location,
         "summary": organization.summary,
+        "summary_ru": organization.summary_ru,
         "latest_event": edtf(organization.latest_event_date),
         "cases": [case.slug for case in organization.public_cases],
         "url": absolute(organization.get_absolute_url()),
@@ -77,11 +81,13 @@ def case_row(case: Case, absolute: Callable[[str], str]) -> dict:
     return {
         "slug": case.slug,
         "title": case.title,
+        "title_ru": case.title_ru,
         "kind": case.kind,
         "stage": case.stage or None,
         "country": case.country.code or None,
         "location": case.location,
         "summary": case.summary,
+        "summary_ru": case.summary_ru,
         "people": [person.public_name for person in case.public_people],
         "organizations": [organization.name for organization in case.public_organizations],
         "charges": [charge.name for charge in case.charges.all()],
@@ -103,6 +109,7 @@ def event_row(event: Event, absolute: Callable[[str], str]) -> dict:
         "case_title": event.case.title if event.case else None,
         "person": event.person.slug if event.person else None,
         "person_name": event.person.public_name if event.person else None,
+        "person_name_ru": event.person.russian_name if event.person else None,
         "theme": event.theme.slug if event.theme else None,
         "custody": event.custody or None,
         "stage": event.stage or None,
@@ -124,20 +131,23 @@ def event_row(event: Event, absolute: Callable[[str], str]) -> dict:
 
 COLUMNS = {
     "people": [
-        "slug", "name", "name_variants", "identity", "group_size", "group_size_is_minimum", "individuals", "role",
-        "country", "location", "summary", "custody", "in_custody", "custody_since", "custody_began",
-        "custody_on_record_since", "custody_last_reported", "custody_confirmed", "sentence_months", "sentence_days",
-        "expected_end", "cases", "url",
+        "slug", "name", "name_ru", "name_variants", "identity", "group_size", "group_size_is_minimum",
+        "individuals", "role", "country", "location", "summary", "summary_ru", "custody", "in_custody",
+        "custody_since", "custody_began", "custody_on_record_since", "custody_last_reported", "custody_confirmed",
+        "sentence_months", "sentence_days", "expected_end", "cases", "url",
     ],
-    "organizations": ["slug", "name", "name_variants", "kind", "location", "summary", "latest_event", "cases", "url"],
+    "organizations": [
+        "slug", "name", "name_ru", "name_variants", "kind", "location", "summary", "summary_ru", "latest_event",
+        "cases", "url",
+    ],
     "cases": [
-        "slug", "title", "kind", "stage", "country", "location", "summary", "people", "organizations", "charges",
-        "themes", "latest_event", "url",
+        "slug", "title", "title_ru", "kind", "stage", "country", "location", "summary", "summary_ru", "people",
+        "organizations", "charges", "themes", "latest_event", "url",
     ],
     "events": [
         "id", "date", "date_start", "date_end", "date_precision", "type", "case", "case_title", "person",
-        "person_name", "theme", "custody", "stage", "sentence_months", "sentence_days", "description", "citations",
-        "url",
+        "person_name", "person_name_ru", "theme", "custody", "stage", "sentence_months", "sentence_days",
+        "description", "citations", "url",
     ],
 }  # fmt: skip
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from .localized import display_name, localized_text
 from .models import Case, Charge, Event, Organization, Person, Theme
 
 FEED_LENGTH = 50
@@ -81,10 +82,10 @@ class PersonFeed(EventFeed):
         return Event.objects.published().concerning(person)
 
     def title(self, person):
-        return f"{SITE_NAME}: {person.public_name}"
+        return f"{SITE_NAME}: {display_name(person)}"
 
     def subtitle(self, person):
-        return _("Published changes concerning %(name)s, newest first.") % {"name": person.public_name}
+        return _("Published changes concerning %(name)s, newest first.") % {"name": display_name(person)}
 
 
 class CaseFeed(EventFeed):
@@ -94,8 +95,11 @@ class CaseFeed(EventFeed):
     def events(self, case):
         return Event.objects.published().filter(case=case)
 
+    def title(self, case):
+        return f"{SITE_NAME}: {localized_text(case, 'title')}"
+
     def subtitle(self, case):
-        return _("Published changes in the case “%(title)s”, newest first.") % {"title": case.title}
+        return _("Published changes in the case “%(title)s”, newest first.") % {"title": localized_text(case, "title")}
 
 
 class OrganizationFeed(EventFeed):
@@ -105,8 +109,13 @@ class OrganizationFeed(EventFeed):
     def events(self, organization):
         return Event.objects.published().filter(case__organizations=organization)
 
+    def title(self, organization):
+        return f"{SITE_NAME}: {display_name(organization)}"
+
     def subtitle(self, organization):
-        return _("Published changes in the cases against %(name)s, newest first.") % {"name": organization.name}
+        return _("Published changes in the cases against %(name)s, newest first.") % {
+            "name": display_name(organization)
+        }
 
 
 class ChargeFeed(EventFeed):

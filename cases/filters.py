@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from .choices import IN_CUSTODY_STATES, CaseKind, CaseStage, CustodyState, EventType, OrganizationKind, Role
 from .countries import CountryCodeField, country_choices
 from .models import Case, Charge, Event, Organization, Person, Theme
-from .widgets import DateInput
+from .widgets import DateInput, EnteredNamesSelect
 
 YES_NO = (("true", _("yes")), ("false", _("no")))
 ANY = _("Any")
@@ -68,7 +68,7 @@ class CountryFilter(django_filters.Filter):
 
 def slug_select(choices, label):
     """A slug parameter offered as a list; an unknown slug is not an error, it simply matches nothing."""
-    return django_filters.CharFilter(method="filter_in_cases", label=label, widget=forms.Select(choices=choices))
+    return django_filters.CharFilter(method="filter_in_cases", label=label, widget=EnteredNamesSelect(choices=choices))
 
 
 class PublicFilterSet(django_filters.FilterSet):
@@ -219,12 +219,12 @@ class CaseFilter(PublicFilterSet):
     charge = django_filters.CharFilter(
         field_name="charges__slug",
         label=_("Charge"),
-        widget=forms.Select(choices=charge_choices),  # type: ignore[arg-type]  # a callable, read at each render
+        widget=EnteredNamesSelect(choices=charge_choices),  # type: ignore[arg-type]  # a callable, read at each render
     )
     theme = django_filters.CharFilter(
         field_name="themes__slug",
         label=_("Theme"),
-        widget=forms.Select(choices=theme_choices),  # type: ignore[arg-type]  # a callable, read at each render
+        widget=EnteredNamesSelect(choices=theme_choices),  # type: ignore[arg-type]  # a callable, read at each render
     )
     custody = django_filters.ChoiceFilter(
         choices=CustodyState.choices,
@@ -281,7 +281,7 @@ class EventFilter(django_filters.FilterSet):
     theme = django_filters.CharFilter(
         method="filter_theme",
         label=_("Theme"),
-        widget=forms.Select(choices=theme_choices),  # type: ignore[arg-type]  # a callable, read at each render
+        widget=EnteredNamesSelect(choices=theme_choices),  # type: ignore[arg-type]  # a callable, read at each render
     )
     case = django_filters.CharFilter(field_name="case__slug", label=_("Case (slug)"), widget=forms.HiddenInput)
     person = django_filters.CharFilter(method="filter_person", label=_("Person (slug)"), widget=forms.HiddenInput)

@@ -59,12 +59,24 @@ class ReportLoader:
                 )
                 created and self.result.count("charges")
         for organization in self.data.get("organizations", []):
-            self._load_named(Organization, organization, ("name", "kind", "location", "summary"), "organization")
+            self._load_named(
+                Organization, organization, ("name", "kind", "location", "summary", "summary_ru"), "organization"
+            )
         for person in self.data.get("people", []):
             self._load_named(
                 Person,
                 person,
-                ("name", "identity", "group_size", "group_size_is_minimum", "role", "country", "location", "summary"),
+                (
+                    "name",
+                    "identity",
+                    "group_size",
+                    "group_size_is_minimum",
+                    "role",
+                    "country",
+                    "location",
+                    "summary",
+                    "summary_ru",
+                ),
                 "person",
                 defaults={"country": self.country},
             )
@@ -93,7 +105,9 @@ class ReportLoader:
         values = {**defaults, **{f: data[f] for f in fields if data.get(f) not in (None, "")}}
         record = model.objects.create(slug=data["slug"], is_published=True, **values)
         NameVariant.objects.bulk_create(
-            NameVariant(**{kind: record}, name=v["name"], kind=v["kind"], note=v.get("note", ""))
+            NameVariant(
+                **{kind: record}, name=v["name"], kind=v["kind"], note=v.get("note", ""), language=v.get("language", "")
+            )
             for v in data.get("variants", [])
         )
         # bulk_create sends no signals: the search text has to learn the variants here.
@@ -108,10 +122,12 @@ class ReportLoader:
                 case = Case.objects.create(
                     slug=data["slug"],
                     title=data["title"],
+                    title_ru=data.get("title_ru", ""),
                     kind=data["kind"],
                     country=data.get("country", self.country),
                     location=data.get("location", ""),
                     summary=data.get("summary", ""),
+                    summary_ru=data.get("summary_ru", ""),
                     is_published=True,
                 )
                 case.themes.set(Theme.objects.filter(slug__in=data.get("themes", [])))

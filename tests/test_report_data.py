@@ -2,13 +2,16 @@
 
 import re
 from datetime import date
+from html.parser import HTMLParser
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 
 from cases import dates
-from cases.choices import CustodyState
-from cases.models import Case, Event, Person
+from cases.choices import CustodyState, VariantKind
+from cases.models import Case, Charge, Event, Organization, Person
 from cases.statistics import custody_by_month
 
 from .test_statistics import by_month
@@ -250,3 +253,89 @@ def test_the_report_narrowed_to_kazakhstan_is_the_whole_report_and_the_home_page
     assert "<title>Political prisoners and persecuted people in Kazakhstan — casetracker</title>" in html
     html = client.get(reverse("cases:person-detail", args=["maks-bokaev"])).content.decode()
     assert "<title>Maks Bokaev (Kazakhstan) — casetracker</title>" in html
+
+
+class LanguageOfParts(HTMLParser):
+    """What axe's language rules read in <main>: every `lang` value, and each run of text with the
+    language it is in. A run in Latin script alone outside an English part of a Russian page is a
+    violation; a Russian sentence naming Ratel.kz is Russian."""
+
+    # Interface words that are the same in Russian: the site's name, formats and protocols.
+    SAME_IN_RUSSIAN = {"casetracker", "CSV", "JSON", "Atom", "API", "EDTF", "ISO", "SVG"}
+
+    def __init__(self, page_language: str):
+        super().__init__()
+        self.langs, self.stack, self.in_main, self.violations, self.values = [page_language], [], False, [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "main":
+            self.in_main = True
+        if "lang" in attrs:
+            self.values.append(attrs["lang"])
+        if tag not in {"br", "img", "input", "meta", "link", "hr", "wbr", "source"}:
+            self.stack.append(tag)
+            self.langs.append(attrs.get("lang", self.langs[-1]))
+
+    def handle_endtag(self, tag):
+        if tag == "main":
+            self.in_main = False
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+            self.langs.pop()
+
+    def handle_data(self, data):
+        if not self.in_main or data.strip().startswith("http"):
+            return
+        words = [w for w in re.findall(r"[A-Za-z][A-Za-z.]+", data) if w not in self.SAME_IN_RUSSIAN]
+        if words and not re.search("[\u0400-\u04ff]", data) and self.langs[-1] != "en":
+            self.violations.append(data.strip())
+
+
+def language_of_parts(client, url: str) -> LanguageOfParts:
+    parser = LanguageOfParts("ru")
+    # The citation line names the page as cited ("casetracker, title, address"): no language of its own.
+    html = re.sub(r'<dd class="citation">.*?</dd>', "", client.get(url).content.decode(), flags=re.S)
+    parser.feed(html)
+    return parser
+
+
+def test_the_russian_person_page_heading_is_in_cyrillic_with_the_latin_beside_it(client, report):
+    with translation.override("ru"):
+        url = reverse("cases:person-detail", args=["maks-bokaev"])
+    html = client.get(url).content.decode()
+    assert '<h1>Макс Бокаев <span class="latin" lang="en">(Maks Bokaev)</span></h1>' in html
+
+
+def test_every_person_and_organisation_with_a_cyrillic_spelling_has_a_russian_one(report):
+    for record in [*Person.objects.prefetch_related("name_variants"), *Organization.objects.all()]:
+        cyrillic = [v for v in record.name_variants.all() if v.kind == VariantKind.CYRILLIC]
+        assert not cyrillic or record.russian_name, record
+        assert all(v.language for v in cyrillic), record
+
+
+def test_every_case_person_and_organisation_of_the_report_reads_in_russian(report):
+    assert not Case.objects.filter(Q(title_ru="") | Q(summary_ru="")).exists()
+    assert not Person.objects.filter(summary_ru="").exists()
+    assert not Organization.objects.filter(summary_ru="").exists()
+
+
+def test_axe_finds_no_language_violation_on_the_russian_pages(client, report):
+    with translation.override("ru"):
+        urls = [
+            reverse("cases:home"),
+            reverse("cases:person-list"),
+            reverse("cases:case-list"),
+            reverse("cases:organization-list"),
+            reverse("cases:event-list"),
+            reverse("cases:person-detail", args=["maks-bokaev"]),
+            reverse("cases:person-detail", args=["at-least-12-people-prosecuted-for-supporting-dvk"]),
+            reverse("cases:case-detail", args=["prosecution-of-baurzhan-azanov"]),
+            reverse("cases:organization-detail", args=["ratel-kz"]),
+            reverse("cases:charge-detail", args=[Charge.objects.public().first().slug]),
+            reverse("cases:theme-detail", args=["civil-society"]),
+        ]
+    for url in urls:
+        page = language_of_parts(client, url)
+        assert set(page.values) <= {"ru", "en", "kk"}, url
+        assert page.violations == [], (url, page.violations)

@@ -59,7 +59,7 @@ class CaseAdmin(StatusUpdateMixin, PublicLinkMixin, RecordAdmin):
     readonly_fields = ["stage_now", "people_now", "public_link", "created_at", "updated_at"]
     inlines = [EventInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "country", "location", "summary"]}),
+        (None, {"fields": ["title", "title_ru", "slug", "kind", "country", "location", "summary", "summary_ru"]}),
         (gettext_lazy("Subjects and charges"), {"fields": ["people", "organizations", "charges", "themes"]}),
         (gettext_lazy("As the public sees it"), {"fields": ["stage_now", "people_now", "public_link", "is_published"]}),
         (gettext_lazy("For the team only"), {"fields": ["internal_notes"]}),

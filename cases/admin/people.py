@@ -41,7 +41,7 @@ class CustodyListFilter(admin.SimpleListFilter):
 
 class NameVariantInline(LockedForResearchersInline, admin.TabularInline):
     model = NameVariant
-    fields = ["name", "kind", "note"]
+    fields = ["name", "kind", "language", "note"]
     extra = 1
 
 
@@ -113,7 +113,7 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
     fieldsets = [
         (None, {"fields": [
             "name", "slug", "identity", "group_size", "group_size_is_minimum", "role", "country", "location",
-            "summary", "birth_year",
+            "summary", "summary_ru", "birth_year",
         ]}),
         (
             gettext_lazy("Name withheld for safety"),

@@ -125,8 +125,13 @@ class CaseQuerySet(SearchableQuerySet):
         return self.prefetch_related(
             "charges",
             "themes",
-            Prefetch("people", queryset=Person.objects.published(), to_attr="public_people"),
-            Prefetch("organizations", queryset=Organization.objects.published(), to_attr="public_organizations"),
+            # With their spellings: the Russian pages name them in Cyrillic.
+            Prefetch("people", queryset=Person.objects.published().with_search_names(), to_attr="public_people"),
+            Prefetch(
+                "organizations",
+                queryset=Organization.objects.published().with_search_names(),
+                to_attr="public_organizations",
+            ),
         )
 
     def with_public_events(self):
@@ -149,12 +154,21 @@ class CaseQuerySet(SearchableQuerySet):
 
 class Case(LatestEventMixin, Publishable):
     title = models.CharField(_("title"), max_length=300)
+    title_ru = models.CharField(
+        _("title in Russian"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on the Russian pages instead of the title."),
+    )
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Used in the public address."))
     kind = models.CharField(_("kind"), max_length=20, choices=CaseKind.choices, default=CaseKind.CRIMINAL)
     themes = models.ManyToManyField(Theme, blank=True, related_name="cases", verbose_name=_("themes"))
     country = country_field()
     location = models.CharField(_("location"), max_length=200, blank=True, help_text=_("Where the case is heard."))
     summary = models.TextField(_("summary"), blank=True)
+    summary_ru = models.TextField(
+        _("summary in Russian"), blank=True, help_text=_("Shown on the Russian pages instead of the summary.")
+    )
     people = models.ManyToManyField(
         "Person", blank=True, related_name="cases", verbose_name=_("people"), help_text=_("The people it targets.")
     )
@@ -189,7 +203,7 @@ class Case(LatestEventMixin, Publishable):
         return reverse("cases:case-detail", args=[self.slug])
 
     def search_names(self) -> list[str]:
-        return [self.title]
+        return [self.title, self.title_ru] if self.title_ru else [self.title]
 
     @property
     def stage_display(self) -> str:

@@ -48,10 +48,11 @@ class EventQuerySet(PublishableQuerySet):
         """Prefetch what an event's public display needs: citations of published sources, subjects."""
 
         return self.select_related("case", "person", "theme").prefetch_related(
+            "person__name_variants",
             models.Prefetch(
                 "citations",
                 queryset=Citation.objects.filter(source__is_published=True).select_related("source"),
-            )
+            ),
         )
 
     def with_public_subjects(self):
@@ -59,9 +60,14 @@ class EventQuerySet(PublishableQuerySet):
         from .people import Organization, Person
 
         return self.select_related("case", "person", "theme").prefetch_related(
-            models.Prefetch("case__people", queryset=Person.objects.published(), to_attr="public_people"),
+            "person__name_variants",
             models.Prefetch(
-                "case__organizations", queryset=Organization.objects.published(), to_attr="public_organizations"
+                "case__people", queryset=Person.objects.published().with_search_names(), to_attr="public_people"
+            ),
+            models.Prefetch(
+                "case__organizations",
+                queryset=Organization.objects.published().with_search_names(),
+                to_attr="public_organizations",
             ),
         )
 
@@ -216,12 +222,14 @@ class Event(Publishable):
         For an event of a whole case, the case's published people and organisations, which
         `EventQuerySet.with_public_subjects` loads; the case title when it names none.
         """
+        from ..localized import display_name, localized_text
+
         if self.person_id:
-            return self.person.public_name
+            return display_name(self.person)
         if self.case_id is None:
             return self.theme.name
-        subjects = [subject.public_name for subject in (*self.case.public_people, *self.case.public_organizations)]
-        return ", ".join(subjects) or self.case.title
+        subjects = [display_name(subject) for subject in (*self.case.public_people, *self.case.public_organizations)]
+        return ", ".join(subjects) or localized_text(self.case, "title")
 
     @property
     def headline(self) -> str:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import dates
-from ..choices import IN_CUSTODY_STATES, CustodyState, Identity, OrganizationKind, Role, VariantKind
+from ..choices import IN_CUSTODY_STATES, CustodyState, Identity, NameLanguage, OrganizationKind, Role, VariantKind
 from ..dates import FuzzyDate, sentence_in_words
 from ..search import revealed_words
 from .base import (
@@ -102,6 +102,15 @@ def headcount_aggregates(among: Q | None = None, prefix: str = "") -> dict:
 
 def headcount_from(row: dict, prefix: str = "") -> Headcount:
     return Headcount(row[f"{prefix}individuals"] or 0, bool(row[f"{prefix}minimums"]), row[f"{prefix}unknown_groups"])
+
+
+def is_cyrillic(text: str) -> bool:
+    return any("\u0400" <= char <= "\u04ff" for char in text)
+
+
+def russian_spelling(variants) -> str:
+    """The first Russian spelling among `variants` (as prefetched: no query of its own)."""
+    return next((v.name for v in variants if v.language == NameLanguage.RUSSIAN), "")
 
 
 class NamedQuerySet(SearchableQuerySet):
@@ -252,6 +261,9 @@ class Person(Publishable):
     country = country_field()
     location = models.CharField(_("location"), max_length=200, blank=True, help_text=_("Where they live or work."))
     summary = models.TextField(_("summary"), blank=True, help_text=_("Who they are, in a sentence or two."))
+    summary_ru = models.TextField(
+        _("summary in Russian"), blank=True, help_text=_("Shown on the Russian pages instead of the summary.")
+    )
     name_withheld = models.BooleanField(
         _("name withheld for safety"),
         default=False,
@@ -323,6 +335,11 @@ class Person(Publishable):
     @property
     def public_name_variants(self) -> list:
         return [] if self.name_withheld else list(self.name_variants.all())
+
+    @property
+    def russian_name(self) -> str:
+        """The public name as Russian writes it, or "" when none is recorded (or the name is withheld)."""
+        return russian_spelling(self.public_name_variants)
 
     def search_names(self) -> list[str]:
         """The names public search may match: for a withheld name, the alias alone."""
@@ -469,6 +486,9 @@ class Organization(LatestEventMixin, Publishable):
     kind = models.CharField(_("kind"), max_length=30, choices=OrganizationKind.choices, default=OrganizationKind.OTHER)
     location = models.CharField(_("location"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True, help_text=_("What the organisation is, in a sentence or two."))
+    summary_ru = models.TextField(
+        _("summary in Russian"), blank=True, help_text=_("Shown on the Russian pages instead of the summary.")
+    )
     search_text = search_field()
 
     objects = OrganizationQuerySet.as_manager()
@@ -496,6 +516,11 @@ class Organization(LatestEventMixin, Publishable):
     def public_name_variants(self) -> list:
         return list(self.name_variants.all())
 
+    @property
+    def russian_name(self) -> str:
+        """The name as Russian writes it, or "" when none is recorded."""
+        return russian_spelling(self.public_name_variants)
+
     def search_names(self) -> list[str]:
         return [self.name, *(variant.name for variant in self.name_variants.all())]
 
@@ -512,6 +537,16 @@ class NameVariant(models.Model):
     note = models.CharField(
         _("note"), max_length=300, blank=True, help_text=_("Where this spelling comes from, or when it was used.")
     )
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=NameLanguage.choices,
+        blank=True,
+        help_text=_(
+            "The language this spelling is written in. The first Russian spelling is the name on the Russian "
+            "pages; a spelling the same in Russian and Kazakh is Russian."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -522,6 +557,7 @@ class NameVariant(models.Model):
         indexes = [models.Index(fields=["name"], name="cases_namevariant_name")]
         constraints = [
             choices_constraint("kind", VariantKind, "cases_namevariant_kind_valid"),
+            choices_constraint("language", NameLanguage, "cases_namevariant_language_valid", blank=True),
             models.CheckConstraint(
                 condition=(Q(person__isnull=False) & Q(organization__isnull=True))
                 | (Q(person__isnull=True) & Q(organization__isnull=False)),
@@ -534,6 +570,11 @@ class NameVariant(models.Model):
 
     def get_absolute_url(self):
         return (self.person or self.organization).get_absolute_url()
+
+    @property
+    def lang(self) -> str:
+        """The `lang` a page marks this spelling with: its language, else guessed from its script."""
+        return self.language or (NameLanguage.RUSSIAN if is_cyrillic(self.name) else NameLanguage.ENGLISH)
 
     def clean(self):
         person = self.person

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ..localized import localized_text
 from ..models import Case, Charge, Event, Person, Theme
 from .meta import PageMeta, case_subjects, cited_sources, last_updated, latest_information, with_country
 
@@ -13,9 +14,9 @@ def case_detail(request, slug):
         Case.objects.published().with_stage().with_public_subjects().with_public_events(), slug=slug
     )
     meta = PageMeta(
-        title=with_country(case.title, case.country),
-        description=case.summary
-        or _("What happened in the case “%(title)s”, every fact cited.") % {"title": case.title},
+        title=with_country(localized_text(case, "title"), case.country),
+        description=localized_text(case, "summary")
+        or _("What happened in the case “%(title)s”, every fact cited.") % {"title": localized_text(case, "title")},
         updated=last_updated([case], case_subjects([case]), case.public_events, cited_sources(case.public_events)),
         latest_information=latest_information(case.public_events),
         feed_url=reverse("cases:feed-case", args=[case.slug]),

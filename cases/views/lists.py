@@ -103,7 +103,7 @@ def render_list(request, template: str, filterset, *, title: str, description: s
 
 
 def person_list(request):
-    people = Person.objects.published()
+    people = Person.objects.published().prefetch_related("name_variants")
     filterset = PersonFilter(request.GET, queryset=people, request=request)
     as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_valid() else None
     # Without a date the list speaks of the last reports: say how many of them are too old to confirm.
@@ -132,7 +132,7 @@ def sorted_by(request, sort: str) -> str:
 
 
 def organization_list(request):
-    organizations = Organization.objects.published().with_latest_event()
+    organizations = Organization.objects.published().with_latest_event().prefetch_related("name_variants")
     filterset = OrganizationFilter(request.GET, queryset=organizations, request=request)
     return render_list(
         request,

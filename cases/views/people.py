@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import dates
+from ..localized import display_name, localized_text
 from ..models import Organization, Person
 from .meta import PageMeta, cited_sources, last_updated, latest_information, with_country
 
@@ -16,10 +17,10 @@ def person_detail(request, slug):
         key=lambda e: (e.date_start, e.date_end, e.pk),
     )
     meta = PageMeta(
-        title=with_country(person.public_name, person.country),
-        description=person.summary
+        title=with_country(display_name(person), person.country),
+        description=localized_text(person, "summary")
         or _("The custody status of %(name)s and a timeline of their cases, every fact cited.")
-        % {"name": person.public_name},
+        % {"name": display_name(person)},
         updated=last_updated([person], person.public_cases, timeline, cited_sources(timeline)),
         latest_information=latest_information(timeline),
         feed_url=reverse("cases:feed-person", args=[person.slug]),
@@ -36,9 +37,10 @@ def organization_detail(request, slug):
         key=lambda e: (e.date_start, e.date_end, e.pk),
     )
     meta = PageMeta(
-        title=organization.name,
-        description=organization.summary
-        or _("The cases against %(name)s and what happened in them, every fact cited.") % {"name": organization.name},
+        title=display_name(organization),
+        description=localized_text(organization, "summary")
+        or _("The cases against %(name)s and what happened in them, every fact cited.")
+        % {"name": display_name(organization)},
         updated=last_updated([organization], organization.public_cases, timeline, cited_sources(timeline)),
         latest_information=latest_information(timeline),
         feed_url=reverse("cases:feed-organization", args=[organization.slug]),

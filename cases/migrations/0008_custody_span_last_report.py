@@ -11,7 +11,7 @@ def last_report_is_the_setting_event(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0006_country_of_cases_and_people"),
+        ("cases", "0007_russian_versions"),
     ]
 
     operations = [
