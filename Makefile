@@ -8,7 +8,7 @@ DEV := $(VENV)/.dev-installed
 PIP_COMPILE := $(VENV)/lock/bin/pip-compile
 LOCK_OPTIONS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-header --no-emit-index-url --no-emit-find-links
 
-.PHONY: run test lint typecheck install install-dev lock migrate load serve clean messages compile
+.PHONY: run test test-browser lint typecheck install install-dev lock migrate load serve clean messages compile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,11 @@ run: load
 
 ## test: the whole suite (on PostgreSQL when DATABASE_URL points there, else SQLite)
 test: install-dev
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not browser"
+
+## test-browser: the tests that drive Debian's Chromium (apt-get install chromium)
+test-browser: install-dev
+	$(BIN)/python -m pytest -q -m browser
 
 lint: install-dev
 	$(BIN)/ruff check .

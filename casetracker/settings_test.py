@@ -15,8 +15,10 @@ SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = False
 
-# Static files straight from the apps: there is no collected folder and no manifest in tests.
-WHITENOISE_USE_FINDERS = True
+# No collected folder and no manifest in tests. WhiteNoise serves nothing here: with the finders it
+# would index every app's static files again for each test client (a good part of the suite's time).
+# The browser tests' live server serves static files through Django's own handler.
+WHITENOISE_USE_FINDERS = False
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -16,6 +16,15 @@ from .factories import make_case, make_charge, make_event, make_organization, ma
 # Read from the served schema, as a client would; serving it touches no database.
 schema = schemathesis.openapi.from_wsgi(reverse("api:schema"), get_wsgi_application())
 
+# `country` lists all 249 ISO codes; the coverage phase would try each on every list, proving no
+# more than a few of them do. The test reads the served schema with that list cut to a sample.
+SAMPLE_COUNTRIES = ["KG", "KZ", "US"]
+for path in schema.raw_schema["paths"].values():
+    for parameter in path.get("get", {}).get("parameters", []):
+        if parameter["name"] == "country":
+            assert set(SAMPLE_COUNTRIES) <= set(parameter["schema"]["enum"])
+            parameter["schema"]["enum"] = SAMPLE_COUNTRIES
+
 
 @schema.hook
 def map_query(context, query):
