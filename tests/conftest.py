@@ -5,9 +5,9 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone, translation
 
+from .factories import read_only_for_the_module
 from .personas import make_staff, sign_in
 
 
@@ -72,7 +72,6 @@ def report(django_db_setup, django_db_blocker):
     Each test still runs in a transaction of its own (a savepoint inside this one), so whatever a
     test writes is gone before the next. Use it only in a module where every test reads the report.
     """
-    with django_db_blocker.unblock(), transaction.atomic():
+    with read_only_for_the_module(django_db_blocker):
         call_command("load_report", str(settings.BASE_DIR / "fixtures" / "kazakhstan-2018.yaml"), stdout=StringIO())
         yield
-        transaction.set_rollback(True)

@@ -1,6 +1,9 @@
 """Small builders for test data: each makes a valid, published record unless told otherwise."""
 
 import itertools
+from contextlib import contextmanager
+
+from django.db import transaction
 
 from cases.choices import DatePrecision, EventType
 from cases.dates import FuzzyDate
@@ -81,3 +84,11 @@ __all__ = [
     "make_source",
     "make_theme",
 ]
+
+
+@contextmanager
+def read_only_for_the_module(django_db_blocker):
+    """Data built once for a module whose tests only read it, in a transaction rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)

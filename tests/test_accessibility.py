@@ -8,7 +8,16 @@ from django.urls import reverse
 
 from cases.choices import CustodyState, EventType
 
-from .factories import make_case, make_charge, make_event, make_organization, make_person, make_source, make_theme
+from .factories import (
+    make_case,
+    make_charge,
+    make_event,
+    make_organization,
+    make_person,
+    make_source,
+    make_theme,
+    read_only_for_the_module,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +52,14 @@ class Outline(HTMLParser):
             self.ordered_lists.append(attrs.get("class", ""))
 
 
-@pytest.fixture
-def site():
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker):
+    """Every test here reads these records: built once for the module."""
+    with read_only_for_the_module(django_db_blocker):
+        yield build_site()
+
+
+def build_site():
     person = make_person("Maks Bokaev", slug="maks-bokaev")
     case = make_case(
         "Prosecution of Maks Bokaev",
