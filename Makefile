@@ -44,8 +44,10 @@ run: load
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## test: the whole suite (on PostgreSQL when DATABASE_URL points there, else SQLite)
+# One worker per core (pytest-xdist); a file's tests stay together, so data built once per module
+# is built once.
 test: install-dev
-	$(BIN)/python -m pytest -q -m "not browser"
+	$(BIN)/python -m pytest -q -m "not browser" -n auto --dist loadfile
 
 ## test-browser: the tests that drive Debian's Chromium (apt-get install chromium)
 test-browser: install-dev
