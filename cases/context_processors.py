@@ -2,9 +2,11 @@
 each language, and today's date for "accessed" in a citation."""
 
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+
+from .models.base import previewed_record
 
 
 def page_address(request):
@@ -18,4 +20,18 @@ def page_address(request):
         "canonical_url": SimpleLazyObject(lambda: request.build_absolute_uri(request.path)),
         "language_urls": SimpleLazyObject(alternates),
         "accessed": timezone.localdate(),
+    }
+
+
+def preview(request):
+    """`preview`: the record a staff preview shows (see cases.admin.mixins), None on the public site."""
+    record = previewed_record()
+    if record is None:
+        return {"preview": None}
+    opts = record._meta
+    here = reverse(f"admin:{opts.app_label}_{opts.model_name}_preview", args=[record.pk])
+    return {
+        "preview": record,
+        "preview_admin_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk]),
+        "preview_languages": [(code, f"{here}?language={code}") for code, _name in settings.LANGUAGES],
     }

@@ -29,3 +29,13 @@ def is_locked_for(user, obj: models.Model | None) -> bool:
         # Public through the published cases that use it: changed by those who may publish them.
         return not can_publish(user, Case) and obj.is_public
     return False
+
+
+def may_preview(user, record: Publishable) -> bool:
+    """Editors preview any record's public page before publishing it; a Researcher the records they
+    wrote (added or changed, as its history says)."""
+    if can_publish(user, type(record)):
+        return True
+    opts = record._meta
+    may_write = user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+    return may_write and type(record).history.filter(id=record.pk, history_user=user).exists()

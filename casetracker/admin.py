@@ -132,6 +132,12 @@ class CasetrackerAdminSite(admin.AdminSite):
             return redirect("admin:two-factor-setup")
         return super().login(request, extra_context)
 
+    def index(self, request, extra_context=None):
+        from cases.review import awaiting_review, own_records
+
+        context = {"awaiting_review": awaiting_review(request.user), "own_records": own_records(request.user)}
+        return super().index(request, {**context, **(extra_context or {})})
+
     def get_urls(self):
         # Not wrapped in admin_view: these serve signed-in staff who have no second factor yet.
         return [

@@ -13,7 +13,10 @@ class PublicLinkMixin:
         if not obj.pk:
             return "—"
         if not obj.is_published:
-            return _("Not published: the public sees nothing.")
+            preview = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_preview", args=[obj.pk])
+            return format_html(
+                '{} <a href="{}">{}</a>', _("Not published: the public sees nothing."), preview, _("Preview its page")
+            )
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
 
 

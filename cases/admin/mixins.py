@@ -3,20 +3,22 @@
 import copy
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..permissions import can_publish, is_locked_for
+from ..permissions import can_publish, is_locked_for, may_preview
 from ..services import set_published
+from ..views.preview import preview_response
 
 # Never worth showing in a list of what changed.
 UNINTERESTING_FIELDS = {"version", "updated_at", "created_at"}
@@ -208,8 +210,43 @@ class RecordAdmin(LockedNoticeMixin, SimpleHistoryAdmin):
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
             path("deleted/", self.admin_site.admin_view(self.deleted_view), name="{}_{}_deleted".format(*info)),
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="{}_{}_preview".format(*info),
+            ),
             *super().get_urls(),
         ]
+
+    # Preview -------------------------------------------------------------------------------
+
+    def preview_url(self, obj) -> str:
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_preview", args=[obj.pk])
+
+    def get_view_on_site_url(self, obj=None):
+        # An unpublished record has no public page yet: "View on site" shows what it will be.
+        if obj is not None and obj.pk and not obj.is_published:
+            fragment = obj.get_absolute_url().partition("#")[2]
+            return self.preview_url(obj) + (f"#{fragment}" if fragment else "")
+        return super().get_view_on_site_url(obj)
+
+    def preview_view(self, request, object_id):
+        """The record's public page as it will read once published, for Editors and its Researcher."""
+        refuse_malformed_ids(self.model, object_id)
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not may_preview(request.user, obj):
+            raise PermissionDenied
+        language = request.GET.get("language", settings.LANGUAGE_CODE)
+        if language not in dict(settings.LANGUAGES):
+            message = _("There is no page in the language “%(language)s”; the languages are: %(languages)s.") % {
+                "language": language,
+                "languages": ", ".join(dict(settings.LANGUAGES)),
+            }
+            return self.admin_site._bad_request(request, message)
+        return preview_response(request, obj, language)
 
     def deleted_view(self, request):
         """Deleted records, newest first, each with its history page, where an Editor can bring it back."""

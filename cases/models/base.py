@@ -1,5 +1,9 @@
 """What every public record shares: a publication switch, timestamps and an edit version."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
@@ -32,8 +36,31 @@ def choices_constraint(field: str, choices: type[models.TextChoices], name: str,
     return models.CheckConstraint(condition=models.Q(**{f"{field}__in": allowed}), name=name)
 
 
+# The record a staff preview is showing, while its public page is built (see `previewing`).
+_previewed: ContextVar[models.Model | None] = ContextVar("previewed", default=None)
+
+
+@contextmanager
+def previewing(record: models.Model) -> Iterator[None]:
+    """Build a public page as it will read once everything on it is published: inside this block
+    `published()` answers unpublished records too. Only the staff preview (cases.admin) enters it;
+    the page marks what is not published yet."""
+    token = _previewed.set(record)
+    try:
+        yield
+    finally:
+        _previewed.reset(token)
+
+
+def previewed_record() -> models.Model | None:
+    """The record a staff preview is building the page of, or None on the public site."""
+    return _previewed.get()
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
+        if previewed_record() is not None:
+            return self.all()
         return self.filter(is_published=True)
 
     def touch(self):
@@ -206,6 +233,8 @@ __all__ = [
     "choices_constraint",
     "country_constraint",
     "country_field",
+    "previewed_record",
+    "previewing",
     "search_field",
     "slug_from",
     "unique_slug",

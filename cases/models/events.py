@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from ..choices import IN_CUSTODY_STATES, CaseStage, CustodyState, DatePrecision, EventType
 from ..dates import FuzzyDate, sentence_in_words
-from .base import Publishable, PublishableQuerySet, choices_constraint
+from .base import Publishable, PublishableQuerySet, choices_constraint, previewed_record
 
 # Event types that pronounce or change a sentence; any other event may repeat a sentence only
 # once the case records a conviction.
@@ -26,6 +26,8 @@ QUOTE_MAX_LENGTH = 1500
 class EventQuerySet(PublishableQuerySet):
     def published(self):
         """Published events whose case and person (if any) are published too."""
+        if previewed_record() is not None:
+            return self.all()
         return self.filter(
             Q(is_published=True),
             Q(case__isnull=True) | Q(case__is_published=True),
@@ -51,7 +53,7 @@ class EventQuerySet(PublishableQuerySet):
             "person__name_variants",
             models.Prefetch(
                 "citations",
-                queryset=Citation.objects.filter(source__is_published=True).select_related("source"),
+                queryset=Citation.objects.of_published_sources().select_related("source"),
             ),
         )
 
@@ -377,6 +379,14 @@ class Event(Publishable):
         return events.newest_first().first()
 
 
+class CitationQuerySet(models.QuerySet):
+    def of_published_sources(self):
+        """Citations the public reads: those of published sources."""
+        if previewed_record() is not None:
+            return self.all()
+        return self.filter(source__is_published=True)
+
+
 class Citation(models.Model):
     """The exact words of a source that support an event."""
 
@@ -393,6 +403,8 @@ class Citation(models.Model):
     )
 
     history = HistoricalRecords()
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("citation")
