@@ -34,7 +34,11 @@ class StatusUpdateForm(forms.Form):
     )
     date_precision = forms.ChoiceField(label=_("How precise"), choices=DatePrecision.choices, initial=DatePrecision.DAY)
     date_end = forms.DateField(label=_("Latest date"), required=False, widget=DateInput, help_text=_("For a range."))
-    type = forms.ChoiceField(label=_("What happened"), choices=EventType.choices)
+    type = forms.ChoiceField(
+        label=_("What happened"),
+        choices=[("", "—"), *EventType.choices],
+        error_messages={"required": _("Choose what happened.")},
+    )
     custody = forms.ChoiceField(label=_("Custody afterwards"), choices=NO_CHANGE + CustodyState.choices, required=False)
     stage = forms.ChoiceField(label=_("Case stage afterwards"), choices=NO_CHANGE + CaseStage.choices, required=False)
     sentence_months = forms.IntegerField(label=_("Sentence (months)"), min_value=1, required=False)

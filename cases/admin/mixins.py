@@ -121,6 +121,10 @@ class LockedNoticeMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if is_locked_for(request.user, obj):
             messages.info(request, self.locked_notice)
+            if getattr(self, "notes_field", None) and self.has_change_permission(request, obj):
+                # Nothing to save but the notes: one button that says so (templates/admin/cases/change_form.html).
+                context.update(show_save=False, show_save_and_continue=False, show_save_and_add_another=False)
+                context["notes_only"] = True
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
@@ -143,6 +147,12 @@ class RecordAdmin(LockedNoticeMixin, SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        # The Published control first, with what it means for this record now.
+        rest = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "is_published"]})
+            for name, options in fieldsets
+        ]
+        fieldsets = [self.publication_fieldset, *[(name, options) for name, options in rest if options["fields"]]]
         if not any("edit_version" in flatten_fieldsets([fieldset]) for fieldset in fieldsets):
             name, options = fieldsets[0]
             fieldsets = [(name, {**options, "fields": [*options["fields"], "edit_version"]}), *fieldsets[1:]]
@@ -150,11 +160,25 @@ class RecordAdmin(LockedNoticeMixin, SimpleHistoryAdmin):
 
     # Publication ---------------------------------------------------------------------------
 
+    publication_fieldset = (gettext_lazy("Publication"), {"fields": ["publication_state", "is_published"]})
+
     def has_publish_permission(self, request):
         return can_publish(request.user, self.model)
 
+    @admin.display(description=gettext_lazy("state"))
+    def publication_state(self, obj):
+        if obj is None or obj.pk is None:
+            return _("New: it starts unpublished, for an Editor to review.")
+        if obj.is_published:
+            return _("Published: the public sees it.")
+        if type(obj).history.filter(id=obj.pk, is_published=True).exists():
+            state = _("Sent back: it was published, and an Editor unpublished it. The public sees nothing of it.")
+        else:
+            state = _("Draft: not published yet. The public sees nothing of it until an Editor publishes it.")
+        return format_html('{} <a href="{}">{}</a>', state, self.get_view_on_site_url(obj), _("Preview its public page"))
+
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        readonly = [*super().get_readonly_fields(request, obj), "publication_state"]
         if not self.has_publish_permission(request):
             readonly.append("is_published")
         if is_locked_for(request.user, obj):
