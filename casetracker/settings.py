@@ -132,6 +132,8 @@ LANGUAGE_CODE = "en"
 # (names, summaries, quotes) stays as entered; only the interface is translated.
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates read as on the public pages ("17 August 2018"), in the admin too.
+FORMAT_MODULE_PATH = ["casetracker.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -41,7 +41,7 @@ class SourceForm(VersionedForm):
 @admin.register(Source)
 class SourceAdmin(PublicLinkMixin, RecordAdmin):
     form = SourceForm
-    list_display = ["title", "publisher", "published", "language", "reliability", "is_published"]
+    list_display = ["title", "publisher", "published_display", "language", "reliability", "is_published"]
     list_filter = ["reliability", "publisher", "language", "is_published"]
     search_fields = ["title", "publisher", "url"]
     prepopulated_fields = {"slug": ["title"]}
@@ -88,6 +88,10 @@ class SourceAdmin(PublicLinkMixin, RecordAdmin):
             ),
             *super().get_urls(),
         ]
+
+    @admin.display(description=gettext_lazy("publication date"), ordering="published")
+    def published_display(self, source):
+        return source.published_date.display if source.published_date else "—"
 
     @admin.display(description=gettext_lazy("download"))
     def attachment_link(self, source):
