@@ -4,6 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from cases import review
 
@@ -125,3 +127,22 @@ def test_a_viewer_sees_neither_list(client, victor_viewer):
 def test_a_researcher_with_nothing_yet_sees_that_said(client):
     html = sign_in(client, make_staff("newcomer", "Researcher")).get(reverse(HOME)).content.decode()
     assert "Your records" in html and "None yet." in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Awaiting review",
+        "Your records",
+        "Draft, awaiting review",
+        "Sent back: unpublished by an Editor",
+        "Publication",
+        "Save internal notes",
+        "Choose what happened.",
+        "Preview for staff: not a public page",
+        "Not published",
+    ],
+)
+def test_the_daily_round_s_texts_have_a_russian_translation(text):
+    with translation.override("ru"):
+        assert gettext(text) != text
