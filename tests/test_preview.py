@@ -147,3 +147,10 @@ def test_an_editor_publishes_after_the_preview(editor_client, client):
     )
     assert Event.objects.get(pk=draft.pk).is_published
     assert Person.objects.count() == 0
+
+
+def test_view_on_site_of_an_unpublished_event_in_its_case_s_page_goes_to_its_preview(editor_client):
+    case = make_case()
+    draft = make_event(case, is_published=False)
+    page = editor_client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    assert f'href="{preview_url(draft)}#event-{draft.pk}"' in page

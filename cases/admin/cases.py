@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
@@ -38,6 +38,12 @@ class EventInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person").prefetch_related("citations__source")
+
+    def get_view_on_site_url(self, obj=None):
+        # As on the event's own page: an unpublished one is seen in the preview.
+        if obj is not None and obj.pk and not obj.is_published:
+            return reverse("admin:cases_event_preview", args=[obj.pk]) + f"#event-{obj.pk}"
+        return super().get_view_on_site_url(obj)
 
     @admin.display(description=gettext_lazy("date"))
     def date_display(self, event):

@@ -113,6 +113,16 @@ class LockedForResearchersInline:
         return not self._parent_locked(request, obj) and super().has_delete_permission(request, obj)
 
 
+class LabelledTabularInline(admin.TabularInline):
+    """A table of inline rows whose every control has a name: a column heading alone is not a label."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+        return formset
+
+
 class LockedNoticeMixin:
     """A record its user may not change says so on its page, and what they can do instead."""
 

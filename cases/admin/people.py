@@ -20,7 +20,7 @@ from ..services import merge_people
 from .display import PublicLinkMixin, timeline_html
 from .events import StatusUpdateMixin
 from .forms import MergeForm
-from .mixins import LockedForResearchersInline, RecordAdmin, VersionedForm
+from .mixins import LabelledTabularInline, LockedForResearchersInline, RecordAdmin, VersionedForm
 
 
 class CustodyListFilter(admin.SimpleListFilter):
@@ -39,7 +39,7 @@ class CustodyListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class NameVariantInline(LockedForResearchersInline, admin.TabularInline):
+class NameVariantInline(LockedForResearchersInline, LabelledTabularInline):
     model = NameVariant
     fields = ["name", "kind", "language", "note"]
     extra = 1
