@@ -19,7 +19,9 @@ def change_page(client, record):
 
 
 def fieldsets(response):
-    return [(fieldset.name, [f for line in fieldset for f in line.fields]) for fieldset in response.context["adminform"]]
+    return [
+        (fieldset.name, [f for line in fieldset for f in line.fields]) for fieldset in response.context["adminform"]
+    ]
 
 
 @pytest.mark.parametrize("kind", ["person", "case", "event", "source", "organization"])

@@ -76,9 +76,7 @@ def test_the_home_page_takes_the_same_number_of_queries_however_many_records_awa
     assert queries() == one_of_each
 
 
-def test_the_researchers_home_takes_the_same_number_of_queries_however_many_records_they_have(
-    client, alice_researcher
-):
+def test_the_researchers_home_takes_the_same_number_of_queries_however_many_records_they_have(client, alice_researcher):
     sign_in(client, alice_researcher)
 
     def queries() -> int:
@@ -95,9 +93,7 @@ def test_the_researchers_home_takes_the_same_number_of_queries_however_many_reco
     assert queries() == one
 
 
-def test_a_researcher_sees_their_drafts_and_which_were_published_or_sent_back(
-    client, alice_researcher, erin_editor
-):
+def test_a_researcher_sees_their_drafts_and_which_were_published_or_sent_back(client, alice_researcher, erin_editor):
     draft = written_by(make_person("Still a draft", is_published=False), alice_researcher)
     published = written_by(make_person("Went public", is_published=False), alice_researcher)
     sent_back = written_by(make_person("Needs work", is_published=False), alice_researcher)
@@ -111,7 +107,9 @@ def test_a_researcher_sees_their_drafts_and_which_were_published_or_sent_back(
     people = section(html, "own-records-person")
     assert "People: 1 drafts, 1 sent back, 1 published" in people
     assert "Someone else" not in people
-    rows = {name: people[people.index(name) :].split("</tr>")[0] for name in [draft.name, published.name, sent_back.name]}
+    rows = {
+        name: people[people.index(name) :].split("</tr>")[0] for name in [draft.name, published.name, sent_back.name]
+    }
     assert "Draft, awaiting review" in rows["Still a draft"]
     assert "Published" in rows["Went public"] and "erin" in rows["Went public"]
     assert "Sent back: unpublished by an Editor" in rows["Needs work"] and "erin" in rows["Needs work"]

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from cases.models import Event, Person
 
-from .factories import make_case, make_event, make_organization, make_person, make_source
+from .factories import make_case, make_event, make_organization, make_person, make_source, make_theme
 from .personas import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +154,11 @@ def test_view_on_site_of_an_unpublished_event_in_its_case_s_page_goes_to_its_pre
     draft = make_event(case, is_published=False)
     page = editor_client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
     assert f'href="{preview_url(draft)}#event-{draft.pk}"' in page
+
+
+def test_a_development_outside_any_case_is_previewed_in_its_theme_s_page(editor_client):
+    theme = make_theme("Freedom of assembly")
+    draft = make_event(None, theme=theme, is_published=False, description="A new law on rallies.")
+    response = editor_client.get(preview_url(draft))
+    assert response.status_code == 200
+    assert "A new law on rallies." in response.content.decode()

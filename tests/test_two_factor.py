@@ -1,15 +1,15 @@
 """Every staff account signs in with a second factor, and no admin address skips it."""
 
 import pytest
-from django.contrib.auth import SESSION_KEY
-from django.core.management import call_command
 from django.contrib import admin
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core.management import call_command
 from django.urls import URLPattern, resolve, reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .personas import PASSWORD, make_staff
+from .personas import PASSWORD
 from .test_admin_crawl import admin_pages, admin_patterns, private_media, record_ids, team  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -139,15 +139,14 @@ def is_closed(response) -> bool:
     return response.status_code == 302 and (response.url.startswith(sign_in) or response.url == home)
 
 
+@pytest.mark.usefixtures("team")
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_no_admin_address_opens_to_a_session_that_passed_the_password_but_not_the_second_factor(
-    client, team, method
-):
+def test_no_admin_address_opens_to_a_session_that_passed_the_password_but_not_the_second_factor(client, method):
     addresses = every_admin_address()
     names = {resolve(address).url_name for address in addresses}
     assert {"password_change", "jsi18n", "view_on_site", "cases_person_import", "cases_source_attachment"} <= names
     assert {"cases_event_simple_history", "cases_person_history", "cases_event_preview", "logout"} <= names
-    superuser = team["superuser"]
+    superuser = get_user_model().objects.get(username="root")
     assert TOTPDevice.objects.filter(user=superuser, confirmed=True).exists()
     client.force_login(superuser)  # the password was right; no code was given
     client.raise_request_exception = False

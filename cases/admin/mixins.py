@@ -185,7 +185,9 @@ class RecordAdmin(LockedNoticeMixin, SimpleHistoryAdmin):
             state = _("Sent back: it was published, and an Editor unpublished it. The public sees nothing of it.")
         else:
             state = _("Draft: not published yet. The public sees nothing of it until an Editor publishes it.")
-        return format_html('{} <a href="{}">{}</a>', state, self.get_view_on_site_url(obj), _("Preview its public page"))
+        return format_html(
+            '{} <a href="{}">{}</a>', state, self.get_view_on_site_url(obj), _("Preview its public page")
+        )
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [*super().get_readonly_fields(request, obj), "publication_state"]
