@@ -44,6 +44,8 @@ UNFILTERED = {"cases:home", "cases:source-list", "cases:feed-updates", "api:api-
 # Not pages of records: the schema and its viewer, the sitemap, robots.txt, the language switch.
 NOT_LISTS = {"api:schema", "api:docs", "sitemap", "robots-txt", "set_language", "api:not-found"}
 
+# The admin and the passkey ceremonies of its sign-in: not public lists.
+STAFF_ONLY = {"admin", "otp_webauthn"}
 PAGE_PARAMETERS = ("page", "page_size")
 LONG = "ж" * 10_000
 
@@ -101,7 +103,7 @@ def named_urls():
     def walk(patterns, namespace):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                if pattern.namespace != "admin":
+                if pattern.namespace not in STAFF_ONLY:
                     yield from walk(pattern.url_patterns, ":".join(filter(None, [namespace, pattern.namespace])))
             elif isinstance(pattern, URLPattern) and pattern.name:
                 yield ":".join(filter(None, [namespace, pattern.name])), pattern.pattern.regex.groups
