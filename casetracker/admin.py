@@ -9,6 +9,7 @@ Input no record can match (a NUL byte, a selected id that is no id) answers 400 
 from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME as SELECTED
@@ -17,7 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -54,6 +56,7 @@ class StaffLoginForm(AdminAuthenticationForm):
         "token_required": _("Enter the code from your authenticator app, or a backup code."),
         "invalid_token": _("That code is wrong or already used. Check the time on your phone and try again."),
         "throttled": _("Too many wrong codes: wait a minute before the next try."),
+        "passkey_required": _("Sign in with your passkey: leave the code empty."),
     }
 
     def clean(self):
@@ -63,6 +66,12 @@ class StaffLoginForm(AdminAuthenticationForm):
             # No device yet: the password alone opens only the set-up page (see CasetrackerAdminSite.login).
             return cleaned
         token = "".join(cleaned.get("otp_token", "").split()).lower()
+        if two_factor.has_passkey(user):
+            if not token:
+                # The password alone opens only the page that asks for the passkey.
+                return cleaned
+            if settings.PASSKEYS_REQUIRED:
+                raise forms.ValidationError(self.error_messages["passkey_required"], code="passkey_required")
         if not token:
             raise forms.ValidationError(self.error_messages["token_required"], code="token_required")
         device = self._device_for(user, token)
@@ -89,6 +98,14 @@ class StaffLoginForm(AdminAuthenticationForm):
         return model.objects.devices_for_user(user, confirmed=True).first()
 
 
+def add_next(url: str, request) -> str:
+    """`url` carrying on the page the sign-in was for, when that is an address of this site."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return f"{url}?{urlencode({'next': target})}"
+    return url
+
+
 class CasetrackerAdminSite(admin.AdminSite):
     site_header = _("casetracker: researchers' workspace")
     site_title = _("casetracker admin")
@@ -97,7 +114,7 @@ class CasetrackerAdminSite(admin.AdminSite):
     login_template = "admin/two_factor/login.html"
 
     def has_permission(self, request):
-        return super().has_permission(request) and request.user.is_verified()
+        return super().has_permission(request) and two_factor.passkey_satisfied(request)
 
     def admin_view(self, view, cacheable=False):
         return super().admin_view(self._refusing_malformed_input(view), cacheable)
@@ -127,9 +144,15 @@ class CasetrackerAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         user = request.user
-        signed_in_with_password_only = user.is_authenticated and user.is_staff and not user.is_verified()
-        if signed_in_with_password_only and user.is_active and not has_confirmed_device(user):
-            return redirect("admin:two-factor-setup")
+        if two_factor.is_staff_member(user) and request.method == "GET":
+            if not user.is_verified():
+                if not has_confirmed_device(user):
+                    return redirect("admin:two-factor-setup")
+                if two_factor.has_passkey(user) and "code" not in request.GET:
+                    return redirect(add_next(reverse("admin:two-factor-passkey"), request))
+            elif not two_factor.passkey_satisfied(request):
+                # Passkeys are required and this session was verified by a code: register one first.
+                return redirect("admin:two-factor-passkeys")
         return super().login(request, extra_context)
 
     def index(self, request, extra_context=None):
@@ -142,5 +165,7 @@ class CasetrackerAdminSite(admin.AdminSite):
         # Not wrapped in admin_view: these serve signed-in staff who have no second factor yet.
         return [
             path("two-factor/setup/", two_factor.setup, {"site": self}, name="two-factor-setup"),
+            path("two-factor/passkey/", two_factor.verify_with_passkey, {"site": self}, name="two-factor-passkey"),
+            path("two-factor/passkeys/", two_factor.passkeys, {"site": self}, name="two-factor-passkeys"),
             *super().get_urls(),
         ]

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",  # passkeys as a second factor
     "axes",
     "import_export",
     "django_countries",  # ISO 3166-1 codes and their names in English and Russian
@@ -220,6 +221,16 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # TOTP codes: the issuer shown in the authenticator app; slow down guessing after failures.
 OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER", "casetracker")
 OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Passkeys (WebAuthn, django-otp-webauthn) as a second factor beside the app's codes: after the
+# password, never instead of it. A passkey works only on the domain it was made for (the relying
+# party), reached from one of the allowed origins.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_ID = os.getenv("OTP_WEBAUTHN_RP_ID", "localhost")
+OTP_WEBAUTHN_RP_NAME = os.getenv("OTP_WEBAUTHN_RP_NAME", "casetracker")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = envlist("OTP_WEBAUTHN_ALLOWED_ORIGINS", "http://localhost:8000")
+# On: every staff sign-in needs a passkey; app codes and backup codes only lead to registering one.
+PASSKEYS_REQUIRED = envbool("PASSKEYS_REQUIRED", "false")
 
 # Lockout after repeated failures, keyed on username and IP together: an attacker elsewhere
 # cannot lock a researcher out, and cannot guess one account from many addresses unnoticed.

@@ -1,10 +1,12 @@
-"""Setting up the second factor: an authenticator app (TOTP) and ten single-use backup codes."""
+"""Setting up the second factor: an authenticator app (TOTP) and ten single-use backup codes; passkeys
+(WebAuthn, django-otp-webauthn) registered beside them and used after the password."""
 
 from base64 import b32encode
 
 import qrcode
 import qrcode.image.svg
 from django import forms
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -13,9 +15,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
+from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 BACKUP_CODE_COUNT = 10
 
@@ -63,7 +67,7 @@ def setup(request, site):
     user = request.user
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return redirect_to_login(request.get_full_path(), reverse("admin:login", current_app=site.name))
-    if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
+    if any(True for _device in devices_for_user(user, confirmed=True)):
         # Already set up: a new device is never added from a session that only knows the password.
         return redirect("admin:index" if user.is_verified() else "admin:login")
     device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
@@ -88,3 +92,51 @@ def setup(request, site):
         },
         status=400 if form.is_bound else 200,
     )
+
+
+def is_staff_member(user) -> bool:
+    return user.is_authenticated and user.is_active and user.is_staff
+
+
+def has_passkey(user) -> bool:
+    return WebAuthnCredential.objects.devices_for_user(user, confirmed=True).exists()
+
+
+def verified_by_passkey(request) -> bool:
+    return isinstance(getattr(request.user, "otp_device", None), WebAuthnCredential)
+
+
+def passkey_satisfied(request) -> bool:
+    """Whether the session's second factor is one this site accepts (a passkey, when they are required)."""
+    return request.user.is_verified() and (not settings.PASSKEYS_REQUIRED or verified_by_passkey(request))
+
+
+@never_cache
+def verify_with_passkey(request, site):
+    """After the password: the passkey, for a researcher who has one."""
+    user = request.user
+    if not is_staff_member(user) or not has_passkey(user):
+        return redirect_to_login(request.get_full_path(), reverse("admin:login", current_app=site.name))
+    if passkey_satisfied(request):
+        return redirect("admin:index")
+    context = {
+        **site.each_context(request),
+        "title": _("Confirm with your passkey"),
+        "codes_allowed": not settings.PASSKEYS_REQUIRED,
+    }
+    return render(request, "admin/two_factor/passkey_verify.html", context)
+
+
+@never_cache
+def passkeys(request, site):
+    """The researcher's passkeys, and registering a new one (only from a session already verified)."""
+    user = request.user
+    if not (is_staff_member(user) and user.is_verified()):
+        return redirect_to_login(request.get_full_path(), reverse("admin:login", current_app=site.name))
+    context = {
+        **site.each_context(request),
+        "title": _("Passkeys"),
+        "passkeys": WebAuthnCredential.objects.devices_for_user(user, confirmed=True).order_by("created_at"),
+        "required": settings.PASSKEYS_REQUIRED and not verified_by_passkey(request),
+    }
+    return render(request, "admin/two_factor/passkeys.html", context)

@@ -9,6 +9,8 @@ from cases.views.site import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The passkey ceremonies (django-otp-webauthn): JSON for the admin's sign-in and passkey pages.
+    path("webauthn/", include("django_otp_webauthn.urls")),
     path("api/", include("cases.api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),

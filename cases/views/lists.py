@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from ..api.pagination import is_whole_number
 from ..filters import CaseFilter, EventFilter, OrganizationFilter, PersonFilter
 from ..models import Case, Event, Organization, Person
 from .meta import PageMeta, last_updated, narrowed_to_country
@@ -79,7 +80,7 @@ def filtered_page(request, filterset):
         return context, 400
     context["active_filters"] = active_filters(request, filterset.form)
     number = request.GET.get("page", "1")
-    if not (number.isdigit() and int(number) > 0):
+    if not is_whole_number(number, 1):
         context["page_error"] = _("The page number must be a whole number of 1 or more.")
         return context, 400
     paginator = Paginator(filterset.qs, PAGE_SIZE)
