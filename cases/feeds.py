@@ -11,14 +11,14 @@ dated "2026" read in November) is given as today, so no entry is dated in the fu
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
-from django.templatetags.static import static
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Stylesheet
-from django.utils.xmlutils import SimplerXMLGenerator
 from django.utils.translation import gettext as _
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from .localized import display_name, localized_text
 from .models import Case, Charge, Event, Organization, Person, Theme
