@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed, Stylesheet
 from django.utils.translation import gettext as _
 from django.utils.xmlutils import SimplerXMLGenerator
@@ -67,6 +68,15 @@ class EventFeed(Feed):
 
     def stylesheets(self):
         return [Stylesheet(static("cases/feed.xsl"), mimetype="text/xsl")]
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # Browsers show application/atom+xml as plain text, so they never run the stylesheet: a
+        # browser (asking for HTML) gets the same document as XML; feed readers still get Atom.
+        if "text/html" in request.headers.get("Accept", ""):
+            response["Content-Type"] = "application/xml; charset=utf-8"
+        patch_vary_headers(response, ["Accept"])
+        return response
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)

@@ -289,3 +289,13 @@ def test_a_russian_feed_says_so_for_the_stylesheet_to_speak_russian(client, worl
         url = reverse("cases:feed-updates")
     feed = ET.fromstring(client.get(url).content)
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == language
+
+
+def test_a_browser_gets_the_feed_as_xml_so_it_applies_the_stylesheet_and_readers_still_get_atom(client, world):
+    url = reverse("cases:feed-updates")
+    browser = client.get(url, HTTP_ACCEPT="text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+    reader = client.get(url, HTTP_ACCEPT="application/atom+xml, application/rss+xml;q=0.9, */*;q=0.1")
+    assert browser["Content-Type"] == "application/xml; charset=utf-8"
+    assert reader["Content-Type"].startswith("application/atom+xml")
+    assert "Accept" in browser["Vary"] and "Accept" in reader["Vary"]
+    assert browser.content == reader.content
