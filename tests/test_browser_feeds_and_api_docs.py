@@ -14,7 +14,7 @@ from django.utils import translation
 
 from cases.choices import EventType
 
-from .factories import make_case, make_event, make_person
+from .factories import make_case, make_charge, make_event, make_person, make_theme
 from .test_browser_accessibility import (
     CHROMIUM,
     browser,  # noqa: F401  (the Chromium fixture)
@@ -96,3 +96,31 @@ def test_a_feed_opened_in_the_browser_explains_itself_and_lists_its_entries(
     assert page.locator("html").get_attribute("lang") == language
     assert [text for text in console if "Content Security Policy" in text] == []
     assert serious(Axe().run(page).response["violations"]) == []
+
+
+def test_axe_finds_no_serious_violation_on_the_search_charge_and_theme_pages(live_server, browser):  # noqa: F811
+    from axe_playwright_python.sync_playwright import Axe
+
+    bokaev = make_person("Maks Bokaev")
+    case = make_case("Prosecution of Maks Bokaev", people=[bokaev], charges=[make_charge("inciting discord")],
+                     themes=[make_theme("Civil Society")])  # fmt: skip
+    make_event(case, "2016-05", type=EventType.CONVICTED, description="Sentenced in Atyrau.")
+    addresses = []
+    for language in ("en", "ru"):
+        with translation.override(language):
+            addresses += [
+                reverse("cases:search") + "?q=Bokaev",
+                reverse("cases:search") + "?q=Zzyzx",
+                reverse("cases:person-list") + "?search=Zzyzx&in_custody=true",
+                reverse("cases:event-list") + "?search=Atyrau",
+                reverse("cases:charge-list"),
+                reverse("cases:theme-list"),
+            ]
+    page = browser.new_page()
+    found = {}
+    for address in addresses:
+        response = page.goto(live_server.url + address)
+        assert response is not None and response.status == 200, address
+        if problems := serious(Axe().run(page).response["violations"]):
+            found[address] = problems
+    assert found == {}

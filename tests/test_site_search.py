@@ -185,3 +185,19 @@ def test_the_description_is_refolded_when_it_changes(events):
     event.save()
     assert "zhanaozen" in Event.objects.get(pk=event.pk).search_text
     assert list(Event.objects.search("Жанаозен")) == [event]
+
+
+def test_the_search_page_takes_the_same_number_of_queries_however_many_it_finds(client):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(db) as captured:
+            assert page(client, "cases:search", {"q": "Bokaev"}).status_code == 200
+        return len(captured)
+
+    make_case(people=[make_person("Maks Bokaev")], organizations=[make_organization("Bokaev Fund")])
+    few = queries()
+    for n in range(6):
+        make_case(people=[make_person(f"Bokaev {n}")], organizations=[make_organization(f"Bokaev Fund {n}")])
+    assert queries() == few
