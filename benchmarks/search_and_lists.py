@@ -169,7 +169,7 @@ def populate(people_count: int, event_count: int, seed: int = 2018) -> dict:
     CustodySpan.objects.bulk_create(spans, batch_size=5000)
     timings["create custody spans"] = time.perf_counter() - started
     started = time.perf_counter()
-    for model in (Person, Case):
+    for model in (Person, Case, Event):
         rebuild_search_text(model.objects.all())
     timings["rebuild search text"] = time.perf_counter() - started
     with connection.cursor() as cursor:
@@ -271,10 +271,13 @@ def run(options):
         ("page /cases/?as_of&in_custody", {"as_of": "2018-06-30", "in_custody": "true"}),
         ("page /cases/?sort=latest", {"sort": "latest"}),
         ("page /events/?since&until", {"since": "2018-01-01", "until": "2018-12-31"}),
+        ("page /events/?search=Bokayev", {"search": "Bokayev"}),
+        ("page /search/?q=Bokayev", {"q": "Bokayev"}),
+        ("page /search/?q=(nothing; suggestions)", {"q": "Zhakypbekovna"}),
     ]
     for label, params in pages:
-        url = reverse({"people": "cases:person-list", "cases": "cases:case-list", "events": "cases:event-list"}[
-            label.split("/")[1]])  # fmt: skip
+        url = reverse({"people": "cases:person-list", "cases": "cases:case-list", "events": "cases:event-list",
+                       "search": "cases:search"}[label.split("/")[1]])  # fmt: skip
         rows.append((label, measure(lambda u=url, p=params: client.get(u, p), options.repeat)))
     rows.append(("statistics: custody by month", measure(lambda: custody_by_month(people), options.repeat)))
     rows.append(("statistics: counts by charge and theme",

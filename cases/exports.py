@@ -5,25 +5,60 @@ would run as a formula are neutralised.
 """
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 
 from .filters import CaseFilter, EventFilter, OrganizationFilter, PersonFilter
 from .models import Case, Event, Organization, Person
+from .models.base import slug_from
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 CHUNK_SIZE = 500
 LIST_SEPARATOR = "; "
+# A file name stays readable and within what every file system takes.
+FILENAME_MAX_LENGTH = 150
+# Filters whose value alone would not say what it means in a file name.
+FILENAME_WORDS = {
+    ("in_custody", "true"): "in-custody",
+    ("in_custody", "false"): "not-in-custody",
+    ("group", "true"): "groups",
+    ("group", "false"): "individuals",
+}
+FILENAME_PREFIXES = {"search": "matching", "since": "from", "until": "until", "location": "in"}
+# Not what the file holds (its order), or given as the file's date.
+FILENAME_SKIPPED = {"sort", "page", "as_of"}
 
 
 def neutralise(value) -> str:
     """A CSV cell as text; one that a spreadsheet would run as a formula is prefixed with a quote."""
     text = "" if value is None else str(value)
     return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def export_filename(dataset: str, filters: Mapping, fmt: str, today: date) -> str:
+    """What a download holds, in its name: `casetracker-people-in-custody-2018-06-30.csv`.
+
+    `filters` are the cleaned filters in the list's order; the date is the status date (`as_of`)
+    when one is asked for, else the day of the download. Only letters, digits and hyphens.
+    """
+    parts = [dataset]
+    for name, value in filters.items():
+        if name in FILENAME_SKIPPED or value in (None, ""):
+            continue
+        value = value.isoformat() if isinstance(value, date) else str(value)
+        word = FILENAME_WORDS.get((name, value)) or slug_from(value).replace("_", "-")
+        if word and name in FILENAME_PREFIXES:
+            word = f"{FILENAME_PREFIXES[name]}-{word}"
+        if word:
+            parts.append(word)
+    day = filters.get("as_of") or today
+    stem = "-".join(parts)[:FILENAME_MAX_LENGTH].strip("-")
+    return f"casetracker-{stem}-{day.isoformat()}.{fmt}"
 
 
 def edtf(fuzzy_date) -> str | None:

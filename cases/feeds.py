@@ -13,16 +13,44 @@ from datetime import datetime, time
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.cache import patch_vary_headers
+from django.utils.feedgenerator import Atom1Feed, Stylesheet
 from django.utils.translation import gettext as _
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from .localized import display_name, localized_text
 from .models import Case, Charge, Event, Organization, Person, Theme
 
 FEED_LENGTH = 50
 SITE_NAME = "casetracker"
+
+
+class ReadableAtomFeed(Atom1Feed):
+    """Atom that a browser shows as a page: an `<?xml-stylesheet?>` instruction pointing to
+    cases/feed.xsl (static, so the CSP allows it), and the site's stylesheet as a `link` the XSLT
+    reads. Feed readers ignore both. Django writes stylesheets for RSS only, so Atom does it here."""
+
+    def write(self, outfile, encoding):
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        # Any stylesheet must come after the XML declaration and before the first element.
+        self.add_stylesheets(handler)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+    def add_stylesheets(self, handler):
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if css := self.feed.get("page_stylesheet"):
+            handler.addQuickElement("link", "", {"rel": "stylesheet", "type": "text/css", "href": css})
 
 
 def event_datetime(event: Event) -> datetime:
@@ -34,9 +62,27 @@ def event_datetime(event: Event) -> datetime:
 class EventFeed(Feed):
     """Published events, newest first; subclasses choose which events and what the feed is about."""
 
-    feed_type = Atom1Feed
+    feed_type = ReadableAtomFeed
     author_name = SITE_NAME
     description_template = "cases/feeds/event.html"
+
+    def stylesheets(self):
+        return [Stylesheet(static("cases/feed.xsl"), mimetype="text/xsl")]
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # Browsers show application/atom+xml as plain text, so they never run the stylesheet: a
+        # browser (asking for HTML) gets the same document as XML; feed readers still get Atom.
+        if "text/html" in request.headers.get("Accept", ""):
+            response["Content-Type"] = "application/xml; charset=utf-8"
+        patch_vary_headers(response, ["Accept"])
+        return response
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # Absolute, like every other link in the feed.
+        feed.feed["page_stylesheet"] = request.build_absolute_uri(static("cases/site.css"))
+        return feed
 
     def events(self, obj):
         raise NotImplementedError

@@ -267,6 +267,7 @@ class CaseFilter(PublicFilterSet):
 
 
 class EventFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Search descriptions and names"))
     since = django_filters.DateFilter(
         method="filter_dates", label=_("Could have happened on or after"), widget=DateInput(), help_text=_("YYYY-MM-DD")
     )
@@ -290,6 +291,9 @@ class EventFilter(django_filters.FilterSet):
         model = Event
         form = EventRangeForm
         fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
 
     def filter_dates(self, queryset, name, value):
         return queryset.between(**{name: value})

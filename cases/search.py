@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 MAX_QUERY_LENGTH = 200
 # Below this many folded characters a trigram match is mostly noise.
 MIN_FUZZY_LENGTH = 4
+# A name this similar to a query (pg_trgm word similarity) is offered as "Did you mean …?".
+SUGGESTION_SIMILARITY = 0.3
 # Names are stored between bars, words between single spaces: `|maks bokaev|maks bokaev|`.
 NAME_SEPARATOR = "|"
 
@@ -146,6 +148,35 @@ def _term_matches(term: str) -> Q:
     return Q(search_text__contains=term)
 
 
+def words_match(text: str) -> Q | None:
+    """A filter on `search_text` that every word of `text` satisfies, or None if `text` folds to nothing."""
+    _folded, terms = _query_terms(text)
+    if not terms:
+        return None
+    matches = Q()
+    for term in terms:
+        matches &= _term_matches(term)
+    return matches
+
+
+def suggestions(queryset: QuerySet, text: str, limit: int = 3) -> list:
+    """The records of `queryset` whose folded names come nearest to `text`, for "Did you mean …?".
+
+    Only on PostgreSQL (pg_trgm word similarity): elsewhere, none. `queryset` decides which
+    records may be offered, so give it published records only.
+    """
+    folded, _terms = _query_terms(text)
+    if connection.vendor != "postgresql" or len(folded) < MIN_FUZZY_LENGTH:
+        return []
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    return list(
+        queryset.annotate(suggestion_similarity=TrigramWordSimilarity(folded, "search_text"))
+        .filter(suggestion_similarity__gte=SUGGESTION_SIMILARITY)
+        .order_by("-suggestion_similarity", "pk")[:limit]
+    )
+
+
 def search(queryset: "SearchableQuerySet", text: str) -> "SearchableQuerySet":
     """Records of `queryset` whose public names match `text`, closest first.
 
@@ -155,12 +186,10 @@ def search(queryset: "SearchableQuerySet", text: str) -> "SearchableQuerySet":
     """
     if not (text or "").strip():
         return queryset
-    folded, terms = _query_terms(text)
-    if not terms:
+    folded, _terms = _query_terms(text)
+    matches = words_match(text)
+    if matches is None:
         return queryset.none()
-    matches = Q()
-    for term in terms:
-        matches &= _term_matches(term)
     on_postgresql = connection.vendor == "postgresql"
     if on_postgresql and len(folded) >= MIN_FUZZY_LENGTH:
         matches |= Q(search_text__trigram_strict_word_similar=folded)

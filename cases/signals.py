@@ -7,11 +7,17 @@ from django.utils.translation import gettext as _
 
 from .custody import sync_custody_spans
 from .models import Case, Citation, Event, NameVariant, Organization, Person
-from .search import rebuild_search_text, refresh_search_text
+from .search import build_search_text, rebuild_search_text, refresh_search_text
 
 
 def _pks(people) -> set[int]:
     return set(people.order_by().values_list("pk", flat=True))
+
+
+@receiver(pre_save, sender=Event)
+def fold_event_description(sender, instance, **kwargs):
+    # Read from the row alone, so a raw load (loaddata) is folded too.
+    instance.search_text = build_search_text(instance.search_names())
 
 
 @receiver(pre_save, sender=Event)

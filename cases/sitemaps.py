@@ -25,6 +25,8 @@ class PagesSitemap(PublicSitemap):
             "cases:event-list",
             "cases:statistics",
             "cases:source-list",
+            "cases:charge-list",
+            "cases:theme-list",
         ]
 
     def location(self, item):

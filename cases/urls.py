@@ -1,15 +1,18 @@
 from django.urls import path, register_converter
 
 from . import feeds, views
-from .views import exports, lists, statistics
+from .views import exports, lists, search, statistics
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", search.site_search, name="search"),
     path("people/<slug:slug>/", views.person_detail, name="person-detail"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization-detail"),
     path("cases/<slug:slug>/", views.case_detail, name="case-detail"),
+    path("charges/", views.charge_list, name="charge-list"),
+    path("themes/", views.theme_list, name="theme-list"),
     path("charges/<slug:slug>/", views.charge_detail, name="charge-detail"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme-detail"),
     path("sources/", views.source_list, name="source-list"),

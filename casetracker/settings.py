@@ -186,13 +186,28 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "casetracker API",
-    "DESCRIPTION": "Read-only access to published people, organisations, cases and events.",
+    "DESCRIPTION": (
+        "Read-only access to the published people, organisations, cases and events of casetracker.\n\n"
+        "**No authentication is needed**: the API is anonymous, takes no key, password or session, and "
+        "answers every request the same way. Each list takes the filters of the public lists and is "
+        "paginated (`page`, `page_size`).\n\n"
+        "The same lists download as CSV or JSON files from the public site, filtered the same way: "
+        "[people](/people/export.csv), [organisations](/organizations/export.csv), [cases](/cases/export.csv), "
+        "[events](/events/export.csv) (or `export.json`). The API's front page is [/api/](/api/)."
+    ),
+    # Anonymous: no operation declares security (see cases.api.schema.PublicApiSchema.get_auth).
+    "SECURITY": [],
+    "AUTHENTICATION_WHITELIST": [],
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Swagger UI from our own static files: no third-party CDN, so a strict CSP holds.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # The documentation is Redoc, from our own static files: no third-party CDN, so a strict CSP holds.
     "REDOC_DIST": "SIDECAR",
+    "REDOC_UI_SETTINGS": {
+        # Search runs in a worker made from a blob: address, which the CSP does not allow.
+        "disableSearch": True,
+        "hideDownloadButton": False,
+        "expandResponses": "200",
+    },
     # Several vocabularies have a field called "kind": name each enum after its vocabulary.
     "ENUM_NAME_OVERRIDES": {
         "CaseKindEnum": "cases.choices.CaseKind",
@@ -272,8 +287,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp 4): our own files only, no inline script or style anywhere.
-# The admin loads every script from files, and the API docs use drf-spectacular's split view,
-# which serves Swagger UI's start-up script as a file too.
+# The admin loads every script from files, and so do the API docs (Redoc and its start-up script);
+# the docs alone add to the policy what Redoc's styles need (cases.api.views.ApiDocsView).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -216,3 +216,30 @@ def test_list_queries_do_not_grow_with_the_number_of_results(client, django_asse
         get(client, "api:case-list")
     with django_assert_max_num_queries(6):
         get(client, "api:event-list")
+
+
+def test_the_api_front_page_is_titled_and_links_the_docs_and_the_exports(client):
+    page = client.get(reverse("api:api-root"), HTTP_ACCEPT="text/html").content.decode()
+    assert "<title>casetracker API" in page
+    assert "default basic root view" not in page and "Django REST framework" not in page
+    assert "no key or sign-in needed" in page
+    assert f'href="{reverse("api:docs")}"' in page
+    assert f'href="{reverse("cases:person-export", kwargs={"fmt": "csv"})}"' in page
+    data = client.get(reverse("api:api-root"), HTTP_ACCEPT="application/json").json()
+    assert data["people"].endswith(reverse("api:person-list"))
+    assert data["documentation"] == "http://testserver" + reverse("api:docs")
+    assert data["exports"]["json"]["events"] == "http://testserver/events/export.json"
+
+
+def test_the_api_front_page_names_the_english_exports_whatever_the_browsers_language(client):
+    data = client.get(reverse("api:api-root"), HTTP_ACCEPT_LANGUAGE="ru").json()
+    assert data["exports"]["csv"]["people"] == "http://testserver/people/export.csv"
+
+
+def test_the_schema_declares_no_security_and_says_no_authentication_is_needed(client):
+    schema = client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert "securitySchemes" not in schema.get("components", {})
+    assert "security" not in schema
+    operations = [operation for path in schema["paths"].values() for operation in path.values()]
+    assert operations and all("security" not in operation for operation in operations)
+    assert "No authentication is needed" in schema["info"]["description"]

@@ -4,8 +4,10 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.choices import CustodyState, EventType
 
@@ -253,3 +255,47 @@ def test_a_feed_takes_the_same_number_of_queries_however_long_it_is(client, worl
         make_event(world["case"], date(2018, 9, day).isoformat(), person=world["person"], type=EventType.TRANSFERRED)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_every_feed_points_a_browser_to_its_stylesheet_and_still_parses_as_atom(client, world):
+    xsl = static("cases/feed.xsl")
+    for url in feed_urls(world):
+        content = client.get(url).content.decode()
+        declaration, _, rest = content.partition("?>")
+        assert declaration.startswith("<?xml")
+        instruction, _, rest = rest.strip().partition("?>")
+        assert instruction.startswith(f'<?xml-stylesheet href="{xsl}"') and 'type="text/xsl"' in instruction, url
+        assert rest.startswith("<feed"), url
+        feed = ET.fromstring(content)
+        assert feed.tag == f"{ATOM}feed"
+        assert feed.find(f"{ATOM}link[@rel='stylesheet']").get("href") == f"http://testserver{static('cases/site.css')}"
+
+
+def test_the_feed_stylesheet_is_a_static_file_the_csp_allows(client, world):
+    response = client.get(reverse("cases:feed-updates"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    stylesheet = finders.find("cases/feed.xsl")
+    assert stylesheet is not None
+    transform = ET.parse(stylesheet).getroot()
+    assert transform.tag == "{http://www.w3.org/1999/XSL/Transform}stylesheet"
+    text = ET.tostring(transform, encoding="unicode")
+    assert "style=" not in text and "<script" not in text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_a_russian_feed_says_so_for_the_stylesheet_to_speak_russian(client, world, language):
+    with translation.override(language):
+        url = reverse("cases:feed-updates")
+    feed = ET.fromstring(client.get(url).content)
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == language
+
+
+def test_a_browser_gets_the_feed_as_xml_so_it_applies_the_stylesheet_and_readers_still_get_atom(client, world):
+    url = reverse("cases:feed-updates")
+    browser = client.get(url, HTTP_ACCEPT="text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+    reader = client.get(url, HTTP_ACCEPT="application/atom+xml, application/rss+xml;q=0.9, */*;q=0.1")
+    assert browser["Content-Type"] == "application/xml; charset=utf-8"
+    assert reader["Content-Type"].startswith("application/atom+xml")
+    assert "Accept" in browser["Vary"] and "Accept" in reader["Vary"]
+    assert browser.content == reader.content

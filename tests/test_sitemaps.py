@@ -58,6 +58,8 @@ def test_the_sitemap_lists_every_published_page_in_both_languages(client, record
         "/events/",
         "/statistics/",
         "/sources/",
+        "/charges/",
+        "/themes/",
         "/people/maks-bokaev/",
         "/organizations/ratel-kz/",
         "/cases/prosecution-of-maks-bokaev/",

@@ -44,5 +44,10 @@ class PublicApiSchema(AutoSchema):
                 schema["pattern"] = "^[^\\x00]*$"
         return operation
 
+    def get_auth(self):
+        # Anonymous and read-only: no operation takes credentials, so none declares security
+        # (no padlock, no "Authorize" in the documentation).
+        return []
+
     def get_response_serializers(self):
         return {200: super().get_response_serializers(), 400: BAD_PARAMETERS, 404: NOT_FOUND}

@@ -3,7 +3,8 @@
 from datetime import date
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -29,6 +30,18 @@ class ThemeQuerySet(models.QuerySet):
         return self.filter(
             Exists(Case.objects.published().filter(themes=OuterRef("pk")))
             | Exists(Event.objects.published().filter(case=None, theme=OuterRef("pk")))
+        )
+
+    def with_public_counts(self):
+        """Annotate `case_count` (published cases under the theme) and `development_count` (its
+        published developments of no case)."""
+        from .events import Event
+
+        cases = Case.objects.published().filter(themes=OuterRef("pk")).order_by().values("themes")
+        developments = Event.objects.published().filter(case=None, theme=OuterRef("pk")).order_by().values("theme")
+        return self.annotate(
+            case_count=Coalesce(Subquery(cases.annotate(n=Count("pk")).values("n")), 0),
+            development_count=Coalesce(Subquery(developments.annotate(n=Count("pk")).values("n")), 0),
         )
 
 
@@ -63,6 +76,11 @@ class ChargeQuerySet(models.QuerySet):
         """Charges of a published case. No other charge appears anywhere public: it would tell
         that an unpublished case exists."""
         return self.filter(Exists(Case.objects.published().filter(charges=OuterRef("pk"))))
+
+    def with_public_counts(self):
+        """Annotate `case_count`: the published cases with this charge."""
+        cases = Case.objects.published().filter(charges=OuterRef("pk")).order_by().values("charges")
+        return self.annotate(case_count=Coalesce(Subquery(cases.annotate(n=Count("pk")).values("n")), 0))
 
 
 class Charge(models.Model):

@@ -73,6 +73,32 @@ class EventQuerySet(PublishableQuerySet):
             ),
         )
 
+    def with_search_names(self):
+        """Prefetch what `search_names()` reads: the description is on the row."""
+        return self
+
+    def search(self, text: str):
+        """Events whose description, or the public name of a subject, matches `text` forgivingly
+        (see cases.search): the person's own events and their cases' events that name no one person,
+        and the events of an organisation's cases. Keeps the order it was given."""
+        from ..search import words_match
+        from .cases import Case
+        from .people import Organization, Person
+
+        if not (text or "").strip():
+            return self
+        words = words_match(text)
+        if words is None:
+            return self.none()
+        people = Person.objects.published().search(text).order_by().values("pk")
+        organizations = Organization.objects.published().search(text).order_by().values("pk")
+        return self.filter(
+            words
+            | Q(person__in=people)
+            | Q(person__isnull=True, case__in=Case.objects.filter(people__in=people).values("pk"))
+            | Q(case__in=Case.objects.filter(organizations__in=organizations).values("pk"))
+        )
+
     def in_date_order(self):
         return self.order_by("date_start", "date_end", "pk")
 
@@ -175,9 +201,17 @@ class Event(Publishable):
         help_text=_("For a sentence: the day the source says parole becomes possible, when it says so."),
     )
     description = models.TextField(_("description"), help_text=_("What happened, in plain words."))
+    search_text = models.TextField(
+        _("search text"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("The description folded for search (see cases.search); kept up to date automatically."),
+    )
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords()
+    # search_text is derived from the description: history keeps the description.
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("event")
@@ -212,6 +246,10 @@ class Event(Publishable):
     def get_absolute_url(self):
         owner = self.case or self.theme
         return f"{owner.get_absolute_url()}#event-{self.pk}"
+
+    def search_names(self) -> list[str]:
+        """What `search_text` folds: the description (the subjects' names are searched on them)."""
+        return [self.description]
 
     @property
     def date(self) -> FuzzyDate:

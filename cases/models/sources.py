@@ -9,7 +9,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Count, Max, Q
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -191,6 +191,15 @@ class Source(Publishable):
 
     def get_absolute_url(self):
         return reverse("cases:source-detail", args=[self.slug])
+
+    @property
+    def language_name(self) -> str:
+        """The document's language by name in the page's language ("English", "английский"); a code
+        Django does not know stays as entered."""
+        try:
+            return str(get_language_info(self.language.strip().lower())["name_translated"])
+        except KeyError:
+            return self.language
 
     def save(self, *args, **kwargs):
         if not self.attachment:

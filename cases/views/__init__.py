@@ -5,7 +5,7 @@ charges, themes), sources; the lists, their exports and the statistics; meta for
 says about itself.
 """
 
-from .cases import case_detail, charge_detail, theme_detail
+from .cases import case_detail, charge_detail, charge_list, theme_detail, theme_list
 from .home import home
 from .people import organization_detail, person_detail
 from .sources import source_detail, source_list
@@ -13,10 +13,12 @@ from .sources import source_detail, source_list
 __all__ = [
     "case_detail",
     "charge_detail",
+    "charge_list",
     "home",
     "organization_detail",
     "person_detail",
     "source_detail",
     "source_list",
     "theme_detail",
+    "theme_list",
 ]

@@ -56,3 +56,23 @@ def theme_detail(request, slug):
         "cases/theme_detail.html",
         {"theme": theme, "cases": cases, "context_events": context_events, "meta": meta},
     )
+
+
+def charge_list(request):
+    """Every charge a published case carries, with how many: no other charge is public."""
+    charges = list(Charge.objects.public().with_public_counts().order_by("name"))
+    meta = PageMeta(
+        title=_("Charges"),
+        description=_("The offences people are charged with in the published cases, and how many cases each."),
+    )
+    return render(request, "cases/charge_list.html", {"charges": charges, "meta": meta})
+
+
+def theme_list(request):
+    """Every theme something published is filed under, with how many cases and developments."""
+    themes = list(Theme.objects.public().with_public_counts().order_by("name"))
+    meta = PageMeta(
+        title=_("Themes"),
+        description=_("The subjects cases and developments are filed under, such as freedom of the media."),
+    )
+    return render(request, "cases/theme_list.html", {"themes": themes, "meta": meta})

@@ -1,11 +1,10 @@
 """CSV and JSON downloads of the public lists, filtered exactly as the page is."""
 
-from datetime import date
-
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..exports import DATASETS, as_csv, as_json, rows
+from ..exports import DATASETS, as_csv, as_json, export_filename, rows
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
@@ -25,6 +24,6 @@ def export(request, dataset: str, fmt: str):
         filters = {name: value for name, value in request.GET.items() if value}
         content = as_json(records, dataset.name, filters)
     response = StreamingHttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    filename = f"casetracker-{dataset.name}-{date.today().isoformat()}.{fmt}"
+    filename = export_filename(dataset.name, filterset.form.cleaned_data, fmt, timezone.localdate())
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from ..api.pagination import is_whole_number
 from ..filters import CaseFilter, EventFilter, OrganizationFilter, PersonFilter
 from ..models import Case, Event, Organization, Person
-from .meta import PageMeta, last_updated, narrowed_to_country
+from .meta import PageMeta, filled_in, last_updated, narrowed_to_country, permanent_url
+from .search import did_you_mean, with_search
 
 PAGE_SIZE = 25
 # Parameters that order or page a list rather than narrow it.
@@ -32,8 +33,9 @@ class ActiveFilter:
 
 
 def query_without(request, *names: str) -> str:
-    """The current query string less `names` (and the page number), with its leading "?" ("" if empty)."""
-    query = request.GET.copy()
+    """The current query string less `names`, the page number and empty parameters, with its
+    leading "?" ("" if empty)."""
+    query = filled_in(request.GET)
     for name in (*names, "page"):
         query.pop(name, None)
     return f"?{query.urlencode()}" if query else ""
@@ -93,13 +95,23 @@ def filtered_page(request, filterset):
     return context, 200
 
 
-def render_list(request, template: str, filterset, *, title: str, description: str, **extra):
+def render_list(
+    request, template: str, filterset, *, title: str, description: str, nothing_found: str, suggest_from=(), **extra
+):
+    """A list page; when a search finds nothing, the published names nearest to it (`suggest_from`)."""
     context, status = filtered_page(request, filterset)
+    context["nothing_found"] = nothing_found
     if status == 200:
         title = narrowed_to_country(title, filterset.form.cleaned_data.get("country"))
+        search_text = filterset.form.cleaned_data.get("search")
+        if search_text and not context["count"]:
+            context["search_text"] = search_text
+            context["suggestions"] = did_you_mean(
+                search_text, suggest_from, lambda name: with_search(request.path, request.GET, "search", name)
+            )
     context["meta"] = PageMeta(title=title, description=description, updated=last_updated(context.get("results", ())))
     # A filtered list is shared by its query string: the permanent link keeps it.
-    context["canonical_url"] = request.build_absolute_uri(request.get_full_path())
+    context["canonical_url"] = permanent_url(request)
     return render(request, template, {**context, **extra}, status=status)
 
 
@@ -116,6 +128,8 @@ def person_list(request):
         filterset,
         title=_("People"),
         description=_("Political prisoners and persecuted people, their custody status on any date, every fact cited."),
+        nothing_found=_("No one matches these filters."),
+        suggest_from=[Person.objects.published()],
         as_of=as_of,
         report_counts=report_counts,
         confirmed_months=settings.CUSTODY_CONFIRMED_MONTHS,
@@ -141,6 +155,8 @@ def organization_list(request):
         filterset,
         title=_("Organisations"),
         description=_("Media outlets, movements and trade unions that are themselves the subject of a case."),
+        nothing_found=_("No organisation matches these filters."),
+        suggest_from=[Organization.objects.published()],
     )
 
 
@@ -154,6 +170,8 @@ def case_list(request):
         filterset,
         title=_("Cases"),
         description=_("Criminal, administrative and other cases against activists, journalists, lawyers and others."),
+        nothing_found=_("No case matches these filters."),
+        suggest_from=[Case.objects.published()],
         as_of=as_of,
     )
 
@@ -167,4 +185,6 @@ def event_list(request):
         filterset,
         title=_("Events"),
         description=_("Every recorded status change, dated as precisely as its source, with the source's words."),
+        nothing_found=_("No event matches these filters."),
+        suggest_from=[Person.objects.published(), Organization.objects.published()],
     )

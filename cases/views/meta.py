@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.http import QueryDict
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -26,6 +27,22 @@ class PageMeta:
     def __post_init__(self):
         # Search results and link previews show about this much; a summary is cut at a word.
         object.__setattr__(self, "description", Truncator(self.description).chars(DESCRIPTION_LENGTH))
+
+
+def filled_in(query: QueryDict) -> QueryDict:
+    """`query` without its empty parameters (a form sends every field, filled in or not)."""
+    kept = QueryDict(mutable=True)
+    for name, values in query.lists():
+        if values := [value for value in values if value.strip()]:
+            kept.setlist(name, values)
+    return kept
+
+
+def permanent_url(request) -> str:
+    """The address that shows this page again: its query string less the empty parameters
+    (`?as_of=2018-06-30`, not `?search=&as_of=2018-06-30&custody=`)."""
+    query = filled_in(request.GET)
+    return request.build_absolute_uri(request.path + (f"?{query.urlencode()}" if query else ""))
 
 
 def with_country(title: str, country) -> str:

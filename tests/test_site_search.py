@@ -1,0 +1,203 @@
+"""The site search: one box on every public page, people, organisations and cases found together;
+an empty result that says so and offers the nearest names; events searched like names."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import translation
+
+from cases.choices import CustodyState, EventType, NameLanguage, VariantKind
+from cases.models import Event, NameVariant
+
+from .factories import make_case, make_event, make_organization, make_person
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL only")
+
+
+def russian_spelling(person, name):
+    NameVariant.objects.create(person=person, name=name, kind=VariantKind.CYRILLIC, language=NameLanguage.RUSSIAN)
+    return person
+
+
+def page(client, name, params=None, language="en"):
+    with translation.override(language):
+        address = reverse(name)
+    return client.get(address, params or {})
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize("name", ["cases:home", "cases:person-list", "cases:source-list", "cases:search"])
+def test_every_public_page_has_the_search_box_in_its_header(client, name, language):
+    with translation.override(language):
+        action = reverse("cases:search")
+    html = page(client, name, language=language).content.decode()
+    header = html.split("</header>")[0]
+    assert f'action="{action}"' in header and 'role="search"' in header and 'name="q"' in header
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("en", "Search people, organisations and cases"), ("ru", "Поиск людей, организаций и дел")]
+)
+def test_the_home_page_shows_the_search_box_prominently_with_a_visible_label(client, language, label):
+    html = page(client, "cases:home", language=language).content.decode()
+    main = html.split('<main id="main"')[1]
+    assert 'class="site-search prominent"' in main
+    assert f'<label for="home-search">{label}</label>' in main
+
+
+def test_people_organisations_and_cases_are_found_together_grouped_with_counts_and_links(client):
+    bokaev = make_person("Maks Bokaev")
+    make_person("Talgat Ayan")
+    make_case("The Bokaev land protest case", people=[bokaev])
+    make_organization("Bokaev Foundation")
+    make_person("Hidden Bokaev", is_published=False)
+    response = page(client, "cases:search", {"q": "Бокаев"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "3 results for “Бокаев”" in html
+    assert "People (1)" in html and "Organisations (1)" in html and "Cases (1)" in html
+    assert "Hidden" not in html and "Talgat" not in html
+    assert 'href="/people/?search=%D0%91%D0%BE%D0%BA%D0%B0%D0%B5%D0%B2"' in html
+    assert 'href="/organizations/?search=' in html and 'href="/cases/?search=' in html
+    assert 'value="Бокаев"' in html  # the box keeps the query
+
+
+def test_the_search_page_speaks_russian_under_ru(client):
+    russian_spelling(make_person("Maks Bokaev"), "Макс Бокаев")
+    html = page(client, "cases:search", {"q": "Bokaev"}, language="ru").content.decode()
+    assert "1 результат по запросу «Bokaev»" in html
+    assert 'href="/ru/people/?search=Bokaev"' in html
+    assert "Макс Бокаев" in html
+
+
+def test_an_empty_search_shows_the_box_only(client):
+    response = page(client, "cases:search", {"q": "  "})
+    assert response.status_code == 200
+    assert "results for" not in response.content.decode()
+
+
+def test_a_search_with_a_nul_byte_answers_400_with_a_message(client):
+    response = page(client, "cases:search", {"q": "Bok\x00aev"})
+    assert response.status_code == 400
+    assert "This search cannot be read" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"), [("en", "No one matches “Zzyzx”."), ("ru", "Никто не найден по запросу «Zzyzx».")]
+)
+def test_a_search_that_finds_nothing_says_so(client, language, message):
+    make_person("Maks Bokaev")
+    html = page(client, "cases:search", {"q": "Zzyzx"}, language=language).content.decode()
+    assert message in html
+
+
+def test_an_empty_list_search_says_so_and_keeps_its_filters_removable(client):
+    make_person("Maks Bokaev")
+    html = page(client, "cases:person-list", {"search": "Zzyzx", "in_custody": "true"}).content.decode()
+    assert "No one matches “Zzyzx”." in html
+    assert 'href="/people/?in_custody=true">remove' in html
+    assert 'href="/people/?search=Zzyzx">remove' in html
+
+
+@on_postgresql
+def test_on_postgresql_an_empty_search_suggests_the_nearest_published_name(client):
+    make_person("Maks Bokaev")
+    make_person("Maks Bokaevich", is_published=False)
+    html = page(client, "cases:search", {"q": "Bokiyeva Maksa"}).content.decode()
+    assert "No one matches “Bokiyeva Maksa”." in html
+    assert 'Did you mean <a href="/search/?q=Maks+Bokaev">Maks Bokaev</a>?' in html
+    assert "Bokaevich" not in html
+
+
+@on_postgresql
+def test_on_postgresql_an_empty_list_search_suggests_a_name_and_keeps_the_other_filters(client):
+    russian_spelling(make_person("Maks Bokaev", country="KZ"), "Макс Бокаев")
+    params = {"search": "Bokiyeva Maksa", "role": "", "country": "KZ"}
+    html = page(client, "cases:person-list", params, language="ru").content.decode()
+    assert "Никто не найден по запросу «Bokiyeva Maksa»." in html
+    suggestion = '<a href="/ru/people/?search=Maks+Bokaev&amp;country=KZ">Макс Бокаев (Maks Bokaev)</a>'
+    assert f"Вы имели в виду {suggestion}?" in html
+
+
+def test_a_withheld_name_is_never_suggested_or_found(client):
+    make_person("Gulnara Secretova", name_withheld=True, public_alias="Name withheld — a trade unionist")
+    html = page(client, "cases:search", {"q": "Secretova"}).content.decode()
+    assert "0 results for “Secretova”" in html and "Did you mean" not in html
+
+
+@pytest.fixture
+def events():
+    bokaev = make_person("Maks Bokaev")
+    ayan = make_person("Talgat Ayan")
+    land = make_case("Land protest case", people=[bokaev, ayan])
+    outlet = make_organization("Ratel.kz")
+    blocking = make_case("Blocking case", organizations=[outlet])
+    return {
+        "everyone": make_event(land, "2016-05", type=EventType.CONVICTED, description="Both were sentenced in Atyrau."),
+        "ayan": make_event(land, "2018-04", person=ayan, type=EventType.RELEASED_ON_PAROLE, description="Paroled."),
+        "blocked": make_event(blocking, "2018-03", description="The court ordered the site blocked."),
+        "hidden": make_event(
+            land, "2018-06", custody=CustodyState.AT_LIBERTY, description="Quietly freed in Атырау.", is_published=False
+        ),  # fmt: skip
+    }
+
+
+def shown(response) -> set[str]:
+    return {event.description for event in response.context["results"]}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Бокаев", {"Both were sentenced in Atyrau."}),  # a subject's name, in another script
+        ("Talgat Ayan", {"Both were sentenced in Atyrau.", "Paroled."}),
+        ("Ratel", {"The court ordered the site blocked."}),  # an organisation of the case
+        ("Атырау", {"Both were sentenced in Atyrau."}),  # the description, folded across scripts
+        ("SENTENCED", {"Both were sentenced in Atyrau."}),
+        ("Zzyzx", set()),
+    ],
+)
+def test_events_are_searched_by_description_and_subjects_names(client, events, query, expected):
+    response = page(client, "cases:event-list", {"search": query})
+    assert response.status_code == 200
+    assert shown(response) == expected
+
+
+def test_event_search_reaches_the_exports_and_the_api(client, events):
+    response = client.get(reverse("cases:event-export", kwargs={"fmt": "csv"}), {"search": "Ratel"})
+    csv = b"".join(response.streaming_content)
+    assert b"site blocked" in csv and b"Paroled" not in csv
+    with translation.override("en"):
+        api = client.get(reverse("api:event-list"), {"search": "Ratel"}).json()
+    assert [event["description"] for event in api["results"]] == ["The court ordered the site blocked."]
+
+
+def test_an_event_search_that_finds_nothing_says_so_in_russian(client, events):
+    html = page(client, "cases:event-list", {"search": "Zzyzx"}, language="ru").content.decode()
+    assert "Никто не найден по запросу «Zzyzx»." in html
+
+
+def test_the_description_is_refolded_when_it_changes(events):
+    event = events["ayan"]
+    event.description = "Released on parole from Zhanaozen."
+    event.save()
+    assert "zhanaozen" in Event.objects.get(pk=event.pk).search_text
+    assert list(Event.objects.search("Жанаозен")) == [event]
+
+
+def test_the_search_page_takes_the_same_number_of_queries_however_many_it_finds(client):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(db) as captured:
+            assert page(client, "cases:search", {"q": "Bokaev"}).status_code == 200
+        return len(captured)
+
+    make_case(people=[make_person("Maks Bokaev")], organizations=[make_organization("Bokaev Fund")])
+    few = queries()
+    for n in range(6):
+        make_case(people=[make_person(f"Bokaev {n}")], organizations=[make_organization(f"Bokaev Fund {n}")])
+    assert queries() == few
