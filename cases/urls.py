@@ -8,6 +8,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.home, name="home"),
     path("people/<slug:slug>/", views.person_detail, name="person-detail"),
+    path("people/<slug:slug>/portrait/", views.person_portrait, name="person-portrait"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization-detail"),
     path("cases/<slug:slug>/", views.case_detail, name="case-detail"),
     path("charges/<slug:slug>/", views.charge_detail, name="charge-detail"),

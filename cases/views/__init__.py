@@ -7,7 +7,7 @@ says about itself.
 
 from .cases import case_detail, charge_detail, theme_detail
 from .home import home
-from .people import organization_detail, person_detail
+from .people import organization_detail, person_detail, person_portrait
 from .sources import source_detail, source_list
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "home",
     "organization_detail",
     "person_detail",
+    "person_portrait",
     "source_detail",
     "source_list",
     "theme_detail",
