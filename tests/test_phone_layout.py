@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from cases.choices import CustodyState
-from cases.statistics import bar_chart, custody_by_month
 from cases.models import Person
+from cases.statistics import bar_chart, custody_by_month
 
 from .factories import make_case, make_event, make_person
 
@@ -57,7 +57,9 @@ def test_filters_that_cannot_be_read_are_shown_open_with_the_error(client):
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
-def test_each_cell_of_the_people_and_case_tables_carries_its_column_for_the_card_view(client, language, someone_detained):
+def test_each_cell_of_the_people_and_case_tables_carries_its_column_for_the_card_view(
+    client, language, someone_detained
+):
     with translation.override(language):
         people = client.get(reverse("cases:person-list")).content.decode()
         cases = client.get(reverse("cases:case-list")).content.decode()
@@ -110,3 +112,9 @@ def test_the_narrow_chart_gives_fewer_years_never_closer_than_a_label_needs(some
     assert len(narrow.x_ticks) < len(wide.x_ticks)
     positions = [tick.position for tick in narrow.x_ticks]
     assert all(later - earlier >= 40 for earlier, later in zip(positions, positions[1:], strict=False))
+
+
+def test_no_year_under_the_chart_is_cut_off_at_its_right_edge(someone_detained):
+    months = custody_by_month(Person.objects.published())
+    for chart in (bar_chart(months), bar_chart(months, width=288, height=220)):
+        assert all(tick.position + 14 <= chart.width for tick in chart.x_ticks), chart.x_ticks
