@@ -8,7 +8,7 @@ DEV := $(VENV)/.dev-installed
 PIP_COMPILE := $(VENV)/lock/bin/pip-compile
 LOCK_OPTIONS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-header --no-emit-index-url --no-emit-find-links
 
-.PHONY: run test test-browser lint typecheck install install-dev lock migrate load serve clean messages compile
+.PHONY: run test test-browser lint typecheck install install-dev lock migrate load serve clean messages compile screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ test: install-dev
 ## test-browser: the tests that drive Debian's Chromium (apt-get install chromium)
 test-browser: install-dev
 	$(BIN)/python -m pytest -q -m browser
+
+## screenshots: the home, a person, the people list and the statistics at 375px and 1280px, into docs/screenshots/
+screenshots: install-dev
+	$(BIN)/python docs/screenshots.py
 
 lint: install-dev
 	$(BIN)/ruff check .

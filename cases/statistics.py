@@ -214,6 +214,10 @@ def _step(maximum: int) -> int:
     return 10 ** len(str(maximum))
 
 
+# Half the width of a year ("2019") in 12px text, in viewBox units.
+YEAR_HALF_WIDTH = 16
+
+
 def bar_chart(months: Sequence[MonthCount], width: int = 720, height: int = 260) -> BarChart | None:
     if not months:
         return None
@@ -247,7 +251,8 @@ def bar_chart(months: Sequence[MonthCount], width: int = 720, height: int = 260)
     for index, month in enumerate(months):
         position = round(left + index * slot + slot / 2, 2)
         if month.month_end.month == 1 and (not x_ticks or position - x_ticks[-1].position >= 40):
-            x_ticks.append(Tick(position, str(month.month_end.year)))
+            # A year under the last bars is pulled in, not cut off at the edge.
+            x_ticks.append(Tick(min(position, width - YEAR_HALF_WIDTH), str(month.month_end.year)))
     first_position = round(left + slot / 2, 2)
     if months[0].month_end.month != 1 and (not x_ticks or x_ticks[0].position - first_position >= 40):
         x_ticks.insert(0, Tick(first_position, str(months[0].month_end.year)))

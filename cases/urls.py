@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", search.site_search, name="search"),
     path("people/<slug:slug>/", views.person_detail, name="person-detail"),
+    path("people/<slug:slug>/portrait/", views.person_portrait, name="person-portrait"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization-detail"),
     path("cases/<slug:slug>/", views.case_detail, name="case-detail"),
     path("charges/", views.charge_list, name="charge-list"),

@@ -6,12 +6,33 @@ from .localized import page_language
 
 
 class DateInput(forms.DateInput):
-    """A browser date picker; the value travels as YYYY-MM-DD, whatever the page's language."""
+    """A day typed as YYYY-MM-DD, the same in every language and browser.
 
-    input_type = "date"
+    Not the browser's date picker: it shows the date in the browser's locale (mm/dd/yyyy in an
+    English Chromium, whatever the page's language), beside help that says YYYY-MM-DD. The pattern
+    lets a browser point out a mistyped date; the server still checks it and says what is wrong.
+    A phone's numeric keypad may have no hyphen, so eight digits (20180630) are read as 2018-06-30.
+    """
 
-    def __init__(self):
-        super().__init__(format="%Y-%m-%d")
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        attrs = {
+            "inputmode": "numeric",
+            "pattern": r"\d{4}-?\d{2}-?\d{2}",
+            "placeholder": "YYYY-MM-DD",
+            "autocomplete": "off",
+            "size": "10",
+            **(attrs or {}),
+        }
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        if isinstance(value, str) and len(value.strip()) == 8 and value.strip().isdigit():
+            value = value.strip()
+            return f"{value[:4]}-{value[4:6]}-{value[6:]}"
+        return value
 
 
 class EnteredNamesSelect(forms.Select):

@@ -157,6 +157,9 @@ PRIVATE_MEDIA_ROOT = Path(os.getenv("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-me
 FILE_UPLOAD_PERMISSIONS = 0o600
 # The largest attachment accepted, in megabytes; its type is checked too (cases/attachments.py).
 ATTACHMENT_MAX_MB = int(os.getenv("ATTACHMENT_MAX_MB", "50"))
+# The largest portrait accepted, in megabytes (cases/portraits.py); it is kept in the same private
+# storage and reaches the public only through a view that checks publication and consent.
+PORTRAIT_MAX_MB = int(os.getenv("PORTRAIT_MAX_MB", "10"))
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # A custody status whose latest report is older than this many months is said as "at last

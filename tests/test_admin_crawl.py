@@ -28,6 +28,11 @@ from .personas import make_staff, sign_in
 pytestmark = pytest.mark.django_db
 
 ROLES = ["Viewer", "Researcher", "Editor", "superuser"]
+# A 1×1 PNG: the person's portrait, so the crawl opens the person's pages with one.
+PORTRAIT = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108020000009077"
+    "53de0000000c4944415478da63f8cfc000000301010018dd8db00000000049454e44ae426082"
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +54,7 @@ def team(django_db_setup, django_db_blocker, private_media):
             token="backupcode1234"
         )
         person = make_person("Ardak Ashim", variants=["Ардак Ашим"])
+        person.portrait.save("face.png", ContentFile(PORTRAIT))
         draft = make_person("Draft Person", is_published=False)
         organization = make_organization()
         NameVariant.objects.create(organization=organization, name="Another spelling")

@@ -95,7 +95,8 @@ def test_the_chart_follows_the_people_list_filters(client, report):
 
 def test_the_page_draws_an_svg_chart_with_a_table_equivalent(client, report):
     html = client.get(reverse("cases:statistics")).content.decode()
-    assert re.search(r'<svg [^>]*role="img" aria-labelledby="chart-title chart-desc"', html)
+    for width in ("wide", "narrow"):
+        assert re.search(rf'<svg [^>]*role="img" aria-labelledby="chart-title-{width} chart-desc-{width}"', html)
     # One of the five has had no report since an earlier month: carried forward, said apart.
     assert "<title>June 2018: 5 (1 carried forward, unconfirmed)</title>" in html
     assert '<th scope="row"><time datetime="2018-06">June 2018</time></th><td>5</td><td>1</td>' in html

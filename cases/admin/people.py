@@ -3,7 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.db import models
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 
+from .. import portraits
 from ..choices import IN_CUSTODY_STATES, CustodyState
 from ..duplicates import find_possible_duplicates
 from ..models import Event, NameVariant, Organization, Person
@@ -21,6 +23,7 @@ from .display import PublicLinkMixin, timeline_html
 from .events import StatusUpdateMixin
 from .forms import MergeForm
 from .mixins import LabelledTabularInline, LockedForResearchersInline, RecordAdmin, VersionedForm
+from .widgets import PortraitInput, StaffDownload
 
 
 class CustodyListFilter(admin.SimpleListFilter):
@@ -106,7 +109,8 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
     list_filter = [CustodyListFilter, "role", "identity", "country", "is_published", "cases__themes", "cases__charges"]
     search_fields = ["name", "slug", "name_variants__name", "location"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["custody_now", "public_link", "timeline", "created_at", "updated_at"]
+    readonly_fields = ["custody_now", "public_link", "portrait_preview", "timeline", "created_at", "updated_at"]
+    formfield_overrides = {models.ImageField: {"widget": PortraitInput}}
     inlines = [NameVariantInline]
     related_history = [(NameVariant, "person")]
     actions = [*RecordAdmin.actions, "merge_two"]
@@ -122,6 +126,14 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
                 "appear nowhere public, search included."
             )},
         ),
+        (
+            gettext_lazy("Portrait"),
+            {"fields": ["portrait", "portrait_preview", "portrait_credit", "portrait_consent"],
+             "description": gettext_lazy(
+                "Optional. Public only with consent, on a published record whose name is not withheld; place, time "
+                "and camera details are removed from the file on upload."
+            )},
+        ),
         (gettext_lazy("As the public sees it"), {"fields": ["custody_now", "public_link", "is_published"]}),
         (gettext_lazy("Timeline"), {"fields": ["timeline"]}),
         (gettext_lazy("For the team only"), {"fields": ["internal_notes"]}),
@@ -133,6 +145,14 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
         if request.method == "POST" and "name" not in self.get_readonly_fields(request, obj):
             # The duplicate confirmation appears once there is something to confirm.
             fieldsets = [*fieldsets, (None, {"fields": ["confirm_not_duplicate"]})]
+        may_replace = self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        if not may_replace or "portrait" in self.get_readonly_fields(request, obj):
+            # Read-only, Django would link the file to its storage URL, and a private file has none:
+            # the preview shows it instead.
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f != "portrait"]})
+                for name, options in fieldsets
+            ]
         return fieldsets
 
     def get_queryset(self, request):
@@ -145,6 +165,25 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
         since = person.custody_since_display
         label = person.custody_display
         return f"{label} — {since}" if since else label
+
+    @admin.display(description=gettext_lazy("current portrait"))
+    def portrait_preview(self, person):
+        download = StaffDownload.of_portrait(person)
+        if download is None:
+            return "—"
+        return format_html('<img src="{}" alt="{}" class="portrait-preview">', download.url, person.name)
+
+    def portrait_view(self, request, object_id):
+        """The portrait as staff see it, published or not, after the same permission check as the form."""
+        person = self.get_object(request, object_id)
+        if person is None or not person.portrait:
+            raise Http404
+        if not self.has_view_permission(request, person):
+            raise PermissionDenied
+        response = FileResponse(person.portrait.open("rb"), content_type=portraits.content_type(person.portrait.name))
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
     @admin.display(description=gettext_lazy("events"))
     def timeline(self, person):
@@ -186,6 +225,11 @@ class PersonAdmin(StatusUpdateMixin, ImportMixin, PublicLinkMixin, RecordAdmin):
                 "merge/<int:first>/<int:second>/",
                 self.admin_site.admin_view(self.merge_view),
                 name="cases_person_merge",
+            ),
+            path(
+                "<path:object_id>/portrait/",
+                self.admin_site.admin_view(self.portrait_view),
+                name="cases_person_portrait",
             ),
             *super().get_urls(),
         ]

@@ -1,4 +1,5 @@
-"""How the admin shows a source's private attachment: by name, linked to the staff download view."""
+"""How the admin shows a private file (a source's attachment, a person's portrait): by name, linked to
+the staff view that hands it out."""
 
 from dataclasses import dataclass
 
@@ -21,6 +22,12 @@ class StaffDownload:
             reverse("admin:cases_source_attachment", args=[source.pk]), source.attachment.name.rsplit("/", 1)[-1]
         )
 
+    @classmethod
+    def of_portrait(cls, person) -> "StaffDownload | None":
+        if not (person.pk and person.portrait):
+            return None
+        return cls(reverse("admin:cases_person_portrait", args=[person.pk]), person.portrait.name.rsplit("/", 1)[-1])
+
     def __str__(self):
         return self.name
 
@@ -33,3 +40,8 @@ class AttachmentInput(AdminFileWidget):
 
     def format_value(self, value):
         return StaffDownload.of(value.instance) if self.is_initial(value) else None
+
+
+class PortraitInput(AttachmentInput):
+    def format_value(self, value):
+        return StaffDownload.of_portrait(value.instance) if self.is_initial(value) else None

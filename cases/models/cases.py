@@ -1,6 +1,8 @@
 """Cases: the legal matters against people and organisations, and what they are about."""
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
@@ -9,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..choices import CaseKind, CaseStage
+from ..choices import CaseKind, CaseStage, EventType
 from .base import (
     LatestEventMixin,
     Publishable,
@@ -116,6 +118,45 @@ class Charge(models.Model):
     @property
     def is_public(self) -> bool:
         return Charge.objects.public().filter(pk=self.pk).exists()
+
+
+@dataclass(frozen=True)
+class KeyDate:
+    """A date that matters in a case, as its summary shows it: "Verdict: 17 August 2018"."""
+
+    label: str
+    event: Any
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class KeyDateRule:
+    """Which event gives a key date: the first (or `last`) public event of one of `types` (any type
+    when None); for a sentence, only an event that gives one, and the last (an appeal replaces it)."""
+
+    label: Any
+    types: frozenset | None = None
+    last: bool = False
+    sentence: bool = False
+
+    def find(self, events) -> KeyDate | None:
+        matching = [e for e in events if self.types is None or e.type in self.types]
+        if self.sentence:
+            matching = [e for e in matching if e.sentence_display]
+        if not matching:
+            return None
+        event = matching[-1] if self.last else matching[0]
+        return KeyDate(str(self.label), event, event.sentence_display if self.sentence else "")
+
+
+KEY_DATES = [
+    KeyDateRule(_("Opened"), frozenset({EventType.INVESTIGATION_OPENED})),
+    KeyDateRule(_("Charged"), frozenset({EventType.CHARGED})),
+    KeyDateRule(_("Trial"), frozenset({EventType.TRIAL})),
+    KeyDateRule(_("Verdict"), frozenset({EventType.CONVICTED, EventType.ACQUITTED})),
+    KeyDateRule(_("Sentence"), frozenset({EventType.CONVICTED, EventType.SENTENCE_CHANGED}), last=True, sentence=True),
+    KeyDateRule(_("Last event"), last=True),
+]
 
 
 class CaseQuerySet(SearchableQuerySet):
@@ -227,6 +268,11 @@ class Case(LatestEventMixin, Publishable):
     def stage_display(self) -> str:
         """The label of the annotated stage (see `CaseQuerySet.with_stage`)."""
         return CaseStage(self.stage).label if self.stage else ""
+
+    def key_dates(self) -> list[KeyDate]:
+        """The dates that matter (opened, charged, trial, verdict, sentence, last event), from the
+        public events as loaded by `CaseQuerySet.with_public_events` (oldest first): no query of its own."""
+        return [found for rule in KEY_DATES if (found := rule.find(self.public_events)) is not None]
 
     def affected_people(self):
         """The people whose custody the case's events can set: its people, and whoever one of its

@@ -1,7 +1,9 @@
 """The subjects of cases: people (named, unnamed or groups) and organisations."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from .. import dates
 from ..choices import IN_CUSTODY_STATES, CustodyState, Identity, NameLanguage, OrganizationKind, Role, VariantKind
 from ..dates import FuzzyDate, sentence_in_words
+from ..portraits import reencoded, validate_portrait
 from ..search import revealed_words
 from .base import (
     LatestEventMixin,
@@ -27,6 +30,12 @@ from .base import (
     search_field,
 )
 from .custody import CustodySpan
+from .sources import private_storage
+
+
+def portrait_path(person, filename: str) -> str:
+    # A random name: a file named after someone whose name is withheld would reveal it.
+    return f"portraits/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
 @dataclass(frozen=True)
@@ -184,6 +193,10 @@ class PersonQuerySet(NamedQuerySet):
             custody_as_of=models.Value(on or dates.today(), output_field=models.DateField()),
         )
 
+    def with_public_portrait(self):
+        """People whose portrait the public may see (see `Person.has_public_portrait`)."""
+        return self.exclude(portrait="").filter(portrait_consent=True, name_withheld=False)
+
     def groups(self):
         return self.filter(identity=Identity.GROUP)
 
@@ -278,6 +291,28 @@ class Person(Publishable):
         blank=True,
         help_text=_("Shown instead of the name when it is withheld, such as “Name withheld — a trade unionist”."),
     )
+    portrait = models.ImageField(
+        _("portrait"),
+        upload_to=portrait_path,
+        storage=private_storage,
+        blank=True,
+        validators=[validate_portrait],
+        help_text=_(
+            "A photograph (JPEG, PNG or WebP). Its metadata (place, time, camera) is removed on upload. "
+            "Shown publicly only with consent ticked below, and never while the name is withheld."
+        ),
+    )
+    portrait_credit = models.CharField(
+        _("portrait credit"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who took the photograph or holds its rights, as the public page credits it."),
+    )
+    portrait_consent = models.BooleanField(
+        _("consent to publish the portrait"),
+        default=False,
+        help_text=_("Tick only when the person (or their family or lawyer) agreed to the portrait being public."),
+    )
     birth_year = models.PositiveSmallIntegerField(
         _("year of birth"),
         null=True,
@@ -360,8 +395,23 @@ class Person(Publishable):
                     }
                 )
 
+    def save(self, *args, **kwargs):
+        if self.portrait and not self.portrait._committed:
+            # Stored re-encoded, so no copy with its metadata is ever written to disk.
+            self.portrait.save(self.portrait.name, reencoded(self.portrait.file, self.portrait.name), save=False)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("cases:person-detail", args=[self.slug])
+
+    @property
+    def has_public_portrait(self) -> bool:
+        """Whether the public may see the portrait: one is stored, consent is given, and the name
+        is not withheld (a face reveals who someone is as surely as a name)."""
+        return bool(self.portrait) and self.portrait_consent and not self.name_withheld
+
+    def get_portrait_url(self) -> str:
+        return reverse("cases:person-portrait", args=[self.slug]) if self.has_public_portrait else ""
 
     @property
     def is_group(self) -> bool:

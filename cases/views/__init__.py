@@ -7,7 +7,7 @@ says about itself.
 
 from .cases import case_detail, charge_detail, charge_list, theme_detail, theme_list
 from .home import home
-from .people import organization_detail, person_detail
+from .people import organization_detail, person_detail, person_portrait
 from .sources import source_detail, source_list
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "home",
     "organization_detail",
     "person_detail",
+    "person_portrait",
     "source_detail",
     "source_list",
     "theme_detail",

@@ -21,7 +21,14 @@ def case_detail(request, slug):
         latest_information=latest_information(case.public_events),
         feed_url=reverse("cases:feed-case", args=[case.slug]),
     )
-    return render(request, "cases/case_detail.html", {"case": case, "timeline": case.public_events, "meta": meta})
+    context = {
+        "case": case,
+        "timeline": case.public_events,
+        "key_dates": case.key_dates(),
+        "source_count": len({source.pk for source in cited_sources(case.public_events)}),
+        "meta": meta,
+    }
+    return render(request, "cases/case_detail.html", context)
 
 
 def charge_detail(request, slug):

@@ -1,10 +1,11 @@
 """A person's and an organisation's page: their custody status and the timeline of their cases."""
 
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .. import dates
+from .. import dates, portraits
 from ..localized import display_name, localized_text
 from ..models import Organization, Person
 from .meta import PageMeta, cited_sources, last_updated, latest_information, with_country
@@ -26,8 +27,27 @@ def person_detail(request, slug):
         feed_url=reverse("cases:feed-person", args=[person.slug]),
     )
     release_passed = person.expected_release_passed(person.custody_last_reported, dates.today())
-    context = {"person": person, "timeline": timeline, "release_passed": release_passed, "meta": meta}
+    context = {
+        "person": person,
+        "timeline": timeline,
+        "release_passed": release_passed,
+        "source_count": len({source.pk for source in cited_sources(timeline)}),
+        "portrait_alt": _("Portrait of %(name)s") % {"name": display_name(person)},
+        "meta": meta,
+    }
     return render(request, "cases/person_detail.html", context)
+
+
+def person_portrait(request, slug):
+    """A portrait, by the publication rules of its person and only with consent: the private
+    storage gives it no public address of its own."""
+    person = get_object_or_404(Person.objects.published().with_public_portrait(), slug=slug)
+    response = FileResponse(person.portrait.open("rb"), content_type=portraits.content_type(person.portrait.name))
+    # Unpublishing or withdrawing consent must take effect at once: every use asks again.
+    response["Cache-Control"] = "no-cache"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    return response
 
 
 def organization_detail(request, slug):
