@@ -61,7 +61,7 @@ def main():
         size_file = RESULTS.with_name(f"results-{people}.json")
         results[str(people)] = json.loads(size_file.read_text())
         size_file.unlink()
-    RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+        RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
     print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
 
 
@@ -210,10 +210,14 @@ def measure(client, url: str, repeat: int, budget_seconds: float = 4.0) -> dict:
     log = QueryLog()
     with connection.execute_wrapper(log):
         first, status = timed_get(client, url)  # also warms the database's and the process's caches
-    runs = []
-    deadline = time.perf_counter() + budget_seconds
-    while len(runs) < repeat and (len(runs) < 3 or time.perf_counter() < deadline):
-        runs.append(timed_get(client, url)[0])
+    # A page slower than the whole budget is timed once, by its first run.
+    if first > budget_seconds * 1000:
+        runs = [first]
+    else:
+        runs = []
+        deadline = time.perf_counter() + budget_seconds
+        while len(runs) < repeat and (len(runs) < 3 or time.perf_counter() < deadline):
+            runs.append(timed_get(client, url)[0])
     runs.sort()
     return {
         "status": status,
