@@ -2,13 +2,14 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+BENCH_SIZES ?= 1000 10000 100000
 TYPED_MODULES := cases/dates.py cases/search.py cases/services.py cases/filters.py cases/custody.py
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 PIP_COMPILE := $(VENV)/lock/bin/pip-compile
 LOCK_OPTIONS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-header --no-emit-index-url --no-emit-find-links
 
-.PHONY: run test test-browser lint typecheck install install-dev lock migrate load serve clean messages compile screenshots
+.PHONY: run test test-browser lint typecheck install install-dev lock migrate load serve clean messages compile screenshots bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,3 +76,8 @@ compile: install
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+## bench: server time of every public page, feed, API answer, export and admin list at 1,000, 10,000 and
+## 100,000 people on PostgreSQL (databases casetracker_bench_<N>, filled once by generate_demo_data)
+bench: install-dev
+	$(BIN)/python benchmarks/pages.py --sizes $(BENCH_SIZES)

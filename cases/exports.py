@@ -19,6 +19,7 @@ from .models.base import slug_from
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 CHUNK_SIZE = 500
+BUFFER_SIZE = 64 * 1024
 LIST_SEPARATOR = "; "
 # A file name stays readable and within what every file system takes.
 FILENAME_MAX_LENGTH = 150
@@ -265,17 +266,39 @@ class _Echo:
         return line
 
 
+def buffered(parts: Iterator[str], size: int = BUFFER_SIZE) -> Iterator[str]:
+    """The first part at once (the download starts), then parts joined into pieces of about `size`
+    characters: a server writes each piece it is handed separately, and a row is far smaller."""
+    yield next(parts, "")
+    pending: list[str] = []
+    length = 0
+    for part in parts:
+        pending.append(part)
+        length += len(part)
+        if length >= size:
+            yield "".join(pending)
+            pending, length = [], 0
+    if pending:
+        yield "".join(pending)
+
+
 def as_csv(records: Iterable[dict], columns: list[str]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    # The byte-order mark makes spreadsheet programs read the file as UTF-8 (Cyrillic names).
-    yield "\ufeff" + writer.writerow(columns)
-    for record in records:
-        yield writer.writerow([csv_cell(record[column]) for column in columns])
+    def lines():
+        writer = csv.writer(_Echo())
+        # The byte-order mark makes spreadsheet programs read the file as UTF-8 (Cyrillic names).
+        yield "\ufeff" + writer.writerow(columns)
+        for record in records:
+            yield writer.writerow([csv_cell(record[column]) for column in columns])
+
+    return buffered(lines())
 
 
 def as_json(records: Iterable[dict], dataset: str, filters: dict) -> Iterator[str]:
-    encoder = DjangoJSONEncoder(ensure_ascii=False)
-    yield f'{{"dataset": {encoder.encode(dataset)}, "filters": {encoder.encode(filters)}, "results": ['
-    for index, record in enumerate(records):
-        yield ("," if index else "") + "\n" + encoder.encode(record)
-    yield "\n]}\n"
+    def parts():
+        encoder = DjangoJSONEncoder(ensure_ascii=False)
+        yield f'{{"dataset": {encoder.encode(dataset)}, "filters": {encoder.encode(filters)}, "results": ['
+        for index, record in enumerate(records):
+            yield ("," if index else "") + "\n" + encoder.encode(record)
+        yield "\n]}\n"
+
+    return buffered(parts())

@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from ..permissions import can_publish, is_locked_for, may_preview
 from ..services import set_published
 from ..views.preview import preview_response
+from .pagination import EstimatedCountPaginator
 
 # Never worth showing in a list of what changed.
 UNINTERESTING_FIELDS = {"version", "updated_at", "created_at"}
@@ -143,6 +144,9 @@ class RecordAdmin(LockedNoticeMixin, SimpleHistoryAdmin):
 
     form = VersionedForm
     change_list_template = "admin/cases/record_change_list.html"
+    # No COUNT of a whole large table, neither for the list nor for "N total" beside a filtered one.
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     object_history_template = "admin/cases/object_history.html"
     # Parts edited inline on this record's page, whose history shows on its history page:
     # (model, name of the foreign key to this record).

@@ -8,7 +8,7 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case as CaseExpression
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
@@ -29,7 +29,6 @@ from .base import (
     country_field,
     search_field,
 )
-from .custody import CustodySpan
 from .sources import private_storage
 
 
@@ -168,27 +167,39 @@ class PersonQuerySet(NamedQuerySet):
         with the date of the event that set it and of the latest report of it, whether that event
         began it, and the sentence served with its expected end.
 
-        Reads the derived custody spans: one indexed look-up per person, never every event.
+        Reads the derived custody spans by one outer join with the span that holds on `on` (a
+        person's spans follow one another, so at most one does; the last one is open-ended), never
+        a look-up per person nor every event: lists, counts and exports stay set operations.
         """
-        spans = CustodySpan.objects.filter(person=OuterRef("pk"))
-        if on is not None:
-            spans = spans.filter(valid_from__lte=on)
-        spans = spans.order_by("-valid_from")
-        return self.annotate(
-            custody=Coalesce(Subquery(spans.values("state")[:1]), models.Value(CustodyState.UNKNOWN)),
-            custody_event_id=Subquery(spans.values("event_id")[:1]),
-            custody_since_start=Subquery(spans.values("event__date_start")[:1]),
-            custody_since_end=Subquery(spans.values("event__date_end")[:1]),
-            custody_since_precision=Subquery(spans.values("event__date_precision")[:1]),
-            custody_reported_start=Subquery(spans.values("last_report__date_start")[:1]),
-            custody_reported_end=Subquery(spans.values("last_report__date_end")[:1]),
-            custody_reported_precision=Subquery(spans.values("last_report__date_precision")[:1]),
-            custody_span_began=Subquery(spans.values("began")[:1]),
-            sentence_months=Subquery(spans.values("sentence_event__sentence_months")[:1]),
-            sentence_days=Subquery(spans.values("sentence_event__sentence_days")[:1]),
-            expected_end_start=Subquery(spans.values("expected_end_start")[:1]),
-            expected_end_end=Subquery(spans.values("expected_end_end")[:1]),
-            expected_end_precision=Subquery(spans.values("expected_end_precision")[:1]),
+        alias = f"custody_span_{on:%Y%m%d}" if on is not None else "custody_span_latest"
+        if on is None:
+            holds = Q(custody_spans__valid_until__isnull=True)
+        else:
+            holds = Q(custody_spans__valid_from__lte=on) & (
+                Q(custody_spans__valid_until__isnull=True) | Q(custody_spans__valid_until__gt=on)
+            )
+        queryset = self
+        if alias not in self.query._filtered_relations:
+            queryset = self.alias(**{alias: FilteredRelation("custody_spans", condition=holds)})
+
+        def span(path: str) -> F:
+            return F(f"{alias}__{path}")
+
+        return queryset.annotate(
+            custody=Coalesce(span("state"), models.Value(CustodyState.UNKNOWN)),
+            custody_event_id=span("event_id"),
+            custody_since_start=span("event__date_start"),
+            custody_since_end=span("event__date_end"),
+            custody_since_precision=span("event__date_precision"),
+            custody_reported_start=span("last_report__date_start"),
+            custody_reported_end=span("last_report__date_end"),
+            custody_reported_precision=span("last_report__date_precision"),
+            custody_span_began=span("began"),
+            sentence_months=span("sentence_event__sentence_months"),
+            sentence_days=span("sentence_event__sentence_days"),
+            expected_end_start=span("expected_end_start"),
+            expected_end_end=span("expected_end_end"),
+            expected_end_precision=span("expected_end_precision"),
             # What "confirmed" is measured against: the status date asked for, or today.
             custody_as_of=models.Value(on or dates.today(), output_field=models.DateField()),
         )

@@ -1,0 +1,356 @@
+"""Server time of every public page, feed, API list and detail, export and admin list at scale.
+
+`make bench` runs it on PostgreSQL at 1,000, 10,000 and 100,000 people. Each size has its own
+database, `casetracker_bench_<N>` on the server DATABASE_URL names (default the local one),
+created, migrated, given the report and filled by `manage.py generate_demo_data` the first time
+and reused after while its demo world has the same parameters. Nothing touches other databases.
+
+    .venv/bin/python benchmarks/pages.py                       # 1,000, 10,000 and 100,000 people
+    .venv/bin/python benchmarks/pages.py --sizes 1000 --repeat 10
+
+For each page: median and p95 server time (Django's test client through the whole middleware
+stack, DEBUG off, no cache), its number of queries, and the ratio to the floor (`robots.txt`, a
+trivial view through the same middleware). A page over its target gets the EXPLAIN ANALYZE of
+its slowest queries. Everything printed is also written to benchmarks/results.json.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results.json"
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/casetracker"
+SEED = 1
+COUNTRIES = 5
+# Targets in ms (server time, p95); exports are judged by rows/s and time to the first row.
+PAGE, SEARCH, STATISTICS, ADMIN = 50, 100, 150, 200
+EXPORT_ROWS_PER_SECOND, EXPORT_FIRST_ROW_MS = 50_000, 200
+# A query worth explaining: a good share of the target on its own.
+EXPLAIN_SHARE = 0.2
+
+
+def database_url(people: int) -> str:
+    parts = urlsplit(os.environ.get("DATABASE_URL") or DEFAULT_SERVER)
+    return urlunsplit(parts._replace(path=f"/casetracker_bench_{people}"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=20, help="Runs per page (fewer for a slow page).")
+    parser.add_argument("--only", default="", help="Measure only pages whose label contains one of these (a,b).")
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)  # one size, in a child process
+    options = parser.parse_args()
+    if options.size:
+        measure_size(options)
+        return
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    for people in options.sizes:
+        env = {**os.environ, "DATABASE_URL": database_url(people)}
+        command = [sys.executable, __file__, "--size", str(people), "--repeat", str(options.repeat)]
+        if options.only:
+            command += ["--only", options.only]
+        subprocess.run(command, env=env, check=True, cwd=ROOT)
+        size_file = RESULTS.with_name(f"results-{people}.json")
+        results[str(people)] = json.loads(size_file.read_text())
+        size_file.unlink()
+        RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
+
+
+def prepare(people: int):
+    """Create, migrate and fill the size's database unless it already holds this demo world."""
+    import psycopg2
+    from django.conf import settings
+    from django.core.management import call_command
+
+    params = settings.DATABASES["default"]
+    admin = psycopg2.connect(
+        dbname="postgres", user=params["USER"], host=params["HOST"], port=params["PORT"], password=params["PASSWORD"]
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [params["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{params["NAME"]}"')
+    admin.close()
+    call_command("migrate", verbosity=0)
+    from cases import demo
+
+    wanted = demo.parameters_key(people, SEED, COUNTRIES)
+    if demo.existing_parameters() != wanted:
+        print(f"Building the demo world of {people:,} people in {params['NAME']} …", flush=True)
+        call_command("generate_demo_data", people=people, seed=SEED, countries=COUNTRIES, delete=True)
+    call_command("load_report", verbosity=0)
+
+
+def pages() -> list[tuple[str, str, int]]:
+    """(label, address, target ms) of every page measured; exports apart (see `measure_export`)."""
+    from django.urls import reverse
+
+    from cases.models import Case, Charge, Organization, Person, Source, Theme
+
+    person = Person.objects.published().filter(slug__startswith="demo-", cases__is_published=True).order_by("pk")[0]
+    case = Case.objects.published().filter(slug__startswith="demo-").order_by("pk")[0]
+    organization = Organization.objects.published().filter(slug__startswith="demo-").order_by("pk")[0]
+    charge = Charge.objects.public().filter(slug__startswith="demo-").order_by("pk")[0]
+    theme = Theme.objects.public().filter(slug__startswith="demo-").order_by("pk")[0]
+    source = Source.objects.published().filter(slug__startswith="demo-").order_by("pk")[0]
+    as_of = "as_of=2018-06-30"
+    people_pages = Person.objects.published().count() // 50 + 1
+    return [
+        ("home", reverse("cases:home"), PAGE),
+        ("people", reverse("cases:person-list"), PAGE),
+        ("people ?as_of&in_custody", f"{reverse('cases:person-list')}?{as_of}&in_custody=true", PAGE),
+        ("people ?sort=latest", f"{reverse('cases:person-list')}?sort=latest", PAGE),
+        ("people ?as_of&sort=latest", f"{reverse('cases:person-list')}?{as_of}&sort=latest", PAGE),
+        ("people ?sort=expected_end", f"{reverse('cases:person-list')}?sort=expected_end", PAGE),
+        ("people ?country&role&group", f"{reverse('cases:person-list')}?country=KZ&role=journalist&group=false", PAGE),
+        ("people ?page=middle", f"{reverse('cases:person-list')}?page={people_pages // 2}", PAGE),
+        ("people ?page=last", f"{reverse('cases:person-list')}?page={people_pages}", PAGE),
+        ("people ?search=Bokayev", f"{reverse('cases:person-list')}?search=Bokayev", SEARCH),
+        ("people ?search=a", f"{reverse('cases:person-list')}?search=a", SEARCH),
+        ("people (ru)", "/ru" + reverse("cases:person-list"), PAGE),
+        ("cases", reverse("cases:case-list"), PAGE),
+        ("cases ?sort=latest", f"{reverse('cases:case-list')}?sort=latest", PAGE),
+        ("cases ?as_of&in_custody", f"{reverse('cases:case-list')}?{as_of}&in_custody=true", PAGE),
+        ("organizations", reverse("cases:organization-list"), PAGE),
+        ("events", reverse("cases:event-list"), PAGE),
+        ("events ?since&until", f"{reverse('cases:event-list')}?since=2018-01-01&until=2018-12-31", PAGE),
+        ("sources", reverse("cases:source-list"), PAGE),
+        ("person", person.get_absolute_url(), PAGE),
+        ("case", case.get_absolute_url(), PAGE),
+        ("organization", organization.get_absolute_url(), PAGE),
+        ("charge", charge.get_absolute_url(), PAGE),
+        ("theme", theme.get_absolute_url(), PAGE),
+        ("source", source.get_absolute_url(), PAGE),
+        ("statistics", reverse("cases:statistics"), STATISTICS),
+        ("statistics ?as_of&in_custody", f"{reverse('cases:statistics')}?{as_of}&in_custody=true", STATISTICS),
+        ("feed updates", reverse("cases:feed-updates"), PAGE),
+        ("feed person", reverse("cases:feed-person", args=[person.slug]), PAGE),
+        ("feed charge", reverse("cases:feed-charge", args=[charge.slug]), PAGE),
+        ("feed theme", reverse("cases:feed-theme", args=[theme.slug]), PAGE),
+        ("sitemap", reverse("sitemap"), PAGE),
+        ("api people", reverse("api:person-list"), PAGE),
+        ("api people ?as_of&in_custody", f"{reverse('api:person-list')}?{as_of}&in_custody=true", PAGE),
+        ("api people ?page=last", f"{reverse('api:person-list')}?page=last", PAGE),
+        ("api people ?search", f"{reverse('api:person-list')}?search=Bokayev", SEARCH),
+        ("api person", reverse("api:person-detail", args=[person.slug]), PAGE),
+        ("api cases", reverse("api:case-list"), PAGE),
+        ("api case", reverse("api:case-detail", args=[case.slug]), PAGE),
+        ("api organizations", reverse("api:organization-list"), PAGE),
+        ("api events", reverse("api:event-list"), PAGE),
+        ("admin people", reverse("admin:cases_person_changelist"), ADMIN),
+        (
+            "admin people ?q&filter",
+            f"{reverse('admin:cases_person_changelist')}?q=Bokayev&is_published__exact=1",
+            ADMIN,
+        ),
+        ("admin cases", reverse("admin:cases_case_changelist"), ADMIN),
+        ("admin cases ?q", f"{reverse('admin:cases_case_changelist')}?q=Bokayev", ADMIN),
+        ("admin events", reverse("admin:cases_event_changelist"), ADMIN),
+        ("admin events ?q&filter", f"{reverse('admin:cases_event_changelist')}?q=Bokayev&type__exact=convicted", ADMIN),
+        ("admin case form", reverse("admin:cases_case_change", args=[case.pk]), ADMIN),
+    ]
+
+
+def staff_client():
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="benchmark", defaults={"is_staff": True, "is_superuser": True, "email": "benchmark@example.org"}
+    )
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="benchmark", defaults={"confirmed": True})
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def timed_get(client, url: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    response = client.get(url, secure=True)
+    if response.streaming:
+        for _ in response.streaming_content:
+            pass
+    else:
+        response.content  # noqa: B018
+    return (time.perf_counter() - started) * 1000, response.status_code
+
+
+class QueryLog:
+    """Every query a request makes, with its time: Django's own log is emptied when a request starts."""
+
+    def __init__(self):
+        self.queries: list[dict] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append({"ms": (time.perf_counter() - started) * 1000, "sql": sql, "params": params})
+
+
+def measure(client, url: str, repeat: int, budget_seconds: float = 4.0) -> dict:
+    from django.db import connection
+
+    log = QueryLog()
+    with connection.execute_wrapper(log):
+        first, status = timed_get(client, url)  # also warms the database's and the process's caches
+    # A page slower than the whole budget is timed once, by its first run.
+    if first > budget_seconds * 1000:
+        runs = [first]
+    else:
+        runs = []
+        deadline = time.perf_counter() + budget_seconds
+        while len(runs) < repeat and (len(runs) < 3 or time.perf_counter() < deadline):
+            runs.append(timed_get(client, url)[0])
+    runs.sort()
+    return {
+        "status": status,
+        "median_ms": round(statistics.median(runs), 1),
+        "p95_ms": round(runs[min(len(runs) - 1, int(len(runs) * 0.95))], 1),
+        "runs": len(runs),
+        "queries": len(log.queries),
+        "database_ms": round(sum(q["ms"] for q in log.queries), 1),
+        "slow_queries": sorted(log.queries, key=lambda q: -q["ms"])[:3],
+    }
+
+
+def measure_export(client, url: str) -> dict:
+    started = time.perf_counter()
+    response = client.get(url, secure=True)
+    iterator = iter(response.streaming_content)
+    first = next(iterator)
+    first_ms = (time.perf_counter() - started) * 1000
+    rows = first.count(b"\n")
+    import resource
+
+    memory_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for chunk in iterator:
+        rows += chunk.count(b"\n")
+    seconds = time.perf_counter() - started
+    return {
+        "first_row_ms": round(first_ms, 1),
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(rows / seconds),
+        "peak_memory_growth_mb": round((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - memory_before) / 1024, 1),
+    }
+
+
+def wanted(label: str, only: str) -> bool:
+    return not only or any(part in label for part in only.split(","))
+
+
+def explain(sql: str, params) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def measure_size(options):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casetracker.settings")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
+    os.environ["DEBUG"] = "false"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test.utils import override_settings, setup_test_environment
+
+    setup_test_environment()
+    # Uncached and without the collected-static manifest: the server time of the page itself.
+    override_settings(
+        ALLOWED_HOSTS=["testserver"],
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}},
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ).enable()
+    prepare(options.size)
+    from django.db import connection
+    from django.test import Client
+
+    from cases.models import CustodySpan, Event, Person
+
+    load = os.getloadavg()
+    print(
+        f"\n{options.size:,} people ({Person.objects.count():,} people, {Event.objects.count():,} events, "
+        f"{CustodySpan.objects.count():,} custody spans) on {connection.settings_dict['NAME']}; "
+        f"load average {load[0]:.1f}",
+        flush=True,
+    )
+    public, staff = Client(), staff_client()
+    # The first request of a process loads the URLs, templates and translations: not the floor.
+    for client in (public, staff):
+        timed_get(client, "/robots.txt")
+    floor = measure(public, "/robots.txt", options.repeat)
+    print(f"  floor (robots.txt): median {floor['median_ms']} ms, p95 {floor['p95_ms']} ms\n")
+    print(f"  {'page':<32} {'median':>8} {'p95':>8} {'target':>7} {'queries':>8} {'db ms':>7} {'× floor':>8}")
+    rows = {}
+    for label, url, target in pages():
+        if not wanted(label, options.only):
+            continue
+        client = staff if label.startswith("admin") else public
+        row = measure(client, url, options.repeat)
+        row.update(url=url, target_ms=target, floor_ratio=round(row["median_ms"] / floor["median_ms"], 1))
+        over = row["p95_ms"] > target or row["status"] != 200
+        mark = ("  OVER" if over else "") + ("" if row["status"] == 200 else f"  HTTP {row['status']}")
+        print(
+            f"  {label:<32} {row['median_ms']:8.1f} {row['p95_ms']:8.1f} {target:7d} {row['queries']:8d} "
+            f"{row['database_ms']:7.1f} "
+            f"{row['floor_ratio']:8.1f}{mark}",
+            flush=True,
+        )
+        worth = [q for q in row.pop("slow_queries") if q["ms"] > target * EXPLAIN_SHARE]
+        if over and worth:
+            row["explain"] = [
+                {"ms": round(q["ms"], 1), "sql": q["sql"], "plan": explain(q["sql"], q["params"])} for q in worth
+            ]
+            for query in row["explain"]:
+                print(f"\n    {query['ms']:.1f} ms: {query['sql'][:300]}\n")
+                print("".join(f"      {line[:160]}\n" for line in query["plan"].splitlines()))
+        rows[label] = row
+    exports = {}
+    for fmt in ("csv", "json"):
+        label = f"export people.{fmt}"
+        if not wanted(label, options.only):
+            continue
+        from django.urls import reverse
+
+        result = measure_export(public, reverse("cases:person-export", kwargs={"fmt": fmt}))
+        exports[label] = result
+        print(
+            f"  {label:<32} first row {result['first_row_ms']} ms, {result['rows']:,} rows in {result['seconds']} s "
+            f"= {result['rows_per_second']:,} rows/s, peak memory +{result['peak_memory_growth_mb']} MB",
+            flush=True,
+        )
+    out = {
+        "load_average": round(load[0], 1),
+        "floor": floor | {"slow_queries": None},
+        "pages": rows,
+        "exports": exports,
+    }
+    RESULTS.with_name(f"results-{options.size}.json").write_text(json.dumps(out, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
