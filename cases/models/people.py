@@ -14,7 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import dates
-from ..choices import IN_CUSTODY_STATES, CustodyState, Identity, NameLanguage, OrganizationKind, Role, VariantKind
+from ..choices import (
+    IN_CUSTODY_STATES,
+    CustodyState,
+    Identity,
+    NameLanguage,
+    OrganizationKind,
+    Role,
+    SentenceServed,
+    VariantKind,
+)
 from ..dates import FuzzyDate, sentence_in_words
 from ..search import revealed_words
 from .base import (
@@ -180,8 +189,23 @@ class PersonQuerySet(NamedQuerySet):
             expected_end_start=Subquery(spans.values("expected_end_start")[:1]),
             expected_end_end=Subquery(spans.values("expected_end_end")[:1]),
             expected_end_precision=Subquery(spans.values("expected_end_precision")[:1]),
+            began_by_start=Subquery(spans.values("began_by_start")[:1]),
+            began_by_end=Subquery(spans.values("began_by_end")[:1]),
+            began_by_precision=Subquery(spans.values("began_by_precision")[:1]),
             # What "confirmed" is measured against: the status date asked for, or today.
             custody_as_of=models.Value(on or dates.today(), output_field=models.DateField()),
+        )
+
+    def with_custody_estimate(self, on: date | None = None):
+        """`with_custody`, and what its estimate of the custody's latest beginning rests on: the part
+        of which sentence was served by when ("one third of 6 years served by March 2018")."""
+        spans = CustodySpan.objects.filter(person=OuterRef("pk"))
+        if on is not None:
+            spans = spans.filter(valid_from__lte=on)
+        spans = spans.order_by("-valid_from")
+        fields = ("sentence_served", "sentence_months", "sentence_days", "date_start", "date_end", "date_precision")
+        return self.with_custody(on).annotate(
+            **{f"estimate_{name}": Subquery(spans.values(f"began_by_event__{name}")[:1]) for name in fields}
         )
 
     def groups(self):
@@ -416,14 +440,42 @@ class Person(Publishable):
         return self.custody_since if getattr(self, "custody_span_began", False) else None
 
     @property
+    def custody_began_by(self) -> FuzzyDate | None:
+        """The latest the annotated custody can have begun, estimated from a part of the sentence
+        served (see `with_custody`); None when its beginning is known or cannot be estimated."""
+        if self.custody_began is not None or getattr(self, "began_by_start", None) is None:
+            return None
+        return FuzzyDate(self.began_by_start, self.began_by_end, self.began_by_precision)
+
+    @property
+    def custody_began_by_display(self) -> str:
+        """ "began by March 2016 at the latest", with what it rests on when annotated (see
+        `with_custody_estimate`): "…: one third of 6 years served by March 2018"."""
+        began_by = self.custody_began_by
+        if began_by is None:
+            return ""
+        latest = gettext("began by %(date)s at the latest") % {"date": began_by.display_after_preposition}
+        if not getattr(self, "estimate_sentence_served", None):
+            return latest
+        reported = FuzzyDate(self.estimate_date_start, self.estimate_date_end, self.estimate_date_precision)
+        return gettext("%(began)s: %(part)s of %(sentence)s served by %(date)s") % {
+            "began": latest,
+            "part": SentenceServed(self.estimate_sentence_served).label,
+            "sentence": sentence_in_words(self.estimate_sentence_months, self.estimate_sentence_days),
+            "date": reported.display,
+        }
+
+    @property
     def custody_since_display(self) -> str:
         """ "since March 2018", or "on record since March 2018 (began earlier)" for a state first
-        known from a report that it held."""
+        known from a report that it held, with the latest it can have begun when that is known."""
         since = self.custody_since
         if since is None:
             return ""
         if self.custody_began is not None:
             return since.display_since
+        if began_by := self.custody_began_by_display:
+            return gettext("on record %(since)s (%(began_by)s)") % {"since": since.display_since, "began_by": began_by}
         return gettext("on record %(since)s (began earlier)") % {"since": since.display_since}
 
     @property
