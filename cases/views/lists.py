@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from ..addresses import absolute_url
 from ..filters import CaseFilter, EventFilter, OrganizationFilter, PersonFilter
 from ..models import Case, Event, Organization, Person
 from .meta import PageMeta, last_updated, narrowed_to_country
@@ -98,7 +99,7 @@ def render_list(request, template: str, filterset, *, title: str, description: s
         title = narrowed_to_country(title, filterset.form.cleaned_data.get("country"))
     context["meta"] = PageMeta(title=title, description=description, updated=last_updated(context.get("results", ())))
     # A filtered list is shared by its query string: the permanent link keeps it.
-    context["canonical_url"] = request.build_absolute_uri(request.get_full_path())
+    context["canonical_url"] = absolute_url(request.get_full_path(), request)
     return render(request, template, {**context, **extra}, status=status)
 
 
