@@ -93,6 +93,22 @@ STATE_BEGINNING_TYPES = frozenset(
 STATE_CHANGING_TYPES = frozenset({EventType.TRANSFERRED})
 
 
+class SentenceServed(models.TextChoices):
+    """The part of a sentence a source says was served by an event's date, as parole law counts it
+    ("eligible after serving one third"). The code is the fraction itself."""
+
+    ONE_QUARTER = "1/4", _("one quarter")
+    ONE_THIRD = "1/3", _("one third")
+    ONE_HALF = "1/2", _("one half")
+    TWO_THIRDS = "2/3", _("two thirds")
+    THREE_QUARTERS = "3/4", _("three quarters")
+
+    @property
+    def fraction(self) -> tuple[int, int]:
+        numerator, denominator = self.value.split("/")
+        return int(numerator), int(denominator)
+
+
 class CaseKind(models.TextChoices):
     CRIMINAL = "criminal", _("Criminal")
     ADMINISTRATIVE = "administrative", _("Administrative")

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from django.db import transaction
 
-from .choices import IN_CUSTODY_STATES, STATE_BEGINNING_TYPES, STATE_CHANGING_TYPES, DatePrecision
+from .choices import IN_CUSTODY_STATES, STATE_BEGINNING_TYPES, STATE_CHANGING_TYPES, DatePrecision, SentenceServed
 from .dates import FuzzyDate
 from .models import Case, CustodySpan, Event, Person
 
@@ -30,10 +30,19 @@ class Report(NamedTuple):
     date_precision: str
     sentence_months: int | None
     sentence_days: int | None
+    sentence_served: str
 
     @property
     def date(self) -> FuzzyDate:
         return FuzzyDate(self.date_start, self.date_end, self.date_precision)
+
+    @property
+    def custody_began_by(self) -> FuzzyDate | None:
+        """The latest the custody can have begun, from the part of the sentence served by this date."""
+        if not self.sentence_served or not (self.sentence_months or self.sentence_days):
+            return None
+        fraction = SentenceServed(self.sentence_served).fraction
+        return self.date.less_part_of_sentence(self.sentence_months, self.sentence_days, fraction)
 
     @property
     def reports_a_state_held(self) -> bool:
@@ -133,24 +142,44 @@ def _set_last_reports(spans: list[CustodySpan], reports_of_span: list[list[Repor
 def _add_sentences(spans: list[CustodySpan], reports_of_span: list[list[Report]]) -> None:
     """Give each span in custody the latest sentence reported in that stretch of custody and, when
     the custody's beginning is known, the sentence's expected end counted from it: never from a
-    first report, which only says the custody began earlier."""
+    first report, which only says the custody began earlier.
+
+    When the beginning is not known but a report says how much of the sentence was served by its
+    date, the custody began by then at the latest, and the sentence ends some time between that
+    report and the same latest beginning plus the sentence: the range the uncertainty allows.
+    """
     custody_began: FuzzyDate | None = None
+    estimate: Report | None = None
     sentence: Report | None = None
     previous: CustodySpan | None = None
     for span, reports in zip(spans, reports_of_span, strict=True):
         if span.state not in IN_CUSTODY_STATES:
-            custody_began, sentence = None, None
+            custody_began, estimate, sentence = None, None, None
         elif previous is None or previous.state not in IN_CUSTODY_STATES:
             # Pre-trial detention counts towards the sentence, as the courts credit it.
-            custody_began, sentence = (reports[0].date if span.began else None), None
+            custody_began, estimate, sentence = (reports[0].date if span.began else None), None, None
         for report in reports:
             if report.sentence_months or report.sentence_days:
                 sentence = report
+            if custody_began is None and report.custody_began_by is not None:
+                estimate = report
+        if span.state in IN_CUSTODY_STATES and estimate is not None:
+            span.began_by, span.began_by_event_id = estimate.custody_began_by, estimate.pk
         if sentence is not None and span.state in IN_CUSTODY_STATES:
             span.sentence_event_id = sentence.pk
-            if custody_began is not None:
-                span.expected_end = custody_began.shifted(sentence.sentence_months or 0, sentence.sentence_days or 0)
+            span.expected_end = _expected_end(custody_began, estimate, sentence)
         previous = span
+
+
+def _expected_end(began: FuzzyDate | None, estimate: Report | None, sentence: Report) -> FuzzyDate | None:
+    months, days = sentence.sentence_months or 0, sentence.sentence_days or 0
+    if began is not None:
+        return began.shifted(months, days)
+    if estimate is None or (began_by := estimate.custody_began_by) is None:
+        return None
+    latest = began_by.shifted(months, days).end
+    # Still serving at the report, so the sentence ends after it began, at the earliest.
+    return FuzzyDate(min(estimate.date.start, latest), latest, DatePrecision.RANGE)
 
 
 def derive_custody_spans(person: Person) -> list[CustodySpan]:

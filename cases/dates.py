@@ -58,6 +58,13 @@ def add_sentence(day: date, months: int, days: int) -> date:
     return months_before(day, -months) + timedelta(days=days)
 
 
+def part_of_sentence(months: int | None, days: int | None, numerator: int, denominator: int) -> tuple[int, int]:
+    """That fraction of a sentence, in whole months and days. Rounded down: the part served is a
+    minimum, so a start counted back from it stays a latest start."""
+    whole, rest = divmod((months or 0) * numerator, denominator)
+    return whole, (rest * 30 + (days or 0) * numerator) // denominator
+
+
 def sentence_in_words(months: int | None, days: int | None) -> str:
     """A sentence's length as a court gives it: "5 years", "1 year 6 months", "15 days"."""
     parts = []
@@ -246,6 +253,11 @@ class FuzzyDate:
             % {"text": text}
         )
 
+    def less_part_of_sentence(self, months: int | None, days: int | None, fraction: tuple[int, int]) -> "FuzzyDate":
+        """The latest a custody can have begun when `fraction` of a sentence was served by this date."""
+        served_months, served_days = part_of_sentence(months, days, *fraction)
+        return self.shifted(-served_months, -served_days)
+
     def shifted(self, months: int, days: int = 0) -> "FuzzyDate":
         """This date moved by a sentence, as precise as it was: "March 2018" + 2 years is "March 2020"."""
         if not days and self.precision != DatePrecision.RANGE:
@@ -295,6 +307,13 @@ class FuzzyDate:
             first, last = self._range_ends
             return _("since some time between %(first)s and %(last)s") % {"first": first, "last": last}
         return self._row.since(self.start)
+
+    @property
+    def display_after_preposition(self) -> str:
+        """The date after "by" or "from": a month in the Russian genitive ("не позднее марта 2016")."""
+        if self.precision == DatePrecision.MONTH:
+            return month_after_preposition(self.start)
+        return self.display
 
     @property
     def at_the_latest(self) -> "FuzzyDate":

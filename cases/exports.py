@@ -87,6 +87,7 @@ def person_row(person: Person, absolute: Callable[[str], str]) -> dict:
         "custody_since": edtf(person.custody_since),
         "custody_began": edtf(person.custody_began),
         "custody_on_record_since": edtf(person.custody_on_record_since),
+        "custody_began_by": edtf(person.custody_began_by),
         "custody_last_reported": edtf(person.custody_last_reported),
         "custody_confirmed": person.custody_confirmed,
         "sentence_months": person.sentence_months,
@@ -169,8 +170,8 @@ COLUMNS = {
     "people": [
         "slug", "name", "name_ru", "name_variants", "identity", "group_size", "group_size_is_minimum",
         "individuals", "role", "country", "location", "summary", "summary_ru", "custody", "in_custody",
-        "custody_since", "custody_began", "custody_on_record_since", "custody_last_reported", "custody_confirmed",
-        "sentence_months", "sentence_days", "expected_end", "cases", "url",
+        "custody_since", "custody_began", "custody_on_record_since", "custody_began_by", "custody_last_reported",
+        "custody_confirmed", "sentence_months", "sentence_days", "expected_end", "cases", "url",
     ],
     "organizations": [
         "slug", "name", "name_ru", "name_variants", "kind", "location", "summary", "summary_ru", "latest_event",

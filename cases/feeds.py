@@ -6,6 +6,9 @@ the event can have happened (the end of its interval: 31 March for "March 2018")
 day the timeline and the custody status go by. A later correction of an old event therefore
 does not push it to the top of a reader as if it were news. A day still ahead (an event
 dated "2026" read in November) is given as today, so no entry is dated in the future.
+
+Feed and entry ids are their pages' addresses under the canonical site address (SITE_URL, see
+cases.addresses): reached under another host name, no entry looks new.
 """
 
 from datetime import datetime, time
@@ -21,6 +24,7 @@ from django.utils.feedgenerator import Atom1Feed, Stylesheet
 from django.utils.translation import gettext as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from .addresses import absolute_url
 from .localized import display_name, localized_text
 from .models import Case, Charge, Event, Organization, Person, Theme
 
@@ -65,6 +69,7 @@ class EventFeed(Feed):
     feed_type = ReadableAtomFeed
     author_name = SITE_NAME
     description_template = "cases/feeds/event.html"
+    url_name = ""  # the feed's own address, for a feed about one record (its slug)
 
     def stylesheets(self):
         return [Stylesheet(static("cases/feed.xsl"), mimetype="text/xsl")]
@@ -81,7 +86,7 @@ class EventFeed(Feed):
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
         # Absolute, like every other link in the feed.
-        feed.feed["page_stylesheet"] = request.build_absolute_uri(static("cases/site.css"))
+        feed.feed["page_stylesheet"] = absolute_url(static("cases/site.css"), request)
         return feed
 
     def events(self, obj):
@@ -94,13 +99,17 @@ class EventFeed(Feed):
         return f"{SITE_NAME}: {obj}"
 
     def link(self, obj):
-        return obj.get_absolute_url()
+        return absolute_url(obj.get_absolute_url())
+
+    def feed_url(self, obj):
+        return absolute_url(reverse(self.url_name, args=[obj.slug]))
 
     def item_title(self, event):
         return event.headline
 
     def item_link(self, event):
-        return event.get_absolute_url()
+        # Also the entry's Atom id (Django's default), so permanent under SITE_URL.
+        return absolute_url(event.get_absolute_url())
 
     def item_updateddate(self, event):
         return event_datetime(event)
@@ -114,13 +123,18 @@ class UpdatesFeed(EventFeed):
         return _("%(site)s: all status changes") % {"site": SITE_NAME}
 
     def link(self, obj):
-        return reverse("cases:home")
+        return absolute_url(reverse("cases:home"))
+
+    def feed_url(self, obj):
+        return absolute_url(reverse("cases:feed-updates"))
 
     def subtitle(self, obj):
         return _("Every published change in every case, newest first, each with its source.")
 
 
 class PersonFeed(EventFeed):
+    url_name = "cases:feed-person"
+
     def get_object(self, request, slug):
         return get_object_or_404(Person.objects.published(), slug=slug)
 
@@ -135,6 +149,8 @@ class PersonFeed(EventFeed):
 
 
 class CaseFeed(EventFeed):
+    url_name = "cases:feed-case"
+
     def get_object(self, request, slug):
         return get_object_or_404(Case.objects.published(), slug=slug)
 
@@ -149,6 +165,8 @@ class CaseFeed(EventFeed):
 
 
 class OrganizationFeed(EventFeed):
+    url_name = "cases:feed-organization"
+
     def get_object(self, request, slug):
         return get_object_or_404(Organization.objects.published(), slug=slug)
 
@@ -165,6 +183,8 @@ class OrganizationFeed(EventFeed):
 
 
 class ChargeFeed(EventFeed):
+    url_name = "cases:feed-charge"
+
     def get_object(self, request, slug):
         return get_object_or_404(Charge.objects.public(), slug=slug)
 
@@ -179,6 +199,8 @@ class ChargeFeed(EventFeed):
 
 
 class ThemeFeed(EventFeed):
+    url_name = "cases:feed-theme"
+
     def get_object(self, request, slug):
         return get_object_or_404(Theme.objects.public(), slug=slug)
 

@@ -156,6 +156,7 @@ class ReportLoader:
             stage=data.get("stage", ""),
             sentence_months=data.get("sentence_months"),
             sentence_days=data.get("sentence_days"),
+            sentence_served=data.get("sentence_served", ""),
             description=data["description"],
             is_published=True,
         )

@@ -5,6 +5,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
 from django.urls import reverse
 
+from .addresses import site_scheme_and_host
 from .models import Case, Charge, Organization, Person, Source, Theme
 
 
@@ -13,6 +14,15 @@ class PublicSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+
+    # Under the canonical site address when one is set, whatever host the request came in on.
+    def get_domain(self, site=None):
+        site_url = site_scheme_and_host()
+        return site_url[1] if site_url else super().get_domain(site)
+
+    def get_protocol(self, protocol=None):
+        site_url = site_scheme_and_host()
+        return site_url[0] if site_url else super().get_protocol(protocol)
 
 
 class PagesSitemap(PublicSitemap):

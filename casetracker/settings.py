@@ -5,6 +5,7 @@ DATABASE_URL the app uses an SQLite file in the project folder.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,13 @@ if not SECRET_KEY and DEBUG:
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
+# The site's permanent public address, such as https://casetracker.example.org: Atom ids, canonical
+# links, the sitemap and "Cite as" are built on it, so they stay the same whatever host name a
+# request came in on. Unset (development), the request's own host is used.
+SITE_URL = os.getenv("SITE_URL", "").strip().rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
+    raise ImproperlyConfigured(f"SITE_URL must be a scheme and host such as https://example.org, not {SITE_URL!r}")
+
 INSTALLED_APPS = [
     # The admin site, replaced by one that demands a second factor (casetracker/admin.py).
     "casetracker.apps.AdminConfig",
@@ -71,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, which compresses static files itself; above every middleware that may set a
+    # cookie or add a token, so it sees the finished response and leaves those uncompressed.
+    "casetracker.middleware.CompressPublicResponses",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,6 +153,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = DEBUG
+# Files browsers ask for at the site's root (/favicon.ico), served as they are.
+WHITENOISE_ROOT = BASE_DIR / "public"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

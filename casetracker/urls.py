@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from cases.sitemaps import SITEMAPS
@@ -20,7 +21,13 @@ urlpatterns = [
 # sits among them because it reads the address of the page it was sent from, and can only
 # resolve a /ru/ address while Russian is active.
 urlpatterns += i18n_patterns(
-    path("i18n/setlang/", set_language, name="set_language"),
+    # No CSRF token: choosing a language changes nothing but the language cookie and leads only to
+    # this site's own pages, and a token in every public page would keep those pages from being
+    # compressed (casetracker.middleware) and make each one unique to its visitor.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("", include("cases.urls")),
     prefix_default_language=False,
 )
+
+# Error pages in the site's layout (templates/404.html …); a database that is away answers 503.
+handler500 = "cases.views.errors.server_error"

@@ -1,5 +1,7 @@
 """The whole report chapter, loaded as researchers and the public will see it."""
 
+import csv
+import io
 import re
 from datetime import date
 from html.parser import HTMLParser
@@ -10,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from cases import dates
-from cases.choices import CustodyState, VariantKind
+from cases.choices import CustodyState, SentenceServed, VariantKind
 from cases.models import Case, Charge, Event, Organization, Person
 from cases.statistics import custody_by_month
 
@@ -197,11 +199,11 @@ def test_in_2026_the_home_page_says_every_custody_report_is_more_than_a_year_old
 def test_mataev_known_from_a_parole_denial_reads_on_record_since_march_2018_not_since(client, report):
     mataev = Person.objects.get(slug="aset-mataev")
     page = client.get(mataev.get_absolute_url()).content.decode()
-    assert "Imprisoned — on record since March 2018 (began earlier)" in page
+    assert "Imprisoned — on record since March 2018 (began by March 2016 at the latest" in page
     api = client.get(reverse("api:person-detail", args=[mataev.slug])).json()
     assert (api["custody_began"], api["custody_on_record_since"]) == (None, "2018-03")
-    # Six years served since some date before March 2018: no end is computed from the first report.
-    assert (api["sentence_months"], api["expected_end"]) == (72, None)
+    # Not counted from the first report: the range the part served allows (tests/test_custody_began_by.py).
+    assert (api["sentence_months"], api["expected_end"]) == (72, "2018-03/2022-03")
 
 
 def test_kuramshin_on_30_june_2018_is_on_record_since_june_2018_not_imprisoned_since_then(client, report):
@@ -340,3 +342,44 @@ def test_axe_finds_no_language_violation_on_the_russian_pages(client, report):
         page = language_of_parts(client, url)
         assert set(page.values) <= {"ru", "en", "kk"}, url
         assert page.violations == [], (url, page.violations)
+
+
+def test_mataevs_page_says_when_his_custody_began_at_the_latest_and_why(client):
+    page = client.get(reverse("cases:person-detail", args=["aset-mataev"])).content.decode()
+    assert (
+        "Imprisoned — on record since March 2018 (began by March 2016 at the latest: "
+        "one third of 6 years served by March 2018)"
+    ) in page
+    assert "sentence would end some time between March 2018 and March 2022" in page
+
+
+def test_mataevs_page_in_russian(client):
+    page = client.get("/ru" + reverse("cases:person-detail", args=["aset-mataev"])).content.decode()
+    assert "началось не позднее марта 2016" in page
+    assert "треть срока в 6 лет" in page
+
+
+def test_in_2026_mataev_is_expected_to_have_been_released_by_march_2022(client, set_today):
+    set_today(date(2026, 11, 25))
+    page = client.get(reverse("cases:person-detail", args=["aset-mataev"])).content.decode()
+    assert "Expected to have been released by March 2022; unconfirmed" in page
+
+
+def test_the_api_and_the_export_give_mataevs_latest_beginning(client):
+    api = client.get(reverse("api:person-detail", args=["aset-mataev"])).json()
+    assert (api["custody_began"], api["custody_began_by"], api["custody_on_record_since"]) == (
+        None,
+        "2016-03",
+        "2018-03",
+    )
+    assert api["expected_end"] == "2018-03/2022-03"
+    response = client.get(reverse("cases:person-export", args=["csv"]))
+    rows = {r["slug"]: r for r in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))}
+    assert rows["aset-mataev"]["custody_began_by"] == "2016-03"
+    assert rows["maks-bokaev"]["custody_began_by"] == ""
+
+
+def test_mataevs_part_served_is_recorded_beside_the_verbatim_quote():
+    event = Event.objects.get(case__slug="imprisonment-of-aset-mataev")
+    assert event.sentence_served == SentenceServed.ONE_THIRD
+    assert "after serving one-third of his six-year prison sentence" in event.citations.get().quote

@@ -30,6 +30,7 @@ def test_production_settings_pass_the_deployment_checks():
         SECRET_KEY=secrets.token_urlsafe(60),
         DEBUG="false",
         SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO=https",
+        SITE_URL="https://casetracker.example.org",
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -127,7 +127,14 @@ class EventAdmin(ImportMixin, RecordAdmin):
         (gettext_lazy("When"), {"fields": [("date_start", "date_end", "date_precision")]}),
         (
             gettext_lazy("What it changes"),
-            {"fields": [("custody", "stage"), ("sentence_months", "sentence_days"), "parole_eligible_on"]},
+            {
+                "fields": [
+                    ("custody", "stage"),
+                    ("sentence_months", "sentence_days"),
+                    "parole_eligible_on",
+                    "sentence_served",
+                ]
+            },
         ),
         (None, {"fields": ["description", "is_published"]}),
         (gettext_lazy("For the team only"), {"fields": ["internal_notes"]}),

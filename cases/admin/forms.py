@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import CaseStage, CustodyState, DatePrecision, EventType
+from ..choices import CaseStage, CustodyState, DatePrecision, EventType, SentenceServed
 from ..models import Case, Event, Person, Source
 from ..models.events import QUOTE_MAX_LENGTH
 from ..services import record_status_update
@@ -44,6 +44,12 @@ class StatusUpdateForm(forms.Form):
     sentence_months = forms.IntegerField(label=_("Sentence (months)"), min_value=1, required=False)
     sentence_days = forms.IntegerField(label=_("Sentence (days)"), min_value=1, required=False)
     parole_eligible_on = forms.DateField(label=_("Eligible for parole from"), required=False, widget=DateInput)
+    sentence_served = forms.ChoiceField(
+        label=_("Part of the sentence served by this date"),
+        choices=[("", _("Not said"))] + SentenceServed.choices,
+        required=False,
+        help_text=Event._meta.get_field("sentence_served").help_text,
+    )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
     source = forms.ModelChoiceField(
         queryset=Source.objects.order_by("title"),
@@ -74,7 +80,8 @@ class StatusUpdateForm(forms.Form):
     SECTIONS = [
         (_("What happened"), ["case", "person", "type", "description"]),
         (_("When"), ["date_start", "date_precision", "date_end"]),
-        (_("What it changes"), ["custody", "stage", "sentence_months", "sentence_days", "parole_eligible_on"]),
+        (_("What it changes"), ["custody", "stage", "sentence_months", "sentence_days", "parole_eligible_on",
+                                "sentence_served"]),
         (_("Who says so"), ["source", "quote", "location", "new_source_title", "new_source_publisher",
                             "new_source_url", "new_source_published", "new_source_language"]),
         (_("Save"), ["confirm_warnings", "publish"]),
@@ -82,7 +89,7 @@ class StatusUpdateForm(forms.Form):
 
     EVENT_FIELDS = [
         "case", "person", "date_start", "date_precision", "date_end", "type", "custody", "stage",
-        "sentence_months", "sentence_days", "parole_eligible_on", "description",
+        "sentence_months", "sentence_days", "parole_eligible_on", "sentence_served", "description",
     ]  # fmt: skip
 
     def __init__(self, *args, cases, people, can_publish: bool, **kwargs):

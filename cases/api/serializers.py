@@ -116,6 +116,10 @@ class PersonSerializer(PublicUrlsMixin, serializers.ModelSerializer):
         help_text="EDTF date `custody` began; null when its first report only says it held already."
     )
     custody_on_record_since = serializers.SerializerMethodField(help_text="EDTF date of the first report of `custody`.")
+    custody_began_by = serializers.SerializerMethodField(
+        help_text="EDTF date `custody` began by at the latest, when its beginning is not known but a report says "
+        "how much of the sentence was served by its date (one third of six years by 2018-03: 2016-03); else null."
+    )
     custody_last_reported = serializers.SerializerMethodField(
         help_text="EDTF date of the latest report of `custody` (null when no report supports it)."
     )
@@ -126,8 +130,8 @@ class PersonSerializer(PublicUrlsMixin, serializers.ModelSerializer):
     sentence_months = serializers.IntegerField(allow_null=True, help_text="The sentence served in this custody.")
     sentence_days = serializers.IntegerField(allow_null=True)
     expected_end = serializers.SerializerMethodField(
-        help_text="EDTF: when the sentence would end, computed from the known start of custody (never reported); "
-        "null when the start is not known."
+        help_text="EDTF: when the sentence would end, computed from the known start of custody (never reported), "
+        "or the range `custody_began_by` allows; null when the start is neither known nor estimated."
     )
 
     country = CountryField()
@@ -136,8 +140,9 @@ class PersonSerializer(PublicUrlsMixin, serializers.ModelSerializer):
         model = Person
         fields = [
             "slug", "name", "name_variants", "identity", "group_size", "group_size_is_minimum", "country", "custody",
-            "in_custody", "status_date", "custody_began", "custody_on_record_since", "custody_last_reported",
-            "custody_confirmed", "sentence_months", "sentence_days", "expected_end", "url", "api_url",
+            "in_custody", "status_date", "custody_began", "custody_on_record_since", "custody_began_by",
+            "custody_last_reported", "custody_confirmed", "sentence_months", "sentence_days", "expected_end", "url",
+            "api_url",
         ]  # fmt: skip
 
     def get_name_variants(self, obj) -> list[str]:
@@ -151,6 +156,9 @@ class PersonSerializer(PublicUrlsMixin, serializers.ModelSerializer):
 
     def get_custody_on_record_since(self, obj) -> str | None:
         return obj.custody_on_record_since.edtf if obj.custody_on_record_since else None
+
+    def get_custody_began_by(self, obj) -> str | None:
+        return obj.custody_began_by.edtf if obj.custody_began_by else None
 
     def get_expected_end(self, obj) -> str | None:
         return obj.expected_end.edtf if obj.expected_end else None

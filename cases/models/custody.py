@@ -44,6 +44,19 @@ class CustodySpan(models.Model):
     expected_end_start = models.DateField(null=True, blank=True)
     expected_end_end = models.DateField(null=True, blank=True)
     expected_end_precision = models.CharField(max_length=20, choices=DatePrecision.choices, blank=True)
+    # The latest the custody can have begun, when its beginning is not on record but a report says how
+    # much of the sentence was served by its date ("one third of six years served by March 2018").
+    began_by_start = models.DateField(null=True, blank=True)
+    began_by_end = models.DateField(null=True, blank=True)
+    began_by_precision = models.CharField(max_length=20, choices=DatePrecision.choices, blank=True)
+    began_by_event = models.ForeignKey(
+        "Event",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("The event whose part of the sentence served dates the latest beginning of this custody."),
+    )
     # Events that confirm a state extend its span without moving its start: the latest of them
     # says how fresh the state is ("last reported January 2019"), which the setting event cannot.
     last_report = models.ForeignKey(
@@ -78,6 +91,12 @@ class CustodySpan(models.Model):
                 | Q(expected_end_start__lte=F("expected_end_end")) & ~Q(expected_end_precision=""),
                 name="cases_span_expected_end_whole",
             ),
+            choices_constraint("began_by_precision", DatePrecision, "cases_span_began_by_precision_valid", blank=True),
+            models.CheckConstraint(
+                condition=Q(began_by_start__isnull=True, began_by_end__isnull=True, began_by_precision="")
+                | Q(began_by_start__lte=F("began_by_end")) & ~Q(began_by_precision=""),
+                name="cases_span_began_by_whole",
+            ),
         ]
 
     def __str__(self):
@@ -103,3 +122,16 @@ class CustodySpan(models.Model):
                 value.end,
                 value.precision,
             )
+
+    @property
+    def began_by(self) -> FuzzyDate | None:
+        if self.began_by_start is None:
+            return None
+        return FuzzyDate(self.began_by_start, self.began_by_end, self.began_by_precision)
+
+    @began_by.setter
+    def began_by(self, value: FuzzyDate | None):
+        if value is None:
+            self.began_by_start, self.began_by_end, self.began_by_precision = None, None, ""
+        else:
+            self.began_by_start, self.began_by_end, self.began_by_precision = value.start, value.end, value.precision

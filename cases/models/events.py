@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..choices import IN_CUSTODY_STATES, CaseStage, CustodyState, DatePrecision, EventType
+from ..choices import IN_CUSTODY_STATES, CaseStage, CustodyState, DatePrecision, EventType, SentenceServed
 from ..dates import FuzzyDate, sentence_in_words
 from .base import Publishable, PublishableQuerySet, choices_constraint, previewed_record
 
@@ -200,6 +200,17 @@ class Event(Publishable):
         blank=True,
         help_text=_("For a sentence: the day the source says parole becomes possible, when it says so."),
     )
+    sentence_served = models.CharField(
+        _("part of the sentence served"),
+        max_length=5,
+        choices=SentenceServed.choices,
+        blank=True,
+        help_text=_(
+            "When the source says how much of the sentence had been served by this event's date (“eligible "
+            "after serving one third”): that part. With the sentence's length it dates the latest the custody "
+            "can have begun; leave empty when the source does not say."
+        ),
+    )
     description = models.TextField(_("description"), help_text=_("What happened, in plain words."))
     search_text = models.TextField(
         _("search text"),
@@ -232,6 +243,7 @@ class Event(Publishable):
             choices_constraint("date_precision", DatePrecision, "cases_event_precision_valid"),
             choices_constraint("custody", CustodyState, "cases_event_custody_valid", blank=True),
             choices_constraint("stage", CaseStage, "cases_event_stage_valid", blank=True),
+            choices_constraint("sentence_served", SentenceServed, "cases_event_sentence_served_valid", blank=True),
             models.CheckConstraint(
                 condition=Q(case__isnull=False) | Q(theme__isnull=False), name="cases_event_case_or_theme"
             ),
@@ -338,6 +350,7 @@ class Event(Publishable):
             )
         if self.parole_eligible_on and not (self.sentence_months or self.sentence_days):
             errors["parole_eligible_on"] = _("Parole eligibility belongs to a sentence: give the sentence's length.")
+        errors.update(self._sentence_served_problems())
         if not errors and (duplicate := self.duplicate()):
             errors["__all__"] = _("This event is already recorded: “%(event)s”.") % {"event": duplicate}
         if errors:
@@ -363,6 +376,28 @@ class Event(Publishable):
                     % {"person": person, "year": person.birth_year}
                 }
         return {}
+
+    def _sentence_served_problems(self) -> dict:
+        if not self.sentence_served:
+            return {}
+        if not (self.sentence_months or self.sentence_days):
+            return {"sentence_served": _("A part served is a part of a sentence: give the sentence's length.")}
+        if self.custody not in IN_CUSTODY_STATES:
+            return {
+                "sentence_served": _(
+                    "A part of the sentence served dates a custody: choose the custody state it leaves the person in."
+                )
+            }
+        return {}
+
+    @property
+    def custody_began_by(self) -> FuzzyDate | None:
+        """The latest the custody can have begun, when the source says how much of the sentence was
+        served by this event's date: its date less that part, as precise as its date."""
+        if not self.sentence_served or not (self.sentence_months or self.sentence_days):
+            return None
+        fraction = SentenceServed(self.sentence_served).fraction
+        return self.date.less_part_of_sentence(self.sentence_months, self.sentence_days, fraction)
 
     def _has_conviction(self) -> bool:
         if self.type in SENTENCING_TYPES or self.stage == CaseStage.CONVICTED:

@@ -16,7 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import dates
-from ..choices import IN_CUSTODY_STATES, CustodyState, Identity, NameLanguage, OrganizationKind, Role, VariantKind
+from ..choices import (
+    IN_CUSTODY_STATES,
+    CustodyState,
+    Identity,
+    NameLanguage,
+    OrganizationKind,
+    Role,
+    SentenceServed,
+    VariantKind,
+)
 from ..dates import FuzzyDate, sentence_in_words
 from ..portraits import reencoded, validate_portrait
 from ..search import revealed_words
@@ -142,6 +151,11 @@ class NamedQuerySet(SearchableQuerySet):
         return self.prefetch_related("name_variants", Prefetch("cases", queryset=cases, to_attr="public_cases"))
 
 
+def custody_span_alias(on: date | None) -> str:
+    """The name under which `with_custody` joins the custody span that holds on `on`."""
+    return f"custody_span_{on:%Y%m%d}" if on is not None else "custody_span_latest"
+
+
 class PersonQuerySet(NamedQuerySet):
     case_field = "people"
 
@@ -171,7 +185,7 @@ class PersonQuerySet(NamedQuerySet):
         person's spans follow one another, so at most one does; the last one is open-ended), never
         a look-up per person nor every event: lists, counts and exports stay set operations.
         """
-        alias = f"custody_span_{on:%Y%m%d}" if on is not None else "custody_span_latest"
+        alias = custody_span_alias(on)
         if on is None:
             holds = Q(custody_spans__valid_until__isnull=True)
         else:
@@ -200,6 +214,9 @@ class PersonQuerySet(NamedQuerySet):
             expected_end_start=span("expected_end_start"),
             expected_end_end=span("expected_end_end"),
             expected_end_precision=span("expected_end_precision"),
+            began_by_start=span("began_by_start"),
+            began_by_end=span("began_by_end"),
+            began_by_precision=span("began_by_precision"),
             # What "confirmed" is measured against: the status date asked for, or today.
             custody_as_of=models.Value(on or dates.today(), output_field=models.DateField()),
         )
@@ -207,6 +224,15 @@ class PersonQuerySet(NamedQuerySet):
     def with_public_portrait(self):
         """People whose portrait the public may see (see `Person.has_public_portrait`)."""
         return self.exclude(portrait="").filter(portrait_consent=True, name_withheld=False)
+
+    def with_custody_estimate(self, on: date | None = None):
+        """`with_custody`, and what its estimate of the custody's latest beginning rests on: the part
+        of which sentence was served by when ("one third of 6 years served by March 2018")."""
+        alias = custody_span_alias(on)
+        fields = ("sentence_served", "sentence_months", "sentence_days", "date_start", "date_end", "date_precision")
+        return self.with_custody(on).annotate(
+            **{f"estimate_{name}": F(f"{alias}__began_by_event__{name}") for name in fields}
+        )
 
     def groups(self):
         return self.filter(identity=Identity.GROUP)
@@ -477,14 +503,42 @@ class Person(Publishable):
         return self.custody_since if getattr(self, "custody_span_began", False) else None
 
     @property
+    def custody_began_by(self) -> FuzzyDate | None:
+        """The latest the annotated custody can have begun, estimated from a part of the sentence
+        served (see `with_custody`); None when its beginning is known or cannot be estimated."""
+        if self.custody_began is not None or getattr(self, "began_by_start", None) is None:
+            return None
+        return FuzzyDate(self.began_by_start, self.began_by_end, self.began_by_precision)
+
+    @property
+    def custody_began_by_display(self) -> str:
+        """ "began by March 2016 at the latest", with what it rests on when annotated (see
+        `with_custody_estimate`): "…: one third of 6 years served by March 2018"."""
+        began_by = self.custody_began_by
+        if began_by is None:
+            return ""
+        latest = gettext("began by %(date)s at the latest") % {"date": began_by.display_after_preposition}
+        if not getattr(self, "estimate_sentence_served", None):
+            return latest
+        reported = FuzzyDate(self.estimate_date_start, self.estimate_date_end, self.estimate_date_precision)
+        return gettext("%(began)s: %(part)s of %(sentence)s served by %(date)s") % {
+            "began": latest,
+            "part": SentenceServed(self.estimate_sentence_served).label,
+            "sentence": sentence_in_words(self.estimate_sentence_months, self.estimate_sentence_days),
+            "date": reported.display,
+        }
+
+    @property
     def custody_since_display(self) -> str:
         """ "since March 2018", or "on record since March 2018 (began earlier)" for a state first
-        known from a report that it held."""
+        known from a report that it held, with the latest it can have begun when that is known."""
         since = self.custody_since
         if since is None:
             return ""
         if self.custody_began is not None:
             return since.display_since
+        if began_by := self.custody_began_by_display:
+            return gettext("on record %(since)s (%(began_by)s)") % {"since": since.display_since, "began_by": began_by}
         return gettext("on record %(since)s (began earlier)") % {"since": since.display_since}
 
     @property

@@ -4,6 +4,7 @@ from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..addresses import absolute_url
 from ..exports import DATASETS, as_csv, as_json, export_filename, rows
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
@@ -17,7 +18,7 @@ def export(request, dataset: str, fmt: str):
         return HttpResponseBadRequest(
             _("These filters cannot be read:") + "\n" + problems + "\n", content_type="text/plain; charset=utf-8"
         )
-    records = rows(filterset.qs, dataset.row, request.build_absolute_uri)
+    records = rows(filterset.qs, dataset.row, lambda path: absolute_url(path, request))
     if fmt == "csv":
         content = as_csv(records, dataset.columns)
     else:

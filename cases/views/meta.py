@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from ..addresses import absolute_url
 from ..dates import FuzzyDate
 
 DESCRIPTION_LENGTH = 200
@@ -42,7 +43,7 @@ def permanent_url(request) -> str:
     """The address that shows this page again: its query string less the empty parameters
     (`?as_of=2018-06-30`, not `?search=&as_of=2018-06-30&custody=`)."""
     query = filled_in(request.GET)
-    return request.build_absolute_uri(request.path + (f"?{query.urlencode()}" if query else ""))
+    return absolute_url(request.path + (f"?{query.urlencode()}" if query else ""), request)
 
 
 def with_country(title: str, country) -> str:

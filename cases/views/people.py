@@ -12,7 +12,7 @@ from .meta import PageMeta, cited_sources, last_updated, latest_information, wit
 
 
 def person_detail(request, slug):
-    person = get_object_or_404(Person.objects.published().with_custody().with_public_cases(), slug=slug)
+    person = get_object_or_404(Person.objects.published().with_custody_estimate().with_public_cases(), slug=slug)
     timeline = sorted(
         (e for case in person.public_cases for e in case.public_events if e.person_id in (None, person.pk)),
         key=lambda e: (e.date_start, e.date_end, e.pk),

@@ -1,0 +1,25 @@
+"""Permanent addresses: a path under the configured canonical site address (settings.SITE_URL), so
+Atom ids, canonical links, the sitemap and citations do not change with the host a request used."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def absolute_url(path: str, request: HttpRequest | None = None) -> str:
+    """`path` under SITE_URL; without it (development), under the host the request came in on,
+    or left as it is when there is no request (a feed adds the request's host itself)."""
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    if request is None:
+        return path
+    return request.build_absolute_uri(path)
+
+
+def site_scheme_and_host() -> tuple[str, str] | None:
+    """SITE_URL as (scheme, host), or None when it is not set."""
+    if not settings.SITE_URL:
+        return None
+    parts = urlsplit(settings.SITE_URL)
+    return parts.scheme, parts.netloc
