@@ -189,6 +189,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "cases.api.schema.add_links"],
     # Several vocabularies have a field called "kind": name each enum after its vocabulary.
     "ENUM_NAME_OVERRIDES": {
         "CaseKindEnum": "cases.choices.CaseKind",
