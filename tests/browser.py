@@ -59,3 +59,39 @@ def screenshot_folder():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     yield SCREENSHOTS
     print(f"\nScreenshots: {SCREENSHOTS}")
+
+
+def public_pages() -> dict[str, str]:
+    """One address of each public page type on the loaded report, in the active language, by type.
+
+    Records are the first published of their kind, so a type is covered whatever the report holds.
+    """
+    from django.urls import reverse
+
+    from cases.models import Case, Charge, Organization, Person, Source, Theme
+
+    def first(model):
+        return model.objects.published().order_by("slug").first() if hasattr(model.objects, "published") else None
+
+    pages = {
+        "home": reverse("cases:home"),
+        "people": reverse("cases:person-list"),
+        "search-results": reverse("cases:person-list") + "?search=Bokayev",
+        "in-custody-on-a-date": reverse("cases:person-list") + "?as_of=2018-06-30&in_custody=true",
+        "person": reverse("cases:person-detail", args=["maks-bokaev"]),
+        "group": reverse("cases:person-detail", args=["fifty-seven-people-charged-with-inciting-discord"]),
+        "cases": reverse("cases:case-list"),
+        "organizations": reverse("cases:organization-list"),
+        "events": reverse("cases:event-list"),
+        "statistics": reverse("cases:statistics"),
+        "sources": reverse("cases:source-list"),
+    }
+    for kind, model in [("case", Case), ("organization", Organization), ("source", Source)]:
+        if record := first(model):
+            pages[kind] = record.get_absolute_url()
+    charge = Charge.objects.filter(cases__is_published=True).order_by("slug").first()
+    theme = Theme.objects.filter(cases__is_published=True).order_by("slug").first()
+    for kind, record in [("charge", charge), ("theme", theme)]:
+        if record:
+            pages[kind] = record.get_absolute_url()
+    return pages
