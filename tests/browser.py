@@ -68,10 +68,7 @@ def public_pages() -> dict[str, str]:
     """
     from django.urls import reverse
 
-    from cases.models import Case, Charge, Organization, Person, Source, Theme
-
-    def first(model):
-        return model.objects.published().order_by("slug").first() if hasattr(model.objects, "published") else None
+    from cases.models import Case, Charge, Organization, Source, Theme
 
     pages = {
         "home": reverse("cases:home"),
@@ -86,12 +83,14 @@ def public_pages() -> dict[str, str]:
         "statistics": reverse("cases:statistics"),
         "sources": reverse("cases:source-list"),
     }
-    for kind, model in [("case", Case), ("organization", Organization), ("source", Source)]:
-        if record := first(model):
-            pages[kind] = record.get_absolute_url()
-    charge = Charge.objects.filter(cases__is_published=True).order_by("slug").first()
-    theme = Theme.objects.filter(cases__is_published=True).order_by("slug").first()
-    for kind, record in [("charge", charge), ("theme", theme)]:
-        if record:
+    records = {
+        "case": Case.objects.published(),
+        "organization": Organization.objects.published(),
+        "source": Source.objects.published(),
+        "charge": Charge.objects.filter(cases__is_published=True),
+        "theme": Theme.objects.filter(cases__is_published=True),
+    }
+    for kind, queryset in records.items():
+        if record := queryset.order_by("slug").first():
             pages[kind] = record.get_absolute_url()
     return pages
