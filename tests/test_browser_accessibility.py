@@ -1,5 +1,6 @@
 """axe-core in a real browser (Debian's Chromium) on every public page type of the loaded report, in
-Russian and in English, and on the pages without a language prefix (the API root, the admin login):
+Russian and in English, its error page (not found), and on the pages without a language prefix (the
+API root, the admin login):
 no violation of the language rules (WCAG 3.1.1, 3.1.2) and none serious or critical.
 
 Runs with `make test-browser` (the `browser` marker); .ci/run installs Chromium when it is missing.
@@ -25,12 +26,15 @@ def test_axe_finds_no_language_or_serious_violation_on_any_page_type(page):
             addresses += public_pages().values()
     assert len(addresses) == 2 * 16 and any(address.startswith("/ru/") for address in addresses)
     addresses += [reverse("api:api-root"), reverse("admin:login")]
+    not_found = [reverse("cases:person-detail", args=["no-one"])]
+    with translation.override("ru"):
+        not_found.append(reverse("cases:person-detail", args=["no-one"]))
 
     axe = Axe()
     found = {}
-    for address in addresses:
+    for address in addresses + not_found:
         response = page.goto(address)
-        assert response is not None and response.status == 200, address
+        assert response is not None and response.status == (404 if address in not_found else 200), address
         violations = axe.run(page).response["violations"]
         problems = [
             f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}"
