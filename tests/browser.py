@@ -18,6 +18,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # Kept by CI as an artifact; git ignores it.
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+SCREENSHOTS_TAKEN = pytest.StashKey[bool]()
 DESKTOP, PHONE = {"width": 1280, "height": 800}, {"width": 375, "height": 812}
 
 
@@ -55,10 +56,10 @@ def loaded_report(transactional_db):
 
 
 @pytest.fixture(scope="session")
-def screenshot_folder():
+def screenshot_folder(pytestconfig):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    yield SCREENSHOTS
-    print(f"\nScreenshots: {SCREENSHOTS}")
+    pytestconfig.stash[SCREENSHOTS_TAKEN] = True  # tests/conftest.py names the folder at the end of the run
+    return SCREENSHOTS
 
 
 def public_pages() -> dict[str, str]:

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from hypothesis import settings as hypothesis_settings
 
-from .browser import browser, loaded_report, page, screenshot_folder  # noqa: F401  (fixtures)
+from .browser import SCREENSHOTS, SCREENSHOTS_TAKEN, browser, loaded_report, page, screenshot_folder  # noqa: F401  (fixtures)
 from .factories import read_only_for_the_module
 from .personas import make_staff, sign_in
 
@@ -85,3 +85,8 @@ def report(django_db_setup, django_db_blocker):
     with read_only_for_the_module(django_db_blocker):
         call_command("load_report", str(settings.BASE_DIR / "fixtures" / "kazakhstan-2018.yaml"), stdout=StringIO())
         yield
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if config.stash.get(SCREENSHOTS_TAKEN, False):
+        terminalreporter.write_line(f"Screenshots of the public pages: {SCREENSHOTS}")
