@@ -114,6 +114,16 @@ def month_after_preposition(day: date) -> str:
     return formats.date_format(day, MONTH_AFTER_PREPOSITION_FORMAT)
 
 
+def edtf_year(day: date) -> str:
+    # Four digits always: EDTF and ISO 8601 require them, and strftime("%Y") drops the zeros
+    # of a year before 1000, which then neither parses back nor sorts in order.
+    return f"{day.year:04d}"
+
+
+def edtf_month(day: date) -> str:
+    return f"{edtf_year(day)}-{day.month:02d}"
+
+
 def months_of_the_year(first: int, last: int) -> Callable[[date], tuple[date, date]]:
     return lambda day: (date(day.year, first, 1), last_day_of_month(day.year, last))
 
@@ -149,7 +159,7 @@ PRECISIONS: dict[str, Precision] = {
         interval=lambda day: (day.replace(day=1), last_day_of_month(day.year, day.month)),
         words=month_in_words,
         since=lambda day: _("since %(date)s") % {"date": month_after_preposition(day)},
-        edtf=lambda day: f"{day:%Y-%m}",
+        edtf=edtf_month,
     ),
     DatePrecision.EARLY: Precision(
         interval=months_of_the_year(1, 4),
@@ -173,21 +183,21 @@ PRECISIONS: dict[str, Precision] = {
         interval=months_of_the_year(1, 6),
         words=lambda day: _("first half of %(year)s") % {"year": day.year},
         since=lambda day: _("since the first half of %(year)s") % {"year": day.year},
-        edtf=lambda day: f"{day.year}-40",
+        edtf=lambda day: f"{edtf_year(day)}-40",
         edtf_code="40",
     ),
     DatePrecision.SECOND_HALF: Precision(
         interval=months_of_the_year(7, 12),
         words=lambda day: _("second half of %(year)s") % {"year": day.year},
         since=lambda day: _("since the second half of %(year)s") % {"year": day.year},
-        edtf=lambda day: f"{day.year}-41",
+        edtf=lambda day: f"{edtf_year(day)}-41",
         edtf_code="41",
     ),
     DatePrecision.YEAR: Precision(
         interval=months_of_the_year(1, 12),
         words=lambda day: str(day.year),
         since=lambda day: _("since %(year)s") % {"year": day.year},
-        edtf=lambda day: str(day.year),
+        edtf=edtf_year,
     ),
     # A range is said from its two ends (FuzzyDate.display), never from one day.
     DatePrecision.RANGE: Precision(interval=None, words=str, since=str),
@@ -280,7 +290,7 @@ class FuzzyDate:
         if self._row.edtf is not None:
             return self._row.edtf(self.start)
         if self._whole_months:
-            return f"{self.start:%Y-%m}/{self.end:%Y-%m}"
+            return f"{edtf_month(self.start)}/{edtf_month(self.end)}"
         return f"{self.start.isoformat()}/{self.end.isoformat()}"
 
     @property
@@ -289,7 +299,7 @@ class FuzzyDate:
         if self.precision in (DatePrecision.DAY, DatePrecision.MONTH):
             return self.edtf
         if self.start.year == self.end.year:
-            return str(self.start.year)
+            return edtf_year(self.start)
         return self.start.isoformat()
 
     @property

@@ -224,6 +224,7 @@ SPECTACULAR_SETTINGS = {
         "hideDownloadButton": False,
         "expandResponses": "200",
     },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "cases.api.schema.add_links"],
     # Several vocabularies have a field called "kind": name each enum after its vocabulary.
     "ENUM_NAME_OVERRIDES": {
         "CaseKindEnum": "cases.choices.CaseKind",

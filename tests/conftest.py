@@ -1,3 +1,4 @@
+import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from io import StringIO
@@ -6,9 +7,18 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone, translation
+from hypothesis import settings as hypothesis_settings
 
+from .browser import SCREENSHOTS, SCREENSHOTS_TAKEN, browser, loaded_report, page, screenshot_folder  # noqa: F401  (fixtures)
 from .factories import read_only_for_the_module
 from .personas import make_staff, sign_in
+
+# Property tests try a modest number of examples so the suite stays quick; HYPOTHESIS_PROFILE=thorough
+# tries many more (run it by hand after changing dates, search or custody). No deadline: the
+# machine running the suite may be busy, and a slow example is not a wrong one.
+hypothesis_settings.register_profile("suite", max_examples=50, deadline=None)
+hypothesis_settings.register_profile("thorough", max_examples=2000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture(autouse=True)
@@ -75,3 +85,8 @@ def report(django_db_setup, django_db_blocker):
     with read_only_for_the_module(django_db_blocker):
         call_command("load_report", str(settings.BASE_DIR / "fixtures" / "kazakhstan-2018.yaml"), stdout=StringIO())
         yield
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if config.stash.get(SCREENSHOTS_TAKEN, False):
+        terminalreporter.write_line(f"Screenshots of the public pages: {SCREENSHOTS}")

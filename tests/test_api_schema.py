@@ -98,3 +98,36 @@ def test_every_published_record_answers_in_the_shape_its_schema_says(published_r
         for path_parameters in published_records[operation.path]:
             response = operation.Case(path_parameters=path_parameters).call_and_validate(headers=PLAIN)
             assert response.status_code == 200, (operation.path, path_parameters)
+
+
+# The same schema for the stateful test, with the lists' filters left out: the test above already
+# tries every filter, and a list filtered down to nothing offers no link to follow.
+unfiltered = schemathesis.openapi.from_wsgi(reverse("api:schema"), get_wsgi_application())
+for path in unfiltered.raw_schema["paths"].values():
+    path["get"]["parameters"] = [p for p in path["get"].get("parameters", []) if p["in"] != "query"]
+
+
+@pytest.mark.usefixtures("published_records", "db")
+def test_following_the_schemas_links_from_list_to_record_every_answer_is_as_documented():
+    # Stateful: schemathesis calls a list, then follows the OpenAPI links in its answer (first
+    # result → its detail → the records it names), validating every answer on the way.
+    assert all("links" in path["get"]["responses"]["200"] for path in unfiltered.raw_schema["paths"].values())
+    reached = set()
+
+    class FollowingLinks(unfiltered.as_state_machine()):
+        def after_call(self, response, case):
+            if response.status_code == 200 and "{" in case.operation.path:
+                reached.add(case.operation.path)
+
+    FollowingLinks.run(
+        settings=settings(
+            max_examples=15,
+            stateful_step_count=4,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    # Generated slugs and ids find nothing; a record's own page is reached only by a link.
+    assert reached == {"/api/people/{slug}/", "/api/organizations/{slug}/", "/api/cases/{slug}/", "/api/events/{id}/"}

@@ -119,7 +119,8 @@ def nth(records, index: int):
 
 
 class WritesCustodyDependsOn(RuleBasedStateMachine):
-    """Each rule is a write path researchers and Editors use; a refused write changes nothing.
+    """Each rule is a write path researchers and Editors use (record, edit, publish, unpublish, merge,
+    delete, import, load); a refused write changes nothing.
 
     Sources and citations do not move custody today: they are here so that a rule making them
     matter cannot leave the spans behind. Every example starts from the data the test built and
@@ -173,6 +174,27 @@ class WritesCustodyDependsOn(RuleBasedStateMachine):
             is_published=published,
             warnings_confirmed=True,
         )
+
+    @rule(
+        index=st.integers(0, 4),
+        person=st.integers(-1, 4),
+        date=st.sampled_from(DATES),
+        custody=st.sampled_from(CUSTODY),
+        type=st.sampled_from([EventType.OTHER, EventType.CONVICTED, EventType.RELEASED]),
+    )
+    def edit_an_event(self, index, person, date, custody, type):
+        """As on the event's admin form: its date, whom it concerns, its type and the custody it sets."""
+        if (event := nth(Event.objects.filter(case__isnull=False), index)) is None:
+            return
+        event.person = nth(event.case.people, person) if person >= 0 else None
+        event.date = FuzzyDate.parse(date)
+        event.custody, event.type = custody, type
+
+        def save():
+            event.full_clean()
+            event.save()
+
+        self.attempt(save)
 
     @rule(case=st.integers(0, 4), person=st.integers(0, 4), add=st.booleans())
     def change_a_cases_people(self, case, person, add):

@@ -51,3 +51,40 @@ class PublicApiSchema(AutoSchema):
 
     def get_response_serializers(self):
         return {200: super().get_response_serializers(), 400: BAD_PARAMETERS, 404: NOT_FOUND}
+
+
+# How a client goes from one answer to the next (OpenAPI links): each list to its first record, and
+# each record to those it names. schemathesis's stateful tests follow them (tests/test_api_schema.py).
+LINKS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "people_list": {"FirstPerson": ("people_retrieve", "slug", "/results/0/slug")},
+    "organizations_list": {"FirstOrganization": ("organizations_retrieve", "slug", "/results/0/slug")},
+    "cases_list": {"FirstCase": ("cases_retrieve", "slug", "/results/0/slug")},
+    "events_list": {"FirstEvent": ("events_retrieve", "id", "/results/0/id")},
+    "people_retrieve": {
+        "TheirFirstCase": ("cases_retrieve", "slug", "/cases/0/slug"),
+        "TheirFirstEvent": ("events_retrieve", "id", "/cases/0/events/0/id"),
+    },
+    "organizations_retrieve": {"ItsFirstCase": ("cases_retrieve", "slug", "/cases/0/slug")},
+    "cases_retrieve": {
+        "ItsFirstPerson": ("people_retrieve", "slug", "/people/0/slug"),
+        "ItsFirstOrganization": ("organizations_retrieve", "slug", "/organizations/0/slug"),
+        "ItsFirstEvent": ("events_retrieve", "id", "/events/0/id"),
+    },
+    "events_retrieve": {
+        "ItsPerson": ("people_retrieve", "slug", "/person"),
+        "ItsCase": ("cases_retrieve", "slug", "/case"),
+    },
+}
+
+
+def add_links(result, generator, request, public):
+    """A drf-spectacular postprocessing hook: the LINKS above on each operation's 200 answer."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            links = LINKS.get(operation.get("operationId"), {})
+            if links and "200" in operation.get("responses", {}):
+                operation["responses"]["200"]["links"] = {
+                    name: {"operationId": target, "parameters": {parameter: f"$response.body#{pointer}"}}
+                    for name, (target, parameter, pointer) in links.items()
+                }
+    return result
