@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from hypothesis import settings as hypothesis_settings
 
-from .browser import SCREENSHOTS, SCREENSHOTS_TAKEN, browser, loaded_report, page, screenshot_folder  # noqa: F401  (fixtures)
+from .browser import SCREENSHOTS, SCREENSHOTS_TAKEN, browser, loaded_report, page, roles, screenshot_folder  # noqa: F401  (fixtures)
 from .factories import read_only_for_the_module
 from .personas import make_staff, sign_in
 

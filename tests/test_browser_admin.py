@@ -6,11 +6,7 @@ code computed from their device's key, as with an authenticator app.
 Runs with `make test-browser` (the `browser` marker).
 """
 
-from importlib import import_module
-
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -18,19 +14,10 @@ from cases.choices import CustodyState, EventType
 
 from .factories import make_case, make_charge, make_event, make_person, make_source
 from .personas import PASSWORD, make_staff
-from .test_browser_accessibility import browser  # noqa: F401 (fixture)
 from .test_preview import written_by
 from .test_two_factor import current_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def roles():
-    """The roles a data migration creates: gone when another browser test flushed the database before
-    this one (serialized_rollback would bring them back, but trips over the content types)."""
-    if not Group.objects.exists():
-        import_module("cases.migrations.0002_roles").create_roles(django_apps, None)
 
 
 def sign_in(page, live_server, user):

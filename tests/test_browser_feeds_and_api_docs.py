@@ -14,11 +14,8 @@ from django.utils import translation
 
 from cases.choices import EventType
 
+from .browser import CHROMIUM
 from .factories import make_case, make_charge, make_event, make_person, make_theme
-from .test_browser_accessibility import (
-    CHROMIUM,
-    browser,  # noqa: F401  (the Chromium fixture)
-)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

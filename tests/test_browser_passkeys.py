@@ -7,7 +7,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from .personas import PASSWORD, make_staff
-from .test_browser_accessibility import browser  # noqa: F401  # the fixture
 from .test_two_factor import current_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,7 +36,7 @@ def sign_in(page, url: str, code: str = "") -> None:
     page.click("input[type=submit]")
 
 
-def test_a_researcher_registers_a_passkey_and_then_signs_in_with_it(live_server, browser, passkey_settings):  # noqa: F811
+def test_a_researcher_registers_a_passkey_and_then_signs_in_with_it(live_server, browser, roles, passkey_settings):
     alice = make_staff("alice", "Researcher")
     app = TOTPDevice.objects.create(user=alice, name="Authenticator app", confirmed=True)
     url = live_server.url

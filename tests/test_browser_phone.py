@@ -9,9 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from .test_browser_accessibility import browser, public_addresses  # noqa: F401  (a fixture, and the report)
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("loaded_report")]
 
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
@@ -34,7 +32,6 @@ DRAWN_TEXT_SIZES = """() => [...document.querySelectorAll("figure.chart svg text
 
 
 def addresses(pages=PAGES):
-    list(public_addresses())  # loads the report
     for language in ("en", "ru"):
         with translation.override(language):
             yield from (reverse(name, args=args) for name, args in pages)

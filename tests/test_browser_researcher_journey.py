@@ -1,15 +1,14 @@
-"""A researcher records a status update and an Editor publishes it, in Debian's Chromium.
+"""A researcher records a status update; an Editor finds it awaiting review on the admin home page,
+previews it and publishes it; in Debian's Chromium.
 
 Both sign in through the login form with their password and the code their authenticator app
 would show (computed from their TOTP device's key); the public then reads the update on the
 person's page and in their feed.
 """
 
-from importlib import import_module
 from xml.etree import ElementTree
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,17 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESCRIPTION = "Released on parole by the Atyrau court."
 QUOTE = "The court released him on parole on 10 January 2019."
-
-
-def restore_the_roles():
-    """The groups the roles migration made: an earlier live-server test's flush emptied the table."""
-    for role, names in import_module("cases.migrations.0002_roles").ROLES.items():
-        group, created = Group.objects.get_or_create(name=role)
-        if created:
-            codenames = [name.split(".") for name in names]
-            group.permissions.set(
-                Permission.objects.get(content_type__app_label=app, codename=code) for app, code in codenames
-            )
 
 
 def staff_with_app(username: str, role: str) -> tuple:
@@ -56,12 +44,13 @@ def sign_in(page, user, device):
     page.wait_for_url(f"**{reverse('admin:index')}")
 
 
-def test_a_researchers_status_update_is_published_by_an_editor_and_the_public_reads_it(browser, live_server):
+def test_a_researchers_status_update_is_reviewed_previewed_and_published_by_an_editor_and_the_public_reads_it(
+    browser, live_server, roles
+):
     person = make_person("Aset Matayev")
     case = make_case("Prosecution of Aset Matayev", people=[person])
     make_event(case, "2018-03", type=EventType.DETAINED, custody=CustodyState.DETAINED)
     source = make_source("Court press release")
-    restore_the_roles()
     researcher, researchers_app = staff_with_app("alice", "Researcher")
     editor, editors_app = staff_with_app("erin", "Editor")
 
@@ -85,9 +74,14 @@ def test_a_researchers_status_update_is_published_by_an_editor_and_the_public_re
 
     erin = browser.new_context(base_url=live_server.url).new_page()
     sign_in(erin, editor, editors_app)
-    erin.goto(reverse("admin:cases_event_changelist"))
-    erin.locator("#changelist-filter").get_by_role("link", name="No").last.click()  # published: no
-    erin.locator("#result_list").get_by_role("link", name="10 January 2019").click()
+    # The admin home page lists it as awaiting review; the preview shows the public page with it marked.
+    awaiting = erin.locator("#awaiting-review-event tr", has_text=str(event))
+    awaiting.get_by_role("link", name=f"Preview “{event}”").click()
+    preview = erin.locator("main")
+    assert "Preview for staff" in preview.inner_text()
+    assert "Not published" in erin.locator("li.event", has_text=DESCRIPTION).inner_text()
+    erin.go_back()
+    awaiting.get_by_role("link", name=str(event), exact=True).click()
     erin.get_by_label("Published").check()
     erin.get_by_role("button", name="Save", exact=True).click()
     erin.locator(".messagelist").wait_for()
