@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from cases.sitemaps import SITEMAPS
@@ -16,9 +17,11 @@ urlpatterns = [
 
 # The public site: English at the plain addresses, Russian under /ru/. The language switch
 # sits among them because it reads the address of the page it was sent from, and can only
-# resolve a /ru/ address while Russian is active.
+# resolve a /ru/ address while Russian is active. Without a CSRF token: a token on every page would
+# set a cookie and make every page vary on it, so none could be cached; a forged switch can do no
+# more than choose a language for a page whose address already says which.
 urlpatterns += i18n_patterns(
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("", include("cases.urls")),
     prefix_default_language=False,
 )
