@@ -61,6 +61,12 @@ serve: load staticfiles/staticfiles.json .secret-key
 	$(SERVE_ENV) $(BIN)/python manage.py check --deploy
 	$(SERVE_ENV) $(BIN)/gunicorn -c gunicorn.conf.py
 
+## loadtest: 50 visitors for 60 s on the production stack over its own PostgreSQL database of 100,000
+## people (built once): requests/s, p50, p95, errors -> benchmarks/results/loadtest.md
+LOADTEST_PEOPLE ?= 100000
+loadtest: install-dev staticfiles/staticfiles.json .secret-key
+	$(BIN)/python benchmarks/loadtest.py --people $(LOADTEST_PEOPLE)
+
 ## test: the whole suite (on PostgreSQL when DATABASE_URL points there, else SQLite)
 # One worker per core (pytest-xdist); a file's tests stay together, so data built once per module
 # is built once.
