@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-TYPED_MODULES := cases/dates.py cases/search.py cases/services.py cases/filters.py cases/custody.py
+TYPED_MODULES := cases/dates.py cases/search.py cases/services.py cases/filters.py cases/custody.py cases/caching.py casetracker/routers.py casetracker/middleware.py
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 PIP_COMPILE := $(VENV)/lock/bin/pip-compile
