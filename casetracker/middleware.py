@@ -54,6 +54,12 @@ class PublicCacheMiddleware:
             add_never_cache_headers(response)
             return response
 
+        if not settings.PUBLIC_PAGE_CACHE:
+            response = self.get_response(request)
+            if not self.cacheable(request, response):
+                return self.private(response)
+            return self.revalidated(request, self.public(response))
+
         # Imported here: cases.caching reads the models, which are not ready when settings load this.
         from cases.caching import current_generation
 
@@ -72,16 +78,26 @@ class PublicCacheMiddleware:
 
         response = self.get_response(request)
         if not self.cacheable(request, response):
-            if not response.has_header("Cache-Control"):
-                add_never_cache_headers(response)
-            return response
-        set_response_etag(response)
+            return self.private(response)
         response["Last-Modified"] = http_date(last_modified.timestamp())
-        patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE, must_revalidate=True)
+        self.public(response)
         if request.method == "GET":
             key = learn_cache_key(request, response, settings.PUBLIC_CACHE_TIMEOUT, prefix, cache=cache)
             cache.set(key, response, settings.PUBLIC_CACHE_TIMEOUT)
         return self.revalidated(request, response)
+
+    @staticmethod
+    def public(response):
+        """Validators and a short public Cache-Control, so browsers and a CDN can keep it and revalidate."""
+        set_response_etag(response)
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE, must_revalidate=True)
+        return response
+
+    @staticmethod
+    def private(response):
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
 
     @staticmethod
     def revalidated(request, response):

@@ -128,6 +128,9 @@ if redis_url := os.getenv("REDIS_URL", ""):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
+# Off, pages still carry an ETag and a public Cache-Control, but no Last-Modified: only the cache reads
+# the generation of the public pages (cases.caching) it comes from.
+PUBLIC_PAGE_CACHE = envbool("PUBLIC_PAGE_CACHE", "true")
 PUBLIC_CACHE_ALIAS = "default"
 # How long a page stays in the server's cache (a change to the records retires it at once anyway).
 PUBLIC_CACHE_TIMEOUT = int(os.getenv("PUBLIC_CACHE_TIMEOUT", "600"))

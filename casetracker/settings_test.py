@@ -27,6 +27,7 @@ STORAGES = {
 # No cache of public pages: tests write inside a transaction that never commits, so the cache's
 # generation (moved on commit) would never move. tests/test_public_cache.py turns the cache on and
 # runs the commit callbacks.
+PUBLIC_PAGE_CACHE = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 # A second alias for the same database, as a replica would be: tests/test_replica_router.py routes

@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import timezone, translation
 
@@ -75,3 +76,13 @@ def report(django_db_setup, django_db_blocker):
     with read_only_for_the_module(django_db_blocker):
         call_command("load_report", str(settings.BASE_DIR / "fixtures" / "kazakhstan-2018.yaml"), stdout=StringIO())
         yield
+
+
+@pytest.fixture
+def public_cache(settings):
+    """The public pages' cache on, in this process's memory (the suite runs with it off)."""
+    settings.PUBLIC_PAGE_CACHE = True
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()

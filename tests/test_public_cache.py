@@ -12,7 +12,6 @@ from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import caches
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -27,14 +26,6 @@ from .factories import make_case, make_charge, make_event, make_person
 pytestmark = pytest.mark.django_db
 
 REDIS_URL = os.getenv("REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture
-def public_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
-    caches["default"].clear()
-    yield caches["default"]
-    caches["default"].clear()
 
 
 @pytest.fixture
@@ -202,6 +193,7 @@ def redis_reachable() -> bool:
 
 @pytest.mark.skipif(not redis_reachable(), reason=f"no Redis answers at {urlsplit(REDIS_URL).netloc}")
 def test_through_redis_an_unpublished_record_is_gone_at_once(client, settings, committed, bokaev):
+    settings.PUBLIC_PAGE_CACHE = True
     # A prefix of its own: test databases start every run at the same generation, and Redis outlives runs.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     settings.CACHES["default"]["KEY_PREFIX"] = f"tests-{uuid.uuid4().hex}"
