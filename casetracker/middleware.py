@@ -26,7 +26,7 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from .routers import is_public_request, public_reads
 
-# A page this big is a download, not a page: it is not worth a place in the cache.
+# A page this big (a sitemap of 50,000 addresses) is public, but not worth a place in the cache.
 LARGEST_CACHED_BODY = 1024 * 1024
 UNCACHEABLE_DIRECTIVES = ("private", "no-store", "no-cache")
 
@@ -81,7 +81,7 @@ class PublicCacheMiddleware:
             return self.private(response)
         response["Last-Modified"] = http_date(last_modified.timestamp())
         self.public(response)
-        if request.method == "GET":
+        if request.method == "GET" and len(response.content) <= LARGEST_CACHED_BODY:
             key = learn_cache_key(request, response, settings.PUBLIC_CACHE_TIMEOUT, prefix, cache=cache)
             cache.set(key, response, settings.PUBLIC_CACHE_TIMEOUT)
         return self.revalidated(request, response)
@@ -115,7 +115,6 @@ class PublicCacheMiddleware:
             and not response.cookies
             and not has_vary_header(response, "Cookie")
             and not any(directive in cache_control for directive in UNCACHEABLE_DIRECTIVES)
-            and len(response.content) <= LARGEST_CACHED_BODY
             # Not request.user: reading it would mark the session read and make the page vary on Cookie.
             and (not hasattr(request, "session") or request.session.is_empty())
         )

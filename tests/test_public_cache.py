@@ -13,8 +13,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.caching import current_generation, public_pages_changed
@@ -204,3 +205,11 @@ def test_through_redis_an_unpublished_record_is_gone_at_once(client, settings, c
         set_published(Person.objects.filter(pk=bokaev.pk), False)
     assert client.get("/people/maks-bokaev/").status_code == 404
     assert not shows(client, "/api/people/", "Bokaev")
+
+
+def test_a_page_too_big_for_the_cache_is_public_but_rendered_each_time(client, public_cache, bokaev, monkeypatch):
+    monkeypatch.setattr("casetracker.middleware.LARGEST_CACHED_BODY", 100)
+    assert "public" in client.get("/people/")["Cache-Control"]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/people/").status_code == 200
+    assert len(queries) > 1  # rendered again, not only the generation read
