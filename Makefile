@@ -3,13 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 BENCH_SIZES ?= 1000 10000 100000
-TYPED_MODULES := cases/dates.py cases/search.py cases/services.py cases/filters.py cases/custody.py
+TYPED_MODULES := cases/dates.py cases/search.py cases/services.py cases/filters.py cases/custody.py cases/caching.py casetracker/routers.py casetracker/middleware.py
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 PIP_COMPILE := $(VENV)/lock/bin/pip-compile
 LOCK_OPTIONS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-header --no-emit-index-url --no-emit-find-links
 
-.PHONY: run test test-browser lint typecheck install install-dev lock migrate load serve clean messages compile screenshots bench
+.PHONY: run test test-browser lint typecheck install install-dev lock migrate load serve clean messages compile screenshots bench loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,30 @@ load: migrate
 ## run: install, migrate, load the report (once), serve on http://127.0.0.1:8000
 run: load
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The production stack on this machine: DEBUG off, gunicorn, WhiteNoise serving the collected static
+# files. Plain HTTP on the loopback only: SECURE_SSL_REDIRECT=false is this demonstration's one
+# departure from production, which redirects to HTTPS. A SECRET_KEY from the environment, else one
+# made once for this machine in .secret-key (ignored by git).
+SERVE_ENV = DEBUG=false SECURE_SSL_REDIRECT=false SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}"
+
+.secret-key:
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+# Collected (and compressed) once, again only when a static file or a dependency changes.
+staticfiles/staticfiles.json: $(shell find cases/static -type f 2>/dev/null) requirements.txt | $(RUNTIME) .secret-key
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
+
+## serve: the production stack (gunicorn, DEBUG off) on http://127.0.0.1:8000
+serve: load staticfiles/staticfiles.json .secret-key
+	$(SERVE_ENV) $(BIN)/python manage.py check --deploy
+	$(SERVE_ENV) $(BIN)/gunicorn -c gunicorn.conf.py
+
+## loadtest: 50 visitors for 60 s on the production stack over its own PostgreSQL database of 100,000
+## people (built once): requests/s, p50, p95, errors -> benchmarks/results/loadtest.md
+LOADTEST_PEOPLE ?= 100000
+loadtest: install-dev staticfiles/staticfiles.json .secret-key
+	$(BIN)/python benchmarks/loadtest.py --people $(LOADTEST_PEOPLE)
 
 ## test: the whole suite (on PostgreSQL when DATABASE_URL points there, else SQLite)
 # One worker per core (pytest-xdist); a file's tests stay together, so data built once per module

@@ -1,12 +1,14 @@
-"""Keep derived data (custody spans, search text) in step with every write path (admin, services, shell)."""
+"""Keep derived data (custody spans, search text, the cached pages' generation) in step with every write
+path (admin, services, shell)."""
 
 from django.db.models import ProtectedError
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from .caching import public_pages_changed
 from .custody import sync_custody_spans
-from .models import Case, Citation, Event, NameVariant, Organization, Person
+from .models import Case, Citation, Event, ImportedItem, NameVariant, Organization, Person, PublicGeneration
 from .search import build_search_text, rebuild_search_text, refresh_search_text
 
 
@@ -130,3 +132,26 @@ def case_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
         # Reversed (a person's or a charge's list of cases changed), `pk_set` names the cases.
         cases = Case.objects.filter(pk__in=pk_set or ()) if reverse else Case.objects.filter(pk=instance.pk)
         cases.touch()
+
+
+# Every record of this app may show on a public page (vocabularies, sources, custody spans …): any
+# write retires the cached pages. Writes that send no signal (bulk_create, update(), raw SQL) call
+# public_pages_changed() themselves, as the data commands do.
+NOT_PUBLIC = {ImportedItem, PublicGeneration}
+
+
+def _shown_in_public(sender) -> bool:
+    return sender._meta.app_label == "cases" and sender not in NOT_PUBLIC
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def record_changed(sender, raw=False, using=None, **kwargs):
+    if _shown_in_public(sender):
+        public_pages_changed(using or "default")
+
+
+@receiver(m2m_changed)
+def record_links_changed(sender, action, using=None, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and _shown_in_public(sender):
+        public_pages_changed(using or "default")

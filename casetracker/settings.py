@@ -82,12 +82,16 @@ MIDDLEWARE = [
     # Below WhiteNoise, which compresses static files itself; above every middleware that may set a
     # cookie or add a token, so it sees the finished response and leaves those uncompressed.
     "casetracker.middleware.CompressPublicResponses",
+    # Before anything reads the database: an anonymous visitor's reads may go to a replica.
+    "casetracker.middleware.PublicReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Inside the language and the user: a page is cached per language, and never for a researcher.
+    "casetracker.middleware.PublicCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -123,6 +127,29 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A streaming replica of the primary: anonymous visitors' reads go there (casetracker/routers.py).
+if replica_url := os.getenv("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url, conn_max_age=int(os.getenv("CONN_MAX_AGE", "60")), conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["casetracker.routers.ReplicaRouter"]
+
+# Public pages for anonymous visitors (casetracker/middleware.py): in each server process's memory,
+# or in one Redis that every app server shares when REDIS_URL is set.
+if redis_url := os.getenv("REDIS_URL", ""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
+# Off, pages still carry an ETag and a public Cache-Control, but no Last-Modified: only the cache reads
+# the generation of the public pages (cases.caching) it comes from.
+PUBLIC_PAGE_CACHE = envbool("PUBLIC_PAGE_CACHE", "true")
+PUBLIC_CACHE_ALIAS = "default"
+# How long a page stays in the server's cache (a change to the records retires it at once anyway).
+PUBLIC_CACHE_TIMEOUT = int(os.getenv("PUBLIC_CACHE_TIMEOUT", "600"))
+# How long a browser or a CDN may show its copy before asking again (then a 304 when unchanged);
+# an unpublished record can linger there this long.
+PUBLIC_CACHE_MAX_AGE = int(os.getenv("PUBLIC_CACHE_MAX_AGE", "60"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

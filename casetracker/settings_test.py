@@ -23,3 +23,13 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# No cache of public pages: tests write inside a transaction that never commits, so the cache's
+# generation (moved on commit) would never move. tests/test_public_cache.py turns the cache on and
+# runs the commit callbacks.
+PUBLIC_PAGE_CACHE = False
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+# A second alias for the same database, as a replica would be: tests/test_replica_router.py routes
+# public reads to it. Unused unless a test installs the router.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -19,11 +19,10 @@ urlpatterns = [
 
 # The public site: English at the plain addresses, Russian under /ru/. The language switch
 # sits among them because it reads the address of the page it was sent from, and can only
-# resolve a /ru/ address while Russian is active.
+# resolve a /ru/ address while Russian is active. Without a CSRF token: a token on every page would
+# set a cookie and make every page vary on it, so none could be cached; a forged switch can do no
+# more than choose a language for a page whose address already says which.
 urlpatterns += i18n_patterns(
-    # No CSRF token: choosing a language changes nothing but the language cookie and leads only to
-    # this site's own pages, and a token in every public page would keep those pages from being
-    # compressed (casetracker.middleware) and make each one unique to its visitor.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("", include("cases.urls")),
     prefix_default_language=False,

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import timezone, translation
 from hypothesis import settings as hypothesis_settings
@@ -90,3 +91,13 @@ def report(django_db_setup, django_db_blocker):
 def pytest_terminal_summary(terminalreporter, config):
     if config.stash.get(SCREENSHOTS_TAKEN, False):
         terminalreporter.write_line(f"Screenshots of the public pages: {SCREENSHOTS}")
+
+
+@pytest.fixture
+def public_cache(settings):
+    """The public pages' cache on, in this process's memory (the suite runs with it off)."""
+    settings.PUBLIC_PAGE_CACHE = True
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()

@@ -1,6 +1,7 @@
 """The domain: who is persecuted, in which case, what happened when, and who says so."""
 
 from .base import ImportedItem
+from .cache import PublicGeneration
 from .cases import Case, Charge, Theme
 from .custody import CustodySpan
 from .events import Citation, Event
@@ -18,6 +19,7 @@ __all__ = [
     "NameVariant",
     "Organization",
     "Person",
+    "PublicGeneration",
     "Source",
     "Theme",
 ]

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from cases.caching import public_pages_changed
 from cases.custody import rebuild_all_custody_spans
 
 
@@ -8,4 +9,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = rebuild_all_custody_spans()
+        # Bulk writes send no signals: retire the cached pages here.
+        public_pages_changed()
         self.stdout.write(self.style.SUCCESS(f"Rebuilt custody spans for {count} people."))
