@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import demo
+from cases.caching import public_pages_changed
 
 
 class Command(BaseCommand):
@@ -29,6 +30,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if delete:
             deleted = demo.delete()
+            # Bulk writes send no signals: retire the cached public pages here.
+            public_pages_changed()
             self.stdout.write("Deleted demo " + ", ".join(f"{label}: {count:,}" for label, count in deleted.items()))
         if people is None:
             return
@@ -40,6 +43,7 @@ class Command(BaseCommand):
             countries,
             log=lambda message: self.stdout.write(f"  {time.perf_counter() - started:6.1f} s  {message}"),
         )
+        public_pages_changed()
         self.stdout.write(
             self.style.SUCCESS(
                 "Made demo "
