@@ -23,6 +23,8 @@ PAGES = [
     ("cases:event-list", []),
     ("cases:statistics", []),
     ("cases:source-list", []),
+    ("cases:charge-list", []),
+    ("cases:theme-list", []),
 ]
 
 # The size of each piece of chart text as drawn: its font size times the scale of its SVG on screen.
