@@ -48,7 +48,7 @@ run: load
 # files. Plain HTTP on the loopback only: SECURE_SSL_REDIRECT=false is this demonstration's one
 # departure from production, which redirects to HTTPS. A SECRET_KEY from the environment, else one
 # made once for this machine in .secret-key (ignored by git).
-SERVE_ENV = DEBUG=false SECURE_SSL_REDIRECT=false SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}"
+SERVE_ENV = DEBUG=false SECURE_SSL_REDIRECT=false SITE_URL="$${SITE_URL:-http://127.0.0.1:8000}" SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}"
 
 .secret-key:
 	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@

@@ -456,17 +456,26 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
     now = timezone.now()
     labels = {kind: str(EventType(kind).label) for kind in EventType.values}
     names = [person.public_name for person in people]
+    folded: dict[str, str] = {}
+
+    def description_and_search_text(event) -> tuple[str, str]:
+        subject = names[event.person if event.person is not None else world.case_people[event.case][0]]
+        description = f"{labels[event.type]}: a development in the demo case of {subject}."
+        # The same few words recur across a million events: fold each description once.
+        if description not in folded:
+            folded[description] = build_search_text([description])
+        return description, folded[description]
+
     _insert(
         Event,
         ["id", "case_id", "person_id", "type", "date_start", "date_end", "date_precision", "custody", "stage",
-         "sentence_months", "description", "is_published", "internal_notes", "created_at", "updated_at", "version"],
+         "sentence_months", "sentence_served", "description", "search_text", "is_published", "internal_notes",
+         "created_at", "updated_at", "version"],
         (
             (
                 pk, cases[event.case].pk, people[event.person].pk if event.person is not None else None, event.type,
                 event.date.start, event.date.end, event.date.precision, event.custody, event.stage,
-                event.sentence_months,
-                f"{labels[event.type]}: a development in the demo case of "
-                f"{names[event.person if event.person is not None else world.case_people[event.case][0]]}.",
+                event.sentence_months, "", *description_and_search_text(event),
                 event.is_published, NOTE, now, now, 1,
             )
             for pk, event in zip(event_ids, world.events, strict=True)
@@ -482,11 +491,13 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
     spans = _insert(
         CustodySpan,
         ["person_id", "state", "valid_from", "valid_until", "event_id", "began", "sentence_event_id",
-         "expected_end_start", "expected_end_end", "expected_end_precision", "last_report_id"],
+         "expected_end_start", "expected_end_end", "expected_end_precision", "last_report_id", "began_by_start",
+         "began_by_end", "began_by_precision", "began_by_event_id"],
         (
             (span.person_id, span.state, span.valid_from, span.valid_until, span.event_id, span.began,
              span.sentence_event_id, span.expected_end_start, span.expected_end_end, span.expected_end_precision,
-             span.last_report_id)
+             span.last_report_id, span.began_by_start, span.began_by_end, span.began_by_precision,
+             span.began_by_event_id)
             for span in _custody_spans(world, [p.pk for p in people], [c.is_published for c in cases], event_ids)
         ),
     )  # fmt: skip
@@ -561,7 +572,7 @@ def _custody_spans(world: World, person_ids: list[int], case_published: list[boo
             continue
         report = Report(
             event.date.end, event.date.start, pk, event.custody, event.type, event.date.precision,
-            event.sentence_months, None,
+            event.sentence_months, None, "",
         )  # fmt: skip
         if event.person is not None:
             # A person's own event counts only while the person is published (Event.objects.published).

@@ -115,13 +115,16 @@ def test_following_the_schemas_links_from_list_to_record_every_answer_is_as_docu
     reached = set()
 
     class FollowingLinks(unfiltered.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": PLAIN}
+
         def after_call(self, response, case):
             if response.status_code == 200 and "{" in case.operation.path:
                 reached.add(case.operation.path)
 
     FollowingLinks.run(
         settings=settings(
-            max_examples=15,
+            max_examples=40,
             stateful_step_count=4,
             deadline=None,
             derandomize=True,

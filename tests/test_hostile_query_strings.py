@@ -40,7 +40,18 @@ LIST_FILTERSETS = {
     "cases:statistics": StatisticsFilter,
 }
 # Addresses without filters: they are sent the page number and stray parameters all the same.
-UNFILTERED = {"cases:home", "cases:source-list", "cases:feed-updates", "api:api-root"}
+UNFILTERED = {
+    "cases:home",
+    "cases:source-list",
+    "cases:charge-list",
+    "cases:theme-list",
+    "cases:search",
+    "cases:feed-updates",
+    "api:api-root",
+}
+# What an address without a filterset reads from its query string (a form of its own, or stray
+# parameters it must ignore).
+FORM_PARAMETERS = {"cases:search": ("q",)}
 # Not pages of records: the schema and its viewer, the sitemap, robots.txt, the language switch.
 NOT_LISTS = {"api:schema", "api:docs", "sitemap", "robots-txt", "set_language", "api:not-found"}
 
@@ -143,7 +154,10 @@ def values_for(url: str) -> Values:
 def requests():
     """(address, filterset, parameter, query) for every hostile value of every parameter of every address."""
     for url, filterset in addresses():
-        parameters = dict(filterset.base_filters) if filterset else {"search": None, "country": None}
+        if filterset:
+            parameters = dict(filterset.base_filters)
+        else:
+            parameters = dict.fromkeys(FORM_PARAMETERS.get(resolve(url).view_name, ("search", "country")))
         values = values_for(url)
         for name, filter_ in parameters.items():
             dates = values.dates if isinstance(filter_, django_filters.DateFilter) else []

@@ -17,7 +17,7 @@ from django.db import connection
 from .test_security_settings import run_manage
 
 PROJECT = settings.BASE_DIR
-SERVE_ENV = {"DEBUG": "false", "SECURE_SSL_REDIRECT": "false"}
+SERVE_ENV = {"DEBUG": "false", "SECURE_SSL_REDIRECT": "false", "SITE_URL": "http://127.0.0.1:8000"}
 
 
 def test_the_serve_settings_pass_the_deployment_checks_but_for_the_https_redirect():
