@@ -6,15 +6,12 @@ critical violation on either.
 Runs with `make test-browser` (the `browser` marker).
 """
 
-import os
-
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from cases.choices import EventType
 
-from .browser import CHROMIUM
 from .factories import make_case, make_charge, make_event, make_person, make_theme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,44 +43,19 @@ def test_the_api_docs_load_with_no_csp_error_no_padlock_and_no_serious_axe_viola
     assert serious(violations) == []
 
 
-@pytest.fixture
-def browser_without_xslt_banner():
-    """Chromium without the banner it lays over any XSLT page to announce XSLT's removal: the banner
-    carries inline styles of the browser's own, which the page's CSP refuses and reports."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-features=GenerateXSLTWarningBanner",
-            ],
-        )
-        yield chromium
-        chromium.close()
-    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-
-
 @pytest.mark.parametrize(
     ("language", "heading", "entry"),
     [("en", "How to follow these changes", "March 2018: Charged"), ("ru", "Как следить за обновлениями", "март 2018")],
 )
 def test_a_feed_opened_in_the_browser_explains_itself_and_lists_its_entries(
-    live_server, browser_without_xslt_banner, language, heading, entry
+    live_server, browser, language, heading, entry
 ):
     from axe_playwright_python.sync_playwright import Axe
 
     make_event(make_case(people=[make_person("Ardak Ashim")]), "2018-03", type=EventType.CHARGED)
     with translation.override(language):
         address = reverse("cases:feed-updates")
-    page = browser_without_xslt_banner.new_page()
+    page = browser.new_page()
     console = []
     page.on("console", lambda message: console.append(message.text))
     page.goto(live_server.url + address)
