@@ -459,17 +459,20 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
     _insert(
         Event,
         ["id", "case_id", "person_id", "type", "date_start", "date_end", "date_precision", "custody", "stage",
-         "sentence_months", "description", "is_published", "internal_notes", "created_at", "updated_at", "version"],
+         "sentence_months", "description", "search_text", "is_published", "internal_notes", "created_at",
+         "updated_at", "version"],
         (
             (
                 pk, cases[event.case].pk, people[event.person].pk if event.person is not None else None, event.type,
                 event.date.start, event.date.end, event.date.precision, event.custody, event.stage,
-                event.sentence_months,
-                f"{labels[event.type]}: a development in the demo case of "
-                f"{names[event.person if event.person is not None else world.case_people[event.case][0]]}.",
+                event.sentence_months, description, build_search_text([description]),
                 event.is_published, NOTE, now, now, 1,
             )
             for pk, event in zip(event_ids, world.events, strict=True)
+            for description in [
+                f"{labels[event.type]}: a development in the demo case of "
+                f"{names[event.person if event.person is not None else world.case_people[event.case][0]]}."
+            ]
         ),
     )  # fmt: skip
     log(f"{len(event_ids):,} events written")
@@ -538,6 +541,15 @@ def _batches(rows: Iterable[tuple], size: int):
 def _insert(model, columns: list[str], rows: Iterable[tuple]) -> int:
     """Insert plain rows, by COPY on PostgreSQL: model instances and INSERT statements would take most
     of the time at 100,000 people. Returns how many rows."""
+    # Columns added since a caller was written take their defaults ("" for text), as Model.save gives them.
+    defaults = [
+        field
+        for field in model._meta.concrete_fields
+        if field.column not in columns and not field.primary_key and (field.has_default() or not field.null)
+    ]
+    columns = [*columns, *(field.column for field in defaults)]
+    fixed = tuple(field.get_db_prep_save(field.get_default(), connection) for field in defaults)
+    rows = (row + fixed for row in rows)
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     written = 0
@@ -561,7 +573,7 @@ def _custody_spans(world: World, person_ids: list[int], case_published: list[boo
             continue
         report = Report(
             event.date.end, event.date.start, pk, event.custody, event.type, event.date.precision,
-            event.sentence_months, None,
+            event.sentence_months, None, "",
         )  # fmt: skip
         if event.person is not None:
             # A person's own event counts only while the person is published (Event.objects.published).
