@@ -549,6 +549,15 @@ def _batches(rows: Iterable[tuple], size: int):
 def _insert(model, columns: list[str], rows: Iterable[tuple]) -> int:
     """Insert plain rows, by COPY on PostgreSQL: model instances and INSERT statements would take most
     of the time at 100,000 people. Returns how many rows."""
+    # Columns added since a caller was written take their defaults ("" for text), as Model.save gives them.
+    defaults = [
+        field
+        for field in model._meta.concrete_fields
+        if field.column not in columns and not field.primary_key and (field.has_default() or not field.null)
+    ]
+    columns = [*columns, *(field.column for field in defaults)]
+    fixed = tuple(field.get_db_prep_save(field.get_default(), connection) for field in defaults)
+    rows = (row + fixed for row in rows)
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     written = 0

@@ -34,6 +34,20 @@ def test_a_charge_or_theme_that_nothing_published_uses_is_nowhere_public(client)
     assert client.get(reverse("cases:charge-detail", args=["public-charge"])).status_code == 200
 
 
+def test_a_charge_or_theme_is_public_when_any_of_its_cases_is_published_whatever_the_order():
+    # The check walks a term's cases one by one and stops at the first published one.
+    shared_charge, shared_theme = make_charge("shared charge"), make_theme("Shared theme")
+    draft_charge, draft_theme = make_charge("draft charge"), make_theme("Draft theme")
+    both = {"charges": [shared_charge, draft_charge], "themes": [shared_theme, draft_theme]}
+    make_case("Draft one", **both, is_published=False)
+    make_case("Public one", charges=[shared_charge], themes=[shared_theme])
+    make_case("Draft two", **both, is_published=False)
+    assert list(Charge.objects.public()) == [shared_charge]
+    assert list(Theme.objects.public()) == [shared_theme]
+    assert shared_theme.is_public and not draft_theme.is_public
+    assert shared_charge.is_public and not draft_charge.is_public
+
+
 def test_a_researcher_cannot_change_a_charge_that_a_published_case_uses(researcher_client):
     charge = make_charge("inciting discord")
     make_case("Public case", charges=[charge])

@@ -23,6 +23,17 @@ from .base import (
 )
 
 
+def filed_under_published_case(links: models.QuerySet) -> models.QuerySet:
+    """The rows of a case's link table (themes, charges) whose case is published.
+
+    Asks each link for its case's flag rather than joining the cases: a join lets PostgreSQL plan
+    the EXISTS as a merge join along every case id (seconds at 150,000 cases), while this walks
+    the term's links by their index and stops at the first published case (a fraction of a ms).
+    """
+    published = Case.objects.filter(pk=OuterRef("case_id")).values("is_published")[:1]
+    return links.filter(Subquery(published, output_field=models.BooleanField()))
+
+
 class ThemeQuerySet(models.QuerySet):
     def public(self):
         """Themes that something published is filed under: a published case, or a published
@@ -30,7 +41,7 @@ class ThemeQuerySet(models.QuerySet):
         from .events import Event
 
         return self.filter(
-            Exists(Case.objects.published().filter(themes=OuterRef("pk")))
+            Exists(filed_under_published_case(Case.themes.through.objects.filter(theme=OuterRef("pk"))))
             | Exists(Event.objects.published().filter(case=None, theme=OuterRef("pk")))
         )
 
@@ -77,7 +88,9 @@ class ChargeQuerySet(models.QuerySet):
     def public(self):
         """Charges of a published case. No other charge appears anywhere public: it would tell
         that an unpublished case exists."""
-        return self.filter(Exists(Case.objects.published().filter(charges=OuterRef("pk"))))
+        return self.filter(
+            Exists(filed_under_published_case(Case.charges.through.objects.filter(charge=OuterRef("pk"))))
+        )
 
     def with_public_counts(self):
         """Annotate `case_count`: the published cases with this charge."""
