@@ -139,16 +139,21 @@ def extension(name: str) -> str | None:
     return max(matches, key=len, default=None)
 
 
+def refuse_larger_than(value, limit_mb: int, message: str) -> None:
+    """A form error when an upload is over `limit_mb`; `message` names its %(size)s and the %(limit)s."""
+    limit = limit_mb * 1024 * 1024
+    if value.size > limit:
+        raise ValidationError(
+            message, code="too_large", params={"size": filesizeformat(value.size), "limit": filesizeformat(limit)}
+        )
+
+
 def validate_attachment(value):
     if getattr(value, "_committed", True):
         return  # a stored file was checked when it came in
-    limit = settings.ATTACHMENT_MAX_MB * 1024 * 1024
-    if value.size > limit:
-        raise ValidationError(
-            _("This file is %(size)s; an attachment may be at most %(limit)s."),
-            code="too_large",
-            params={"size": filesizeformat(value.size), "limit": filesizeformat(limit)},
-        )
+    refuse_larger_than(
+        value, settings.ATTACHMENT_MAX_MB, _("This file is %(size)s; an attachment may be at most %(limit)s.")
+    )
     ext = extension(value.name)
     if ext is None:
         raise ValidationError(

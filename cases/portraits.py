@@ -12,9 +12,10 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .attachments import refuse_larger_than
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # Larger pictures are scaled down: a portrait is shown small, and a smaller file keeps less detail.
@@ -42,13 +43,9 @@ def validate_portrait(value):
     """A clear form error for a file too large, not a picture, or a picture of a refused type."""
     if getattr(value, "_committed", True):
         return  # a stored portrait was checked and re-encoded when it came in
-    limit = settings.PORTRAIT_MAX_MB * 1024 * 1024
-    if value.size > limit:
-        raise ValidationError(
-            _("This picture is %(size)s; a portrait may be at most %(limit)s."),
-            code="too_large",
-            params={"size": filesizeformat(value.size), "limit": filesizeformat(limit)},
-        )
+    refuse_larger_than(
+        value, settings.PORTRAIT_MAX_MB, _("This picture is %(size)s; a portrait may be at most %(limit)s.")
+    )
     try:
         image = _open(value.file)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
