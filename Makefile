@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-BENCH_SIZES ?= 1000 10000 100000
+BENCH_SIZES ?= 0 1000 10000 100000
 TYPED_MODULES := cases/dates.py cases/search.py cases/services.py cases/filters.py cases/custody.py cases/caching.py casetracker/routers.py casetracker/middleware.py
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed

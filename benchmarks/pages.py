@@ -5,8 +5,12 @@ database, `casetracker_bench_<N>` on the server DATABASE_URL names (default the 
 created, migrated, given the report and filled by `manage.py generate_demo_data` the first time
 and reused after while its demo world has the same parameters. Nothing touches other databases.
 
-    .venv/bin/python benchmarks/pages.py                       # 1,000, 10,000 and 100,000 people
+    .venv/bin/python benchmarks/pages.py                       # the report alone, 1,000, 10,000 and 100,000 people
     .venv/bin/python benchmarks/pages.py --sizes 1000 --repeat 10
+
+Size 0 is the report's data alone (casetracker_bench_0, no demo world): the baseline the growth
+is measured from. After the sizes it prints, per page, the growth of p95 from the smallest size to
+the largest (the target: at most 1.5×) and whether the number of queries stayed the same.
 
 For each page: median and p95 server time (Django's test client through the whole middleware
 stack, DEBUG off, no cache), its number of queries, and the ratio to the floor (`robots.txt`, a
@@ -34,6 +38,8 @@ PAGE, SEARCH, STATISTICS, ADMIN = 50, 100, 150, 200
 EXPORT_ROWS_PER_SECOND, EXPORT_FIRST_ROW_MS = 50_000, 200
 # A query worth explaining: a good share of the target on its own.
 EXPLAIN_SHARE = 0.2
+# How much slower a page may be at the largest size than at the smallest.
+GROWTH_LIMIT = 1.5
 
 
 def database_url(people: int) -> str:
@@ -43,12 +49,12 @@ def database_url(people: int) -> str:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[0, 1_000, 10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=20, help="Runs per page (fewer for a slow page).")
     parser.add_argument("--only", default="", help="Measure only pages whose label contains one of these (a,b).")
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)  # one size, in a child process
     options = parser.parse_args()
-    if options.size:
+    if options.size is not None:
         measure_size(options)
         return
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
@@ -62,7 +68,28 @@ def main():
         results[str(people)] = json.loads(size_file.read_text())
         size_file.unlink()
         RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    if len(options.sizes) > 1:
+        print_growth(results, str(min(options.sizes)), str(max(options.sizes)))
     print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
+
+
+def print_growth(results: dict, smallest: str, largest: str) -> None:
+    """Per page: p95 at the largest size over p95 at the smallest, and whether the queries stayed the same.
+
+    Each p95 is first floored at the trivial view's, so that a page too quick to time does not
+    make a ratio of noise."""
+    small, large = results[smallest], results[largest]
+    floor_small, floor_large = small["floor"]["p95_ms"], large["floor"]["p95_ms"]
+    print(f"\n  growth from {int(smallest):,} to {int(largest):,} people (limit {GROWTH_LIMIT}×)")
+    print(f"  {'page':<32} {'p95 from':>9} {'p95 to':>9} {'growth':>7} {'queries':>9}")
+    for label, row in large["pages"].items():
+        before = small["pages"].get(label)
+        if before is None:
+            continue
+        growth = max(row["p95_ms"], floor_large) / max(before["p95_ms"], floor_small)
+        queries = "same" if row["queries"] == before["queries"] else f"{before['queries']}→{row['queries']}"
+        mark = "  OVER" if growth > GROWTH_LIMIT or queries != "same" else ""
+        print(f"  {label:<32} {before['p95_ms']:9.1f} {row['p95_ms']:9.1f} {growth:6.1f}× {queries:>9}{mark}")
 
 
 def prepare(people: int):
@@ -84,10 +111,13 @@ def prepare(people: int):
     call_command("migrate", verbosity=0)
     from cases import demo
 
-    wanted = demo.parameters_key(people, SEED, COUNTRIES)
+    wanted = demo.parameters_key(people, SEED, COUNTRIES) if people else None
     if demo.existing_parameters() != wanted:
         print(f"Building the demo world of {people:,} people in {params['NAME']} …", flush=True)
-        call_command("generate_demo_data", people=people, seed=SEED, countries=COUNTRIES, delete=True)
+        if people:
+            call_command("generate_demo_data", people=people, seed=SEED, countries=COUNTRIES, delete=True)
+        else:
+            call_command("generate_demo_data", delete=True)
     call_command("load_report", verbosity=0)
 
 
@@ -97,12 +127,17 @@ def pages() -> list[tuple[str, str, int]]:
 
     from cases.models import Case, Charge, Organization, Person, Source, Theme
 
-    person = Person.objects.published().filter(slug__startswith="demo-", cases__is_published=True).order_by("pk")[0]
-    case = Case.objects.published().filter(slug__startswith="demo-").order_by("pk")[0]
-    organization = Organization.objects.published().filter(slug__startswith="demo-").order_by("pk")[0]
-    charge = Charge.objects.public().filter(slug__startswith="demo-").order_by("pk")[0]
-    theme = Theme.objects.public().filter(slug__startswith="demo-").order_by("pk")[0]
-    source = Source.objects.published().filter(slug__startswith="demo-").order_by("pk")[0]
+    def first(records):
+        """A demo record when there is a demo world, else (the report alone) one of the report's."""
+        demo = records.filter(slug__startswith="demo-")
+        return (demo if demo.exists() else records).order_by("pk")[0]
+
+    person = first(Person.objects.published().filter(cases__is_published=True))
+    case = first(Case.objects.published())
+    organization = first(Organization.objects.published())
+    charge = first(Charge.objects.public())
+    theme = first(Theme.objects.public())
+    source = first(Source.objects.published())
     as_of = "as_of=2018-06-30"
     people_pages = Person.objects.published().count() // 50 + 1
     return [
