@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import formats
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ..api.pagination import is_whole_number
 from ..filters import CaseFilter, EventFilter, OrganizationFilter, PersonFilter
 from ..models import Case, Event, Organization, Person
+from ..paging import MAX_ROWS, CappedPaginator
 from .meta import PageMeta, filled_in, last_updated, narrowed_to_country, permanent_url
 from .search import did_you_mean, with_search
 
@@ -85,13 +86,24 @@ def filtered_page(request, filterset):
     if not is_whole_number(number, 1):
         context["page_error"] = _("The page number must be a whole number of 1 or more.")
         return context, 400
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator = CappedPaginator(filterset.qs, PAGE_SIZE)
+    if paginator.is_past_cap(number):
+        context["page_error"] = _(
+            "Only the first %(pages)s pages of a list are shown: narrow the filters, or download the whole list."
+        ) % {"pages": paginator.num_pages}
+        return context, 400
     try:
         page = paginator.page(int(number))
     except EmptyPage as error:
         raise Http404(_("There is no page %(number)s of these results.") % {"number": number}) from error
     page.object_list = list(page.object_list)
-    context.update(page=page, count=paginator.count, results=page.object_list)
+    context.update(
+        page=page,
+        count=paginator.count,
+        count_is_capped=paginator.count_is_capped,
+        max_rows=formats.number_format(MAX_ROWS, force_grouping=True),
+        results=page.object_list,
+    )
     return context, 200
 
 
