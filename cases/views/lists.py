@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ..api.pagination import is_whole_number
 from ..filters import CaseFilter, EventFilter, OrganizationFilter, PersonFilter
 from ..models import Case, Event, Organization, Person
-from ..paging import MAX_ROWS, CappedPaginator
+from ..paging import CappedPaginator
 from .meta import PageMeta, filled_in, last_updated, narrowed_to_country, permanent_url
 from .search import did_you_mean, with_search
 
@@ -101,7 +101,7 @@ def filtered_page(request, filterset):
         page=page,
         count=paginator.count,
         count_is_capped=paginator.count_is_capped,
-        max_rows=formats.number_format(MAX_ROWS, force_grouping=True),
+        max_rows=formats.number_format(paginator.max_rows, force_grouping=True),
         results=page.object_list,
     )
     return context, 200
