@@ -52,3 +52,10 @@ def test_the_api_count_is_exact_within_the_cap(client):
     make_case("Only case")
     data = client.get(reverse("api:case-list")).json()
     assert (data["count"], data["count_is_minimum"]) == (1, False)
+
+
+def test_a_later_page_holds_the_next_rows_in_the_lists_order(client):
+    for n in range(28):
+        make_case(f"Case {n:02}")
+    page = client.get(reverse("cases:case-list"), {"page": "2", "sort": "-name"}).context["results"]
+    assert [case.title for case in page] == ["Case 02", "Case 01", "Case 00"]
