@@ -12,6 +12,7 @@ from django.core.paginator import EmptyPage
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import formats
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from ..api.pagination import is_whole_number
@@ -132,8 +133,13 @@ def person_list(request):
     filterset = PersonFilter(request.GET, queryset=people, request=request)
     as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_valid() else None
     # Without a date the list speaks of the last reports: say how many of them are too old to confirm.
-    report_counts = filterset.qs.custody_report_counts() if filterset.is_valid() and as_of is None else None
-    headcount = filterset.qs.headcount() if filterset.is_valid() else None
+    # Both are read when the page shows them, so a refused page (a bad page number) costs nothing.
+    report_counts = (
+        SimpleLazyObject(lambda: filterset.qs.custody_report_counts())
+        if filterset.is_valid() and as_of is None
+        else None
+    )
+    headcount = SimpleLazyObject(lambda: filterset.qs.headcount()) if filterset.is_valid() else None
     return render_list(
         request,
         "cases/person_list.html",
