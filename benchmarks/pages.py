@@ -139,7 +139,11 @@ def pages() -> list[tuple[str, str, int]]:
     theme = first(Theme.objects.public())
     source = first(Source.objects.published())
     as_of = "as_of=2018-06-30"
-    people_pages = Person.objects.published().count() // 50 + 1
+    from cases.paging import MAX_ROWS
+    from cases.views.lists import PAGE_SIZE
+
+    # The last page a list offers: a long list stops at MAX_ROWS rows (cases.paging).
+    people_pages = min(Person.objects.published().count() // PAGE_SIZE + 1, MAX_ROWS // PAGE_SIZE)
     return [
         ("home", reverse("cases:home"), PAGE),
         ("people", reverse("cases:person-list"), PAGE),

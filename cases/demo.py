@@ -502,6 +502,8 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
         ),
     )  # fmt: skip
     log(f"{spans:,} custody spans written")
+    # The same UPDATE that keeps it in step, once for every demo case.
+    Case.objects.filter(demo_filter()).refresh_latest_event()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Planner statistics for the new rows, as a live database would have them.

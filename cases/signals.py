@@ -25,10 +25,12 @@ def fold_event_description(sender, instance, **kwargs):
 @receiver(pre_save, sender=Event)
 def remember_people_before_change(sender, instance, raw=False, **kwargs):
     instance._people_before = set()
+    instance._case_before = None
     if instance.pk and not raw:
         previous = Event.objects.filter(pk=instance.pk).select_related("case").first()
         if previous is not None:
             instance._people_before = _pks(previous.affected_people())
+            instance._case_before = previous.case_id
 
 
 @receiver(post_save, sender=Event)
@@ -37,6 +39,10 @@ def event_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
     sync_custody_spans(_pks(instance.affected_people()) | getattr(instance, "_people_before", set()))
+    # The case it is in now and any it was moved out of.
+    cases = {instance.case_id, getattr(instance, "_case_before", None)} - {None}
+    if cases:
+        Case.objects.filter(pk__in=cases).refresh_latest_event()
 
 
 @receiver(post_save, sender=Case)
@@ -50,6 +56,8 @@ def person_saved(sender, instance, created, raw=False, **kwargs):
     # A person's own events count only while the person is published (Event.objects.published).
     if not created and not raw:
         sync_custody_spans([instance.pk])
+        # Their own events are public only while they are.
+        Case.objects.filter(pk__in=Event.objects.filter(person=instance).values("case")).refresh_latest_event()
 
 
 @receiver(m2m_changed, sender=Case.people.through)

@@ -52,7 +52,8 @@ def test_people_list_is_paginated_with_custody_and_links(client, bokaev_case):
     assert response.status_code == 200
     data = response.json()
     assert set(data) == {
-        "count", "next", "previous", "results", "individuals", "individuals_is_minimum", "groups_of_unknown_size",
+        "count", "count_is_minimum", "next", "previous", "results",
+        "individuals", "individuals_is_minimum", "groups_of_unknown_size",
     }  # fmt: skip
     bokaev = next(p for p in data["results"] if p["slug"] == "maks-bokaev")
     assert bokaev["name_variants"] == ["Макс Бокаев"]

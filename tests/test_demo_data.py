@@ -74,6 +74,16 @@ def test_custody_spans_and_search_text_equal_a_rebuild():
         assert rebuild_search_text(model.objects.all()) == 0
 
 
+def test_each_case_stores_the_latest_event_a_refresh_would():
+    generate()
+    fields = ("pk", "latest_event_start", "latest_event_end", "latest_event_precision")
+    made = list(Case.objects.order_by("pk").values_list(*fields))
+    assert any(row[2] for row in made)
+    Case.objects.update(latest_event_start=None, latest_event_end=None, latest_event_precision="")
+    Case.objects.refresh_latest_event()
+    assert list(Case.objects.order_by("pk").values_list(*fields)) == made
+
+
 def test_the_world_has_what_a_real_tracker_holds():
     generate()
     people = Person.objects.all()

@@ -2,6 +2,15 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from ..paging import MAX_ROWS, CappedPaginator
+
+
+def past_cap_message(pages: int) -> str:
+    return _(
+        "Only the first %(pages)s pages of a list are served: narrow the filters, or download the whole list "
+        "from the exports."
+    ) % {"pages": pages}
+
 
 def is_whole_number(value: str, low: int, high: int | None = None) -> bool:
     # isdigit() alone lets through "²", which int() refuses.
@@ -10,10 +19,15 @@ def is_whole_number(value: str, low: int, high: int | None = None) -> bool:
 
 class StrictPageNumberPagination(PageNumberPagination):
     """Page numbering where a malformed page number or page size is the client's error (400),
-    not a 404 or a silently different page; the schema states the bounds it enforces."""
+    not a 404 or a silently different page; the schema states the bounds it enforces.
+
+    Counts and pages stop after MAX_ROWS rows (see cases.paging): `count_is_minimum` says the list
+    is longer, and a page past them is refused with what to do instead.
+    """
 
     page_size_query_param = "page_size"
     max_page_size = 200
+    django_paginator_class = CappedPaginator
 
     def paginate_queryset(self, queryset, request, view=None):
         page = request.query_params.get(self.page_query_param)
@@ -30,15 +44,38 @@ class StrictPageNumberPagination(PageNumberPagination):
             )
         return super().paginate_queryset(queryset, request, view)
 
+    def get_page_number(self, request, paginator):
+        number = super().get_page_number(request, paginator)
+        if number not in self.last_page_strings and paginator.is_past_cap(number):
+            raise ValidationError({self.page_query_param: [past_cap_message(paginator.num_pages)]})
+        return number
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_is_minimum"] = self.page.paginator.count_is_capped
+        return response
+
     def get_paginated_response_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)
-        paginated["required"] = ["count", "next", "previous", "results"]
+        paginated["properties"]["count"]["description"] = (
+            f"How many records match, counted up to {MAX_ROWS + 1:,}: more than {MAX_ROWS:,} when "
+            "`count_is_minimum` is true."
+        )
+        paginated["properties"]["count_is_minimum"] = {
+            "type": "boolean",
+            "description": f"True when more than {MAX_ROWS:,} records match: only the pages within the first "
+            f"{MAX_ROWS:,} are served; narrow the filters, or download the whole list (see `exports` at the API root).",
+        }
+        paginated["required"] = ["count", "count_is_minimum", "next", "previous", "results"]
         return paginated
 
     def get_schema_operation_parameters(self, view):
         page, page_size = super().get_schema_operation_parameters(view)
         page["schema"] = {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": ["last"]}]}
-        page["description"] = "A page number from 1, or `last`. A page past the last answers 404."
+        page["description"] = (
+            f"A page number from 1, or `last`. A page past the last answers 404; one past the first {MAX_ROWS:,} "
+            "records answers 400."
+        )
         page_size["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
         page_size["description"] = f"Results per page, at most {self.max_page_size} (default {self.page_size})."
         return [page, page_size]

@@ -44,7 +44,11 @@ class EventQuerySet(PublishableQuerySet):
 
         # A subquery, not a join through the case's people: a join repeats an event once per co-accused.
         their_cases = Case.objects.filter(people=person).values("pk")
-        return self.filter(Q(person=person) | Q(person__isnull=True, case__in=their_cases))
+        # A UNION of two index look-ups (by person, by case), not one OR: PostgreSQL plans the OR
+        # as a walk of the newest-first index past every event until it has a page of them.
+        own = Event.objects.filter(person=person).order_by().values("pk")
+        of_their_cases = Event.objects.filter(person__isnull=True, case__in=their_cases).order_by().values("pk")
+        return self.filter(pk__in=own.union(of_their_cases, all=True))
 
     def with_public_citations(self):
         """Prefetch what an event's public display needs: citations of published sources, subjects."""

@@ -366,7 +366,16 @@ class Person(Publishable):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["name", "id"], name="cases_person_name")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="cases_person_name"),
+            # The public lists' order (PersonQuerySet.sort_name_expression): a page read from the index.
+            models.Index(
+                CaseExpression(When(name_withheld=True, then=F("public_alias")), default=F("name")),
+                F("id"),
+                name="cases_person_public_name",
+                condition=Q(is_published=True),
+            ),
+        ]
         permissions = [
             ("publish_person", "Can publish and unpublish people"),
             ("merge_person", "Can merge duplicate people"),

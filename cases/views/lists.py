@@ -8,15 +8,17 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import formats
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from ..api.pagination import is_whole_number
 from ..filters import CaseFilter, EventFilter, OrganizationFilter, PersonFilter
 from ..models import Case, Event, Organization, Person
+from ..paging import CappedPaginator
 from .meta import PageMeta, filled_in, last_updated, narrowed_to_country, permanent_url
 from .search import did_you_mean, with_search
 
@@ -85,13 +87,24 @@ def filtered_page(request, filterset):
     if not is_whole_number(number, 1):
         context["page_error"] = _("The page number must be a whole number of 1 or more.")
         return context, 400
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator = CappedPaginator(filterset.qs, PAGE_SIZE)
+    if paginator.is_past_cap(number):
+        context["page_error"] = _(
+            "Only the first %(pages)s pages of a list are shown: narrow the filters, or download the whole list."
+        ) % {"pages": paginator.num_pages}
+        return context, 400
     try:
         page = paginator.page(int(number))
     except EmptyPage as error:
         raise Http404(_("There is no page %(number)s of these results.") % {"number": number}) from error
     page.object_list = list(page.object_list)
-    context.update(page=page, count=paginator.count, results=page.object_list)
+    context.update(
+        page=page,
+        count=paginator.count,
+        count_is_capped=paginator.count_is_capped,
+        max_rows=formats.number_format(paginator.max_rows, force_grouping=True),
+        results=page.object_list,
+    )
     return context, 200
 
 
@@ -120,8 +133,13 @@ def person_list(request):
     filterset = PersonFilter(request.GET, queryset=people, request=request)
     as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_valid() else None
     # Without a date the list speaks of the last reports: say how many of them are too old to confirm.
-    report_counts = filterset.qs.custody_report_counts() if filterset.is_valid() and as_of is None else None
-    headcount = filterset.qs.headcount() if filterset.is_valid() else None
+    # Both are read when the page shows them, so a refused page (a bad page number) costs nothing.
+    report_counts = (
+        SimpleLazyObject(lambda: filterset.qs.custody_report_counts())
+        if filterset.is_valid() and as_of is None
+        else None
+    )
+    headcount = SimpleLazyObject(lambda: filterset.qs.headcount()) if filterset.is_valid() else None
     return render_list(
         request,
         "cases/person_list.html",

@@ -1,0 +1,69 @@
+"""A case's stored latest event (what `/cases/?sort=latest` reads) follows every write it depends on,
+in the same transaction: publishing, unpublishing, editing, moving and deleting an event, and
+publishing or unpublishing the person an event concerns."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Case
+
+from .factories import make_case, make_event, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def latest_end(case: Case) -> date | None:
+    return Case.objects.get(pk=case.pk).latest_event_end
+
+
+def test_a_case_stores_its_newest_published_event_and_forgets_an_unpublished_one():
+    case = make_case()
+    make_event(case, "2018-03")
+    newer = make_event(case, "2020-05-04")
+    make_event(case, "2022", is_published=False)
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.latest_event_start, stored.latest_event_end, stored.latest_event_precision) == (
+        date(2020, 5, 4),
+        date(2020, 5, 4),
+        "day",
+    )
+    newer.is_published = False
+    newer.save()
+    assert latest_end(case) == date(2018, 3, 31)
+
+
+def test_editing_moving_and_deleting_an_event_move_the_latest_date_of_both_cases():
+    first, second = make_case(), make_case()
+    event = make_event(first, "2019-07")
+    assert latest_end(first) == date(2019, 7, 31)
+    event.case = second
+    event.save()
+    assert (latest_end(first), latest_end(second)) == (None, date(2019, 7, 31))
+    event.delete()
+    assert latest_end(second) is None
+
+
+def test_an_unpublished_persons_events_do_not_date_the_case():
+    person = make_person()
+    case = make_case(people=[person])
+    make_event(case, "2018")
+    make_event(case, "2021-02", person=person)
+    assert latest_end(case) == date(2021, 2, 28)
+    person.is_published = False
+    person.save()
+    assert latest_end(case) == date(2018, 12, 31)
+    person.is_published = True
+    person.save()
+    assert latest_end(case) == date(2021, 2, 28)
+
+
+def test_the_cases_list_sorted_by_latest_change_reads_the_stored_date(client):
+    old, recent = make_case("Old"), make_case("Recent")
+    make_case("Quiet")
+    make_event(old, "2015")
+    make_event(recent, "2023-01")
+    html = client.get(reverse("cases:case-list"), {"sort": "latest"}).content.decode()
+    assert html.index("Recent") < html.index("Old") < html.index("Quiet")
+    assert "January 2023" in html

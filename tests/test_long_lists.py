@@ -1,0 +1,61 @@
+"""A long list neither counts nor pages past its first MAX_ROWS rows (cases.paging): it says there
+are more, and a page past them is refused with what to do instead, on the public lists and the API."""
+
+import pytest
+from django.urls import reverse
+
+from cases import paging
+
+from .factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def more_cases_than_the_cap(monkeypatch):
+    # Two pages of the public lists' 25: the least data that runs past the cap.
+    monkeypatch.setattr(paging.CappedPaginator, "max_rows", 50)
+    return [make_case(f"Case {n:02}") for n in range(51)]
+
+
+def test_a_list_longer_than_the_cap_says_more_than_and_offers_its_first_pages(client, more_cases_than_the_cap):
+    response = client.get(reverse("cases:case-list"), {"page": "2"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "More than 50 cases" in html
+    assert "Page 2 of the first 2" in html
+    assert 'rel="next"' not in html
+
+
+def test_a_page_past_the_cap_answers_400_with_what_to_do(client, more_cases_than_the_cap):
+    response = client.get(reverse("cases:case-list"), {"page": "3"})
+    assert response.status_code == 400
+    assert "narrow the filters, or download the whole list" in response.content.decode()
+
+
+def test_a_list_within_the_cap_counts_exactly_and_a_page_past_its_end_is_404(client):
+    make_case("Only case")
+    response = client.get(reverse("cases:case-list"))
+    assert "1 case" in response.content.decode()
+    assert client.get(reverse("cases:case-list"), {"page": "2"}).status_code == 404
+
+
+def test_the_api_says_its_count_is_a_minimum_and_refuses_a_page_past_the_cap(client, more_cases_than_the_cap):
+    data = client.get(reverse("api:case-list"), {"page_size": "25", "page": "last"}).json()
+    assert (data["count"], data["count_is_minimum"], data["next"]) == (51, True, None)
+    response = client.get(reverse("api:case-list"), {"page_size": "25", "page": "3"})
+    assert response.status_code == 400
+    assert "narrow the filters" in response.json()["page"][0]
+
+
+def test_the_api_count_is_exact_within_the_cap(client):
+    make_case("Only case")
+    data = client.get(reverse("api:case-list")).json()
+    assert (data["count"], data["count_is_minimum"]) == (1, False)
+
+
+def test_a_later_page_holds_the_next_rows_in_the_lists_order(client):
+    for n in range(28):
+        make_case(f"Case {n:02}")
+    page = client.get(reverse("cases:case-list"), {"page": "2", "sort": "-name"}).context["results"]
+    assert [case.title for case in page] == ["Case 02", "Case 01", "Case 00"]
