@@ -41,6 +41,6 @@ def remove_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0013_public_generation")]
+    dependencies = [("cases", "0015_person_public_name_index")]
 
     operations = [migrations.RunPython(add_indexes, remove_indexes)]
