@@ -8,7 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db import connections
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Sum, Value, When
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 from . import dates
 from .choices import IN_CUSTODY_STATES, Identity
@@ -43,50 +46,74 @@ def _month_end(index: int) -> date:
     return last_day_of_month(index // 12, index % 12 + 1)
 
 
+def _month_of(field: str | Coalesce) -> CombinedExpression:
+    """The month index (year * 12 + month - 1) of a date, in SQL."""
+    return ExtractYear(field) * 12 + ExtractMonth(field) - 1
+
+
+def _weights(person: str = "person__") -> dict[str, Case]:
+    """What a person adds to a figure (as `Person.headcount`): one individual, or a group's size; a
+    group whose size is a minimum; a group of unknown size (counted apart, adding no individual)."""
+    group = Q(**{f"{person}identity": Identity.GROUP})
+    sized = group & Q(**{f"{person}group_size__isnull": False})
+    minimum = sized & Q(**{f"{person}group_size_is_minimum": True})
+    return {
+        "individuals": Case(When(group, then=Coalesce(f"{person}group_size", 0)), default=Value(1)),
+        "minimums": Case(When(minimum, then=Value(1)), default=Value(0)),
+        "unknown_groups": Case(When(group & ~sized, then=Value(1)), default=Value(0)),
+    }
+
+
+# What a row of `custody_by_month`'s query sums: spans begun in a month, ended in it, or open and
+# unconfirmed from it on.
+BEGUN, ENDED, UNCONFIRMED = 0, 1, 2
+
+
 def custody_by_month(people: QuerySet, since: date | None = None, until: date | None = None) -> list[MonthCount]:
     """How many of `people` were in custody at the end of each month.
 
     From the month the first of them entered custody (or `since`, if later) to the month of
     the latest published event, what the records can speak for (or `until`); never past the
-    current month. One query for the spans, then a sweep: a span counts at a month's end D
-    when it had begun by D and had not yet ended (valid_until is exclusive). A span still open
-    is carried forward, unconfirmed, at each month's end after the month of its last report.
+    current month. A span counts at a month's end D when it had begun by D and had not yet ended
+    (valid_until is exclusive). A span still open is carried forward, unconfirmed, at each month's
+    end after the month of its last report.
+
+    The database sums the spans' weights by the month they begin, end and go unconfirmed in (one query
+    of three grouped parts, a few hundred rows whatever the number of people); the sweep adds them up.
     """
-    spans = CustodySpan.objects.filter(
-        person__in=people.order_by().values("pk"), state__in=IN_CUSTODY_STATES
-    ).values_list(
-        "valid_from",
-        "valid_until",
-        "last_report__date_end",
-        "person__identity",
-        "person__group_size",
-        "person__group_size_is_minimum",
+    spans = (
+        CustodySpan.objects.filter(person__in=people.order_by().values("pk"), state__in=IN_CUSTODY_STATES)
+        .annotate(start=_month_of("valid_from"), end=_month_of("valid_until"))
+        # Begun and ended within one month: never in custody at a month's end.
+        .filter(Q(valid_until__isnull=True) | Q(end__gt=F("start")))
+        .order_by()
+    )
+    weights = {name: Sum(weight) for name, weight in _weights().items()}
+
+    def by_month(kind: int, spans: QuerySet, month) -> QuerySet:
+        return spans.annotate(kind=Value(kind), month=month).values("kind", "month").annotate(**weights)
+
+    begun = by_month(BEGUN, spans, F("start"))
+    ended = by_month(ENDED, spans.filter(valid_until__isnull=False), F("end"))
+    unconfirmed = by_month(
+        UNCONFIRMED,
+        spans.filter(valid_until__isnull=True),
+        _month_of(Coalesce("last_report__date_end", "valid_from")) + 1,
     )
     # Per month, the change in (individuals, groups whose size is a minimum, groups of unknown size),
     # and in the individuals whose custody is only carried forward from an earlier report.
     changes: dict[int, tuple[int, int, int]] = {}
     carried_changes: dict[int, int] = {}
-    first = None
-    for valid_from, valid_until, reported, identity, group_size, minimum in spans:
-        start = _month_index(valid_from)
-        end = _month_index(valid_until) if valid_until else None
-        if end is not None and end <= start:
-            continue  # begun and ended within one month: never in custody at a month's end
-        if identity != Identity.GROUP:
-            weight = (1, 0, 0)
-        elif group_size is None:
-            weight = (0, 0, 1)
+    for row in begun.union(ended, unconfirmed, all=True):
+        month, weight = int(row["month"]), _weight(row)
+        if row["kind"] == UNCONFIRMED:
+            carried_changes[month] = carried_changes.get(month, 0) + weight[0]
         else:
-            weight = (group_size, int(minimum), 0)
-        changes[start] = _plus(changes.get(start), weight)
-        if end is not None:
-            changes[end] = _plus(changes.get(end), tuple(-part for part in weight))
-        else:
-            carried_from = _month_index(reported or valid_from) + 1
-            carried_changes[carried_from] = carried_changes.get(carried_from, 0) + weight[0]
-        first = start if first is None else min(first, start)
-    if first is None:
+            sign = -1 if row["kind"] == ENDED else 1
+            changes[month] = _plus(changes.get(month), tuple(sign * part for part in weight))
+    if not changes:
         return []
+    first = min(changes)
     if until is None:
         until = Event.objects.published().aggregate(last=Max("date_end"))["last"] or dates.today()
     last = _month_index(min(until, dates.today()))
@@ -100,6 +127,10 @@ def custody_by_month(people: QuerySet, since: date | None = None, until: date | 
             individuals, minimums, unknown_groups = running
             counts.append(MonthCount(_month_end(index), individuals, unknown_groups, minimums > 0, carried))
     return counts
+
+
+def _weight(row: dict) -> tuple[int, int, int]:
+    return (row["individuals"] or 0, row["minimums"] or 0, row["unknown_groups"] or 0)
 
 
 def _plus(counts: tuple[int, ...] | None, change: tuple[int, ...] | None) -> tuple[int, int, int]:
@@ -127,17 +158,27 @@ def _counts_by(model, people: QuerySet) -> list[CategoryCount]:
     pks = people.order_by().values("pk")
     theirs = Q(cases__is_published=True, cases__people__in=pks)
     rows = model.objects.annotate(case_count=Count("cases", filter=theirs, distinct=True)).filter(case_count__gt=0)
-    # Each person once per category, however many of their cases fall under it.
+    # Each person once per category, however many of their cases fall under it: the database
+    # sums the distinct (category, person) pairs, a row per category comes back.
     lookup = f"cases__{model._meta.model_name}s"
     members = (
         Person.objects.filter(pk__in=pks, cases__is_published=True, **{f"{lookup}__isnull": False})
-        .values(lookup, "pk", "identity", "group_size", "group_size_is_minimum")
+        .annotate(category=F(lookup), person=F("pk"), **_weights(person=""))
+        .values("category", "person", "individuals", "minimums", "unknown_groups")
         .distinct()
+        .order_by()
     )
-    headcounts: dict[int, Headcount] = {}
-    for member in members:
-        one = Person(**{f: member[f] for f in ("identity", "group_size", "group_size_is_minimum")}).headcount
-        headcounts[member[lookup]] = headcounts.get(member[lookup], Headcount()) + one
+    members_sql, params = members.query.sql_with_params()
+    with connections[members.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT category, SUM(individuals), SUM(minimums), SUM(unknown_groups)"
+            f" FROM ({members_sql}) members GROUP BY category",
+            params,
+        )
+        headcounts = {
+            category: Headcount(int(individuals or 0), bool(minimums), int(unknown_groups or 0))
+            for category, individuals, minimums, unknown_groups in cursor.fetchall()
+        }
     counts = [
         CategoryCount(
             row.name, row.slug, row.get_absolute_url(), count.individuals, row.case_count, count.unknown_groups,
