@@ -8,15 +8,25 @@ write they depend on; `manage.py rebuild_custody_spans` recomputes them all.
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import reduce
 from itertools import groupby
-from operator import attrgetter
+from operator import attrgetter, or_
 from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import Q
 
-from .choices import IN_CUSTODY_STATES, STATE_BEGINNING_TYPES, STATE_CHANGING_TYPES, DatePrecision, SentenceServed
+from .choices import (
+    IN_CUSTODY_STATES,
+    STATE_BEGINNING_TYPES,
+    STATE_CHANGING_TYPES,
+    CustodyState,
+    DatePrecision,
+    SentenceServed,
+)
 from .dates import FuzzyDate
-from .models import Case, CustodySpan, Event, Person
+from .models import Case, CustodySpan, CustodyTally, Event, Person
+from .models.people import headcount_aggregates
 
 
 class Report(NamedTuple):
@@ -188,21 +198,107 @@ def derive_custody_spans(person: Person) -> list[CustodySpan]:
 
 
 @transaction.atomic
-def sync_custody_spans(people: Iterable[Person | int]) -> None:
-    """Replace the stored custody spans of `people` with a fresh derivation."""
+def sync_custody_spans(people: Iterable[Person | int], tally: bool = True) -> None:
+    """Replace the stored custody spans of `people` with a fresh derivation, copy each one's
+    custody now onto the person, and recount the CustodyTally rows they left or joined (unless
+    `tally` is false: a caller that recounts it whole afterwards)."""
     given = {p.pk if isinstance(p, Person) else p for p in people}
     # Unsaved people have no pk; people since deleted have no spans left to replace.
-    ids = set(Person.objects.filter(pk__in=given - {None}).values_list("pk", flat=True))
+    rows = Person.objects.filter(pk__in=given - {None}).values_list("pk", *CURRENT_CUSTODY)
+    before = {pk: (state, end) for pk, state, end in rows}
+    ids = set(before)
     if not ids:
         return
     CustodySpan.objects.filter(person_id__in=ids).delete()
     timelines = _custody_events_by_person(ids)
-    CustodySpan.objects.bulk_create(span for pk in sorted(ids) for span in _spans_from(pk, timelines[pk]))
+    spans = {pk: _spans_from(pk, timelines[pk]) for pk in sorted(ids)}
+    CustodySpan.objects.bulk_create(span for pk in sorted(ids) for span in spans[pk])
+    now = {pk: _custody_now(spans[pk], timelines[pk]) for pk in ids}
+    changed = [
+        Person(pk=pk, current_custody=state, current_report_end=end)
+        for pk, (state, end) in now.items()
+        if before[pk] != (state, end)
+    ]
+    Person.objects.bulk_update(changed, CURRENT_CUSTODY, batch_size=500)
+    if tally:
+        # Also the rows of people who stayed put: their publication or group size may be what changed.
+        refresh_custody_tally(set(before.values()) | set(now.values()))
+
+
+# The columns of Person that copy the open custody span (see Person.current_custody).
+CURRENT_CUSTODY = ["current_custody", "current_report_end"]
+
+
+def _custody_now(spans: list[CustodySpan], timeline: list[Report]) -> tuple[str, date | None]:
+    """The state of the span still open (the last one) and the end of its latest report."""
+    if not spans:
+        return CustodyState.UNKNOWN, None
+    open_span = spans[-1]
+    reported = next((report.date_end for report in timeline if report.pk == open_span.last_report_id), None)
+    return open_span.state, reported
+
+
+def _lock_tally(using: str) -> None:
+    """Let one transaction at a time recount CustodyTally, until it commits: a recount then sees every
+    change committed before it, and a change still uncommitted is recounted by its own transaction.
+    Readers are not held up. (SQLite lets one transaction write at a time anyway.)"""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {CustodyTally._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+
+
+def _tally_rows(people) -> list[CustodyTally]:
+    rows = people.filter(is_published=True).values(*CURRENT_CUSTODY).annotate(**headcount_aggregates()).order_by()
+    return [
+        CustodyTally(
+            state=row["current_custody"],
+            reported_end=row["current_report_end"],
+            individuals=row["individuals"],
+            minimums=row["minimums"],
+            unknown_groups=row["unknown_groups"],
+        )
+        for row in rows
+    ]
+
+
+def _keys_q(keys: Iterable[tuple[str, date | None]], state: str, reported_end: str) -> Q:
+    def one(key_state: str, end: date | None) -> Q:
+        return Q(**{state: key_state}) & (
+            Q(**{f"{reported_end}__isnull": True}) if end is None else Q(**{reported_end: end})
+        )
+
+    return reduce(or_, (one(*key) for key in keys))
+
+
+@transaction.atomic
+def refresh_custody_tally(keys: set[tuple[str, date | None]]) -> None:
+    """Recount the CustodyTally rows of these (state, report end) keys from the people in them."""
+    if not keys:
+        return
+    using = router.db_for_write(CustodyTally)
+    _lock_tally(using)
+    ordered = sorted(keys, key=lambda key: (key[0], key[1] or date.min))
+    # A hundred keys a query keeps within SQLite's limit on the depth of an expression.
+    for start in range(0, len(ordered), 100):
+        chunk = ordered[start : start + 100]
+        CustodyTally.objects.filter(_keys_q(chunk, "state", "reported_end")).delete()
+        CustodyTally.objects.bulk_create(_tally_rows(Person.objects.filter(_keys_q(chunk, *CURRENT_CUSTODY))))
+
+
+@transaction.atomic
+def rebuild_custody_tally() -> None:
+    """Recount every CustodyTally row from the people."""
+    _lock_tally(router.db_for_write(CustodyTally))
+    CustodyTally.objects.all().delete()
+    CustodyTally.objects.bulk_create(_tally_rows(Person.objects.all()))
 
 
 def rebuild_all_custody_spans(batch_size: int = 1000) -> int:
-    """Rebuild every person's spans, a batch of people per transaction; returns how many people."""
+    """Rebuild every person's spans, a batch of people per transaction, and recount CustodyTally;
+    returns how many people."""
     ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
-        sync_custody_spans(ids[start : start + batch_size])
+        sync_custody_spans(ids[start : start + batch_size], tally=False)
+    rebuild_custody_tally()
     return len(ids)

@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from .caching import public_pages_changed
-from .custody import sync_custody_spans
+from .custody import CURRENT_CUSTODY, refresh_custody_tally, sync_custody_spans
 from .models import Case, Citation, Event, ImportedItem, NameVariant, Organization, Person, PublicGeneration
 from .search import build_search_text, rebuild_search_text, refresh_search_text
 
@@ -47,9 +47,26 @@ def case_saved(sender, instance, created, raw=False, **kwargs):
 
 @receiver(post_save, sender=Person)
 def person_saved(sender, instance, created, raw=False, **kwargs):
-    # A person's own events count only while the person is published (Event.objects.published).
-    if not created and not raw:
+    if raw:
+        return
+    if created:
+        # No spans yet: the person joins the tally's row of their (unknown) custody.
+        refresh_custody_tally({(instance.current_custody, instance.current_report_end)})
+    else:
+        # A person's own events count only while the person is published (Event.objects.published);
+        # the tally counts their publication and group size.
         sync_custody_spans([instance.pk])
+
+
+@receiver(pre_delete, sender=Person)
+def remember_tally_row(sender, instance, **kwargs):
+    instance._tally_row = Person.objects.filter(pk=instance.pk).values_list(*CURRENT_CUSTODY).first()
+
+
+@receiver(post_delete, sender=Person)
+def person_deleted(sender, instance, **kwargs):
+    if getattr(instance, "_tally_row", None):
+        refresh_custody_tally({instance._tally_row})
 
 
 @receiver(m2m_changed, sender=Case.people.through)

@@ -135,3 +135,29 @@ class CustodySpan(models.Model):
             self.began_by_start, self.began_by_end, self.began_by_precision = None, None, ""
         else:
             self.began_by_start, self.began_by_end, self.began_by_precision = value.start, value.end, value.precision
+
+
+class CustodyTally(models.Model):
+    """How many individuals the published people stand for, by the state of their open custody span
+    (unknown without one) and the end of its latest report: the home page's, the people list's and
+    the API's unfiltered headcounts read these few rows instead of every person.
+
+    The report's day is kept, not a flag, so that "unconfirmed" (no report since
+    `cases.dates.confirmed_since`) can be answered for any day. Kept in step by cases.custody in the
+    transaction of every write that moves a person between rows; `manage.py rebuild_custody_spans`
+    recounts it whole.
+    """
+
+    state = models.CharField(max_length=30, choices=CustodyState.choices)
+    reported_end = models.DateField(null=True, blank=True)
+    individuals = models.PositiveIntegerField(default=0)
+    minimums = models.PositiveIntegerField(default=0, help_text=_("Groups whose size is a minimum."))
+    unknown_groups = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("custody tally")
+        verbose_name_plural = _("custody tallies")
+        constraints = [choices_constraint("state", CustodyState, "cases_tally_state_valid")]
+
+    def __str__(self):
+        return f"{self.state} {self.reported_end}: {self.individuals}"
