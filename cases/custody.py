@@ -14,7 +14,7 @@ from operator import attrgetter, or_
 from typing import NamedTuple
 
 from django.db import connections, router, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from .choices import (
     IN_CUSTODY_STATES,
@@ -25,8 +25,9 @@ from .choices import (
     SentenceServed,
 )
 from .dates import FuzzyDate
-from .models import Case, CustodySpan, CustodyTally, Event, Person
+from .models import Case, CustodyMonthTally, CustodySpan, CustodyTally, Event, Person
 from .models.people import headcount_aggregates
+from .statistics import BEGUN, ENDED, UNCONFIRMED, month_changes, month_end, month_index, month_start
 
 
 class Report(NamedTuple):
@@ -198,10 +199,13 @@ def derive_custody_spans(person: Person) -> list[CustodySpan]:
 
 
 @transaction.atomic
-def sync_custody_spans(people: Iterable[Person | int], tally: bool = True) -> None:
+def sync_custody_spans(
+    people: Iterable[Person | int], tally: bool = True, months: Iterable[tuple[int, int]] = ()
+) -> None:
     """Replace the stored custody spans of `people` with a fresh derivation, copy each one's
-    custody now onto the person, and recount the CustodyTally rows they left or joined (unless
-    `tally` is false: a caller that recounts it whole afterwards)."""
+    custody now onto the person, and recount the CustodyTally and CustodyMonthTally rows they left
+    or joined, and `months` (rows of spans already deleted), unless `tally` is false: a caller that
+    recounts them whole afterwards."""
     given = {p.pk if isinstance(p, Person) else p for p in people}
     # Unsaved people have no pk; people since deleted have no spans left to replace.
     rows = Person.objects.filter(pk__in=given - {None}).values_list("pk", *CURRENT_CUSTODY)
@@ -209,6 +213,10 @@ def sync_custody_spans(people: Iterable[Person | int], tally: bool = True) -> No
     ids = set(before)
     if not ids:
         return
+    months = set(months) | month_keys(
+        CustodySpan.objects.filter(person_id__in=ids).values_list("state", "valid_from", "valid_until"),
+        before.values(),
+    )
     CustodySpan.objects.filter(person_id__in=ids).delete()
     timelines = _custody_events_by_person(ids)
     spans = {pk: _spans_from(pk, timelines[pk]) for pk in sorted(ids)}
@@ -223,6 +231,8 @@ def sync_custody_spans(people: Iterable[Person | int], tally: bool = True) -> No
     if tally:
         # Also the rows of people who stayed put: their publication or group size may be what changed.
         refresh_custody_tally(set(before.values()) | set(now.values()))
+        new_spans = ((span.state, span.valid_from, span.valid_until) for pk in ids for span in spans[pk])
+        refresh_month_tally(months | month_keys(new_spans, now.values()))
 
 
 # The columns of Person that copy the open custody span (see Person.current_custody).
@@ -238,14 +248,14 @@ def _custody_now(spans: list[CustodySpan], timeline: list[Report]) -> tuple[str,
     return open_span.state, reported
 
 
-def _lock_tally(using: str) -> None:
+def _lock_tally(using: str, model: type = CustodyTally) -> None:
     """Let one transaction at a time recount CustodyTally, until it commits: a recount then sees every
     change committed before it, and a change still uncommitted is recounted by its own transaction.
     Readers are not held up. (SQLite lets one transaction write at a time anyway.)"""
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {CustodyTally._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(f"LOCK TABLE {model._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
 
 
 def _tally_rows(people) -> list[CustodyTally]:
@@ -286,12 +296,80 @@ def refresh_custody_tally(keys: set[tuple[str, date | None]]) -> None:
         CustodyTally.objects.bulk_create(_tally_rows(Person.objects.filter(_keys_q(chunk, *CURRENT_CUSTODY))))
 
 
+def month_keys(spans: Iterable[tuple], now: Iterable[tuple[str, date | None]]) -> set[tuple[int, int]]:
+    """The CustodyMonthTally rows that (state, valid_from, valid_until) spans and people's custody now
+    (state, latest report's end) count in."""
+    keys = set()
+    for state, valid_from, valid_until in spans:
+        if state in IN_CUSTODY_STATES:
+            keys.add((BEGUN, month_index(valid_from)))
+            if valid_until is not None:
+                keys.add((ENDED, month_index(valid_until)))
+    for state, reported_end in now:
+        if state in IN_CUSTODY_STATES and reported_end is not None:
+            keys.add((UNCONFIRMED, month_index(reported_end) + 1))
+    return keys
+
+
+def months_of_spans(person_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """The CustodyMonthTally rows the stored spans and custody now of these people count in."""
+    ids = list(person_ids)
+    spans = CustodySpan.objects.filter(person_id__in=ids).values_list("state", "valid_from", "valid_until")
+    return month_keys(spans, Person.objects.filter(pk__in=ids).values_list(*CURRENT_CUSTODY))
+
+
+def _within_months(field: str, months: list[int]) -> Q:
+    return reduce(or_, (Q(**{f"{field}__range": (month_start(m), month_end(m))}) for m in months), Q())
+
+
+def _month_tally_rows(counted: QuerySet) -> list[CustodyMonthTally]:
+    return [
+        CustodyMonthTally(
+            kind=row["kind"],
+            month=int(row["month"]),
+            individuals=row["individuals"] or 0,
+            minimums=row["minimums"] or 0,
+            unknown_groups=row["unknown_groups"] or 0,
+        )
+        for row in counted
+    ]
+
+
+@transaction.atomic
+def refresh_month_tally(keys: set[tuple[int, int]]) -> None:
+    """Recount these (kind, month) rows of CustodyMonthTally from the spans of the published people."""
+    if not keys:
+        return
+    _lock_tally(router.db_for_write(CustodyMonthTally), CustodyMonthTally)
+    published = CustodySpan.objects.filter(person__is_published=True)
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 100):
+        chunk = ordered[start : start + 100]
+        begun, ended, unconfirmed = (
+            [month for kind, month in chunk if kind == wanted] for wanted in CustodyMonthTally.Kind.values
+        )
+        # An open span's latest report is its person's copied one, which an index finds.
+        counted = month_changes(
+            published,
+            begun=_within_months("valid_from", begun),
+            ended=_within_months("valid_until", ended),
+            unconfirmed=_within_months("person__current_report_end", [month - 1 for month in unconfirmed]),
+        )
+        CustodyMonthTally.objects.filter(reduce(or_, (Q(kind=kind, month=month) for kind, month in chunk))).delete()
+        CustodyMonthTally.objects.bulk_create(_month_tally_rows(counted))
+
+
 @transaction.atomic
 def rebuild_custody_tally() -> None:
-    """Recount every CustodyTally row from the people."""
+    """Recount every CustodyTally and CustodyMonthTally row from the people and their spans."""
     _lock_tally(router.db_for_write(CustodyTally))
     CustodyTally.objects.all().delete()
     CustodyTally.objects.bulk_create(_tally_rows(Person.objects.all()))
+    _lock_tally(router.db_for_write(CustodyMonthTally), CustodyMonthTally)
+    CustodyMonthTally.objects.all().delete()
+    CustodyMonthTally.objects.bulk_create(
+        _month_tally_rows(month_changes(CustodySpan.objects.filter(person__is_published=True)))
+    )
 
 
 def rebuild_all_custody_spans(batch_size: int = 1000) -> int:

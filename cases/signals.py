@@ -7,8 +7,17 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from .caching import public_pages_changed
-from .custody import CURRENT_CUSTODY, refresh_custody_tally, sync_custody_spans
-from .models import Case, Citation, Event, ImportedItem, NameVariant, Organization, Person, PublicGeneration
+from .custody import CURRENT_CUSTODY, months_of_spans, refresh_custody_tally, refresh_month_tally, sync_custody_spans
+from .models import (
+    Case,
+    Citation,
+    Event,
+    ImportedItem,
+    NameVariant,
+    Organization,
+    Person,
+    PublicGeneration,
+)
 from .search import build_search_text, rebuild_search_text, refresh_search_text
 
 
@@ -31,12 +40,20 @@ def remember_people_before_change(sender, instance, raw=False, **kwargs):
             instance._people_before = _pks(previous.affected_people())
 
 
+@receiver(pre_delete, sender=Event)
+def remember_months_before_delete(sender, instance, **kwargs):
+    # The spans the event set go with it (on delete cascade) before sync_custody_spans could read
+    # which of the statistics' months they counted in.
+    instance._months_before = months_of_spans(_pks(instance.affected_people()))
+
+
 @receiver(post_save, sender=Event)
 @receiver(post_delete, sender=Event)
 def event_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    sync_custody_spans(_pks(instance.affected_people()) | getattr(instance, "_people_before", set()))
+    people = _pks(instance.affected_people()) | getattr(instance, "_people_before", set())
+    sync_custody_spans(people, months=getattr(instance, "_months_before", ()))
 
 
 @receiver(post_save, sender=Case)
@@ -59,14 +76,16 @@ def person_saved(sender, instance, created, raw=False, **kwargs):
 
 
 @receiver(pre_delete, sender=Person)
-def remember_tally_row(sender, instance, **kwargs):
+def remember_tally_rows(sender, instance, **kwargs):
     instance._tally_row = Person.objects.filter(pk=instance.pk).values_list(*CURRENT_CUSTODY).first()
+    instance._month_rows = months_of_spans([instance.pk])
 
 
 @receiver(post_delete, sender=Person)
 def person_deleted(sender, instance, **kwargs):
     if getattr(instance, "_tally_row", None):
         refresh_custody_tally({instance._tally_row})
+    refresh_month_tally(getattr(instance, "_month_rows", set()))
 
 
 @receiver(m2m_changed, sender=Case.people.through)

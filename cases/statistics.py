@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from . import dates
 from .choices import IN_CUSTODY_STATES, Identity
 from .dates import last_day_of_month
-from .models import Charge, CustodySpan, Event, Headcount, Person, Theme
+from .models import Charge, CustodyMonthTally, CustodySpan, Event, Headcount, Person, Theme
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,15 @@ class MonthCount:
         return self.count - self.carried_forward
 
 
-def _month_index(day: date) -> int:
+def month_index(day: date) -> int:
     return day.year * 12 + day.month - 1
 
 
-def _month_end(index: int) -> date:
+def month_start(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(index: int) -> date:
     return last_day_of_month(index // 12, index % 12 + 1)
 
 
@@ -64,9 +68,35 @@ def _weights(person: str = "person__") -> dict[str, Case]:
     }
 
 
-# What a row of `custody_by_month`'s query sums: spans begun in a month, ended in it, or open and
-# unconfirmed from it on.
-BEGUN, ENDED, UNCONFIRMED = 0, 1, 2
+# What a row of `month_changes` sums: spans begun in a month, ended in it, or open and unconfirmed
+# from it on (CustodyMonthTally keeps the same rows for all the published people).
+BEGUN, ENDED, UNCONFIRMED = CustodyMonthTally.Kind.values
+
+
+def month_changes(spans: QuerySet, begun: Q | None = None, ended: Q | None = None, unconfirmed: Q | None = None):
+    """The weights of `spans` in custody summed by (kind, month): one query of up to three grouped
+    parts, a few hundred rows whatever the number of people. `begun`, `ended` and `unconfirmed`
+    narrow a part; None leaves it whole, and an empty Q() leaves it out."""
+    spans = (
+        spans.filter(state__in=IN_CUSTODY_STATES)
+        .annotate(start=_month_of("valid_from"), end=_month_of("valid_until"))
+        # Begun and ended within one month: never in custody at a month's end.
+        .filter(Q(valid_until__isnull=True) | Q(end__gt=F("start")))
+        .order_by()
+    )
+    weights = {name: Sum(weight) for name, weight in _weights().items()}
+    parts = [
+        (BEGUN, spans, F("start"), begun),
+        (ENDED, spans.filter(valid_until__isnull=False), F("end"), ended),
+        (UNCONFIRMED, spans.filter(valid_until__isnull=True),
+         _month_of(Coalesce("last_report__date_end", "valid_from")) + 1, unconfirmed),
+    ]  # fmt: skip
+    queries = [
+        part.filter(among or Q()).annotate(kind=Value(kind), month=month).values("kind", "month").annotate(**weights)
+        for kind, part, month, among in parts
+        if among is None or among
+    ]
+    return queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
 
 
 def custody_by_month(people: QuerySet, since: date | None = None, until: date | None = None) -> list[MonthCount]:
@@ -78,33 +108,18 @@ def custody_by_month(people: QuerySet, since: date | None = None, until: date | 
     (valid_until is exclusive). A span still open is carried forward, unconfirmed, at each month's
     end after the month of its last report.
 
-    The database sums the spans' weights by the month they begin, end and go unconfirmed in (one query
-    of three grouped parts, a few hundred rows whatever the number of people); the sweep adds them up.
+    The database sums the spans' weights by month (`month_changes`), or for all the published people
+    keeps them summed (CustodyMonthTally); the sweep adds them up.
     """
-    spans = (
-        CustodySpan.objects.filter(person__in=people.order_by().values("pk"), state__in=IN_CUSTODY_STATES)
-        .annotate(start=_month_of("valid_from"), end=_month_of("valid_until"))
-        # Begun and ended within one month: never in custody at a month's end.
-        .filter(Q(valid_until__isnull=True) | Q(end__gt=F("start")))
-        .order_by()
-    )
-    weights = {name: Sum(weight) for name, weight in _weights().items()}
-
-    def by_month(kind: int, spans: QuerySet, month) -> QuerySet:
-        return spans.annotate(kind=Value(kind), month=month).values("kind", "month").annotate(**weights)
-
-    begun = by_month(BEGUN, spans, F("start"))
-    ended = by_month(ENDED, spans.filter(valid_until__isnull=False), F("end"))
-    unconfirmed = by_month(
-        UNCONFIRMED,
-        spans.filter(valid_until__isnull=True),
-        _month_of(Coalesce("last_report__date_end", "valid_from")) + 1,
-    )
+    if getattr(people, "_every_published", lambda: False)():
+        rows = CustodyMonthTally.objects.values("kind", "month", "individuals", "minimums", "unknown_groups")
+    else:
+        rows = month_changes(CustodySpan.objects.filter(person__in=people.order_by().values("pk")))
     # Per month, the change in (individuals, groups whose size is a minimum, groups of unknown size),
     # and in the individuals whose custody is only carried forward from an earlier report.
     changes: dict[int, tuple[int, int, int]] = {}
     carried_changes: dict[int, int] = {}
-    for row in begun.union(ended, unconfirmed, all=True):
+    for row in rows:
         month, weight = int(row["month"]), _weight(row)
         if row["kind"] == UNCONFIRMED:
             carried_changes[month] = carried_changes.get(month, 0) + weight[0]
@@ -116,16 +131,16 @@ def custody_by_month(people: QuerySet, since: date | None = None, until: date | 
     first = min(changes)
     if until is None:
         until = Event.objects.published().aggregate(last=Max("date_end"))["last"] or dates.today()
-    last = _month_index(min(until, dates.today()))
+    last = month_index(min(until, dates.today()))
     # Months before anyone's custody would all be zero: they are left out, however early `since` is.
-    start = max(first, _month_index(since)) if since else first
+    start = max(first, month_index(since)) if since else first
     counts, running, carried = [], (0, 0, 0), 0
     for index in range(first, last + 1):
         running = _plus(running, changes.get(index))
         carried += carried_changes.get(index, 0)
         if index >= start:
             individuals, minimums, unknown_groups = running
-            counts.append(MonthCount(_month_end(index), individuals, unknown_groups, minimums > 0, carried))
+            counts.append(MonthCount(month_end(index), individuals, unknown_groups, minimums > 0, carried))
     return counts
 
 

@@ -1,5 +1,6 @@
-"""The headcounts of the home page, the people list and the API: the custody copied onto each person
-and the tally kept of the published people answer them as a count over every span would."""
+"""The headcounts of the home page, the people list and the API, and the statistics' months: the custody
+copied onto each person and the tallies kept of the published people answer them as a count over every
+span would."""
 
 from datetime import date
 
@@ -11,6 +12,7 @@ from cases.choices import IN_CUSTODY_STATES, CustodyState, EventType, Identity
 from cases.custody import CURRENT_CUSTODY, rebuild_all_custody_spans
 from cases.models import CustodyTally, Headcount, Person
 from cases.models.people import headcount_aggregates, headcount_from
+from cases.statistics import custody_by_month
 
 from .factories import make_case, make_event, make_person
 
@@ -47,6 +49,10 @@ def assert_in_step():
     named = published.filter(identity=Identity.NAMED)
     assert not named._every_published()
     assert kept(named) == counted_over_the_spans(named)
+    # The statistics' months, kept for all the published people, equal the sums over their spans.
+    every_one = published.filter(pk__in=Person.objects.values("pk"))
+    assert not every_one._every_published()
+    assert custody_by_month(published, until=date(2025, 1, 31)) == custody_by_month(every_one, until=date(2025, 1, 31))
     stored = list(CustodyTally.objects.order_by("state", "reported_end").values_list(*TALLY))
     copied = list(Person.objects.order_by("pk").values_list("pk", *CURRENT_CUSTODY))
     rebuild_all_custody_spans()
@@ -66,6 +72,8 @@ def test_the_kept_headcounts_equal_a_count_over_the_spans_after_a_series_of_edit
     make_event(case, "2016-05", type=EventType.CONVICTED, custody=CustodyState.IMPRISONED)
     assert_in_step()
     make_event(case, "2024-01-10", person=ardak, type=EventType.RELEASED, custody=CustodyState.AT_LIBERTY)
+    assert_in_step()
+    make_event(case, "2019-07", type=EventType.OTHER, custody=CustodyState.IMPRISONED)  # a later report
     assert_in_step()
 
     crowd.group_size = 30

@@ -37,6 +37,20 @@ def copy_custody_now(apps, schema_editor):
         )
         for row in rows
     )
+    # The same sums as cases.statistics.month_changes, for every published person's spans.
+    from cases.statistics import month_changes
+
+    CustodyMonthTally = apps.get_model("cases", "CustodyMonthTally")
+    CustodyMonthTally.objects.bulk_create(
+        CustodyMonthTally(
+            kind=row["kind"],
+            month=int(row["month"]),
+            individuals=row["individuals"] or 0,
+            minimums=row["minimums"] or 0,
+            unknown_groups=row["unknown_groups"] or 0,
+        )
+        for row in month_changes(CustodySpan.objects.filter(person__is_published=True))
+    )
 
 
 class Migration(migrations.Migration):
@@ -146,6 +160,38 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(("is_published", True)), fields=["updated_at"], name="cases_person_published_updated"
             ),
+        ),
+        migrations.CreateModel(
+            name="CustodyMonthTally",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.PositiveSmallIntegerField(choices=[(0, "begun"), (1, "ended"), (2, "unconfirmed from")]),
+                ),
+                ("month", models.PositiveIntegerField(help_text="year × 12 + month − 1")),
+                ("individuals", models.IntegerField(default=0)),
+                ("minimums", models.IntegerField(default=0, help_text="Groups whose size is a minimum.")),
+                ("unknown_groups", models.IntegerField(default=0)),
+            ],
+            options={
+                "verbose_name": "custody month tally",
+                "verbose_name_plural": "custody month tallies",
+            },
+        ),
+        migrations.AddIndex(
+            model_name="custodyspan",
+            index=models.Index(fields=["state", "valid_until"], name="cases_span_state_until"),
+        ),
+        migrations.AddConstraint(
+            model_name="custodymonthtally",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", [0, 1, 2])), name="cases_month_tally_kind_valid"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="custodymonthtally",
+            constraint=models.UniqueConstraint(fields=("kind", "month"), name="cases_month_tally_one_row"),
         ),
         migrations.RunPython(copy_custody_now, migrations.RunPython.noop),
     ]

@@ -3,7 +3,7 @@
 from .base import ImportedItem
 from .cache import PublicGeneration
 from .cases import Case, Charge, Theme
-from .custody import CustodySpan, CustodyTally
+from .custody import CustodyMonthTally, CustodySpan, CustodyTally
 from .events import Citation, Event
 from .people import Headcount, NameVariant, Organization, Person
 from .sources import Source
@@ -12,6 +12,7 @@ __all__ = [
     "Case",
     "Charge",
     "Citation",
+    "CustodyMonthTally",
     "CustodySpan",
     "CustodyTally",
     "Event",

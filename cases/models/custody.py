@@ -75,6 +75,8 @@ class CustodySpan(models.Model):
         indexes = [
             models.Index(fields=["person", "-valid_from"], name="cases_span_person_from"),
             models.Index(fields=["state", "valid_from", "valid_until"], name="cases_span_state_dates"),
+            # CustodyMonthTally recounts the spans that ended in a month from here.
+            models.Index(fields=["state", "valid_until"], name="cases_span_state_until"),
         ]
         constraints = [
             choices_constraint("state", CustodyState, "cases_span_state_valid"),
@@ -161,3 +163,35 @@ class CustodyTally(models.Model):
 
     def __str__(self):
         return f"{self.state} {self.reported_end}: {self.individuals}"
+
+
+class CustodyMonthTally(models.Model):
+    """The statistics' months for all the published people: per month, the weights of the custody
+    spans that began in it, that ended in it, and of the open ones unconfirmed from it on (see
+    `cases.statistics.custody_by_month`, which adds them up; a filtered page sums the spans instead).
+
+    Kept in step by cases.custody in the transaction of every write that changes a span or a person
+    they count; `manage.py rebuild_custody_spans` recounts it whole.
+    """
+
+    class Kind(models.IntegerChoices):
+        BEGUN = 0, _("begun")
+        ENDED = 1, _("ended")
+        UNCONFIRMED = 2, _("unconfirmed from")
+
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    month = models.PositiveIntegerField(help_text=_("year × 12 + month − 1"))
+    individuals = models.IntegerField(default=0)
+    minimums = models.IntegerField(default=0, help_text=_("Groups whose size is a minimum."))
+    unknown_groups = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("custody month tally")
+        verbose_name_plural = _("custody month tallies")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=[0, 1, 2]), name="cases_month_tally_kind_valid"),
+            models.UniqueConstraint(fields=["kind", "month"], name="cases_month_tally_one_row"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.month}: {self.individuals}"
