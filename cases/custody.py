@@ -13,7 +13,7 @@ from itertools import groupby
 from operator import attrgetter, or_
 from typing import NamedTuple
 
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from .choices import (
@@ -27,7 +27,17 @@ from .choices import (
 from .dates import FuzzyDate
 from .models import Case, CustodyMonthTally, CustodySpan, CustodyTally, Event, Person
 from .models.people import headcount_aggregates
-from .statistics import BEGUN, ENDED, UNCONFIRMED, month_changes, month_end, month_index, month_start
+from .statistics import (
+    BEGUN,
+    ENDED,
+    UNCONFIRMED,
+    lock_tally,
+    month_changes,
+    month_end,
+    month_index,
+    month_start,
+    rebuild_category_tally,
+)
 
 
 class Report(NamedTuple):
@@ -248,16 +258,6 @@ def _custody_now(spans: list[CustodySpan], timeline: list[Report]) -> tuple[str,
     return open_span.state, reported
 
 
-def _lock_tally(using: str, model: type = CustodyTally) -> None:
-    """Let one transaction at a time recount CustodyTally, until it commits: a recount then sees every
-    change committed before it, and a change still uncommitted is recounted by its own transaction.
-    Readers are not held up. (SQLite lets one transaction write at a time anyway.)"""
-    connection = connections[using]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {model._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
-
-
 def _tally_rows(people) -> list[CustodyTally]:
     rows = people.filter(is_published=True).values(*CURRENT_CUSTODY).annotate(**headcount_aggregates()).order_by()
     return [
@@ -286,8 +286,7 @@ def refresh_custody_tally(keys: set[tuple[str, date | None]]) -> None:
     """Recount the CustodyTally rows of these (state, report end) keys from the people in them."""
     if not keys:
         return
-    using = router.db_for_write(CustodyTally)
-    _lock_tally(using)
+    lock_tally(CustodyTally)
     ordered = sorted(keys, key=lambda key: (key[0], key[1] or date.min))
     # A hundred keys a query keeps within SQLite's limit on the depth of an expression.
     for start in range(0, len(ordered), 100):
@@ -340,7 +339,7 @@ def refresh_month_tally(keys: set[tuple[int, int]]) -> None:
     """Recount these (kind, month) rows of CustodyMonthTally from the spans of the published people."""
     if not keys:
         return
-    _lock_tally(router.db_for_write(CustodyMonthTally), CustodyMonthTally)
+    lock_tally(CustodyMonthTally)
     published = CustodySpan.objects.filter(person__is_published=True)
     ordered = sorted(keys)
     for start in range(0, len(ordered), 100):
@@ -362,14 +361,15 @@ def refresh_month_tally(keys: set[tuple[int, int]]) -> None:
 @transaction.atomic
 def rebuild_custody_tally() -> None:
     """Recount every CustodyTally and CustodyMonthTally row from the people and their spans."""
-    _lock_tally(router.db_for_write(CustodyTally))
+    lock_tally(CustodyTally)
     CustodyTally.objects.all().delete()
     CustodyTally.objects.bulk_create(_tally_rows(Person.objects.all()))
-    _lock_tally(router.db_for_write(CustodyMonthTally), CustodyMonthTally)
+    lock_tally(CustodyMonthTally)
     CustodyMonthTally.objects.all().delete()
     CustodyMonthTally.objects.bulk_create(
         _month_tally_rows(month_changes(CustodySpan.objects.filter(person__is_published=True)))
     )
+    rebuild_category_tally()
 
 
 def rebuild_all_custody_spans(batch_size: int = 1000) -> int:

@@ -7,8 +7,9 @@ so the figures follow the same filters as the list.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db import connections
+from django.db import connections, router, transaction
 from django.db.models import Case, Count, F, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
@@ -16,7 +17,7 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from . import dates
 from .choices import IN_CUSTODY_STATES, Identity
 from .dates import last_day_of_month
-from .models import Charge, CustodyMonthTally, CustodySpan, Event, Headcount, Person, Theme
+from .models import CategoryTally, Charge, CustodyMonthTally, CustodySpan, Event, Headcount, Person, Theme
 
 
 @dataclass(frozen=True)
@@ -168,16 +169,23 @@ class CategoryCount:
         return Headcount(self.people, self.at_least, self.unknown_groups)
 
 
-def _counts_by(model, people: QuerySet) -> list[CategoryCount]:
-    """For each charge or theme: how many individuals of `people` have a published case under it, and how many cases."""
-    pks = people.order_by().values("pk")
+def _category_sums(model, pks: QuerySet, among: list[int] | None = None) -> dict[int, tuple[Any, int, Headcount]]:
+    """For each charge or theme (of `among`, or all): how many published cases name one of the people
+    `pks`, and the individuals those people stand for, each person once however many of their cases
+    fall under it. Two queries; the database sums the distinct (category, person) pairs."""
     theirs = Q(cases__is_published=True, cases__people__in=pks)
-    rows = model.objects.annotate(case_count=Count("cases", filter=theirs, distinct=True)).filter(case_count__gt=0)
-    # Each person once per category, however many of their cases fall under it: the database
-    # sums the distinct (category, person) pairs, a row per category comes back.
+    categories = model.objects.all() if among is None else model.objects.filter(pk__in=among)
+    rows = {
+        row.pk: row
+        for row in categories.annotate(case_count=Count("cases", filter=theirs, distinct=True))
+        .filter(case_count__gt=0)
+        .order_by()
+    }
     lookup = f"cases__{model._meta.model_name}s"
+    under = {} if among is None else {f"{lookup}__in": among}
     members = (
-        Person.objects.filter(pk__in=pks, cases__is_published=True, **{f"{lookup}__isnull": False})
+        # One filter(): the case that is published is the one under the category.
+        Person.objects.filter(pk__in=pks, cases__is_published=True, **{f"{lookup}__isnull": False}, **under)
         .annotate(category=F(lookup), person=F("pk"), **_weights(person=""))
         .values("category", "person", "individuals", "minimums", "unknown_groups")
         .distinct()
@@ -194,15 +202,73 @@ def _counts_by(model, people: QuerySet) -> list[CategoryCount]:
             category: Headcount(int(individuals or 0), bool(minimums), int(unknown_groups or 0))
             for category, individuals, minimums, unknown_groups in cursor.fetchall()
         }
+    return {pk: (row, row.case_count, headcounts.get(pk, Headcount())) for pk, row in rows.items()}
+
+
+def _counts_by(model, people: QuerySet) -> list[CategoryCount]:
+    """For each charge or theme: how many individuals of `people` have a published case under it, and how many cases."""
+    if getattr(people, "_every_published", lambda: False)():
+        tallied = {row.category_id: row for row in CategoryTally.objects.filter(kind=model._meta.model_name)}
+        sums = {
+            row.pk: (row, (t := tallied[row.pk]).cases, Headcount(t.individuals, bool(t.minimums), t.unknown_groups))
+            for row in model.objects.filter(pk__in=list(tallied))
+        }
+    else:
+        sums = _category_sums(model, people.order_by().values("pk"))
     counts = [
         CategoryCount(
-            row.name, row.slug, row.get_absolute_url(), count.individuals, row.case_count, count.unknown_groups,
-            count.at_least,
+            row.name, row.slug, row.get_absolute_url(), count.individuals, cases, count.unknown_groups, count.at_least
         )
-        for row in rows
-        if (count := headcounts.get(row.pk, Headcount()))
-    ]  # fmt: skip
+        for row, cases, count in sums.values()
+        if cases and count
+    ]
     return sorted(counts, key=lambda row: (-row.people, -row.unknown_groups, row.name))
+
+
+@transaction.atomic
+def refresh_category_tally(model, among: set[int]) -> None:
+    """Recount the CategoryTally rows of these charges or themes (`model`) from the published people."""
+    if not among:
+        return
+    lock_tally(CategoryTally)
+    ordered = sorted(among)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        CategoryTally.objects.filter(kind=model._meta.model_name, category_id__in=chunk).delete()
+        CategoryTally.objects.bulk_create(_category_tally_rows(model, chunk))
+
+
+@transaction.atomic
+def rebuild_category_tally() -> None:
+    lock_tally(CategoryTally)
+    CategoryTally.objects.all().delete()
+    for model in (Charge, Theme):
+        CategoryTally.objects.bulk_create(_category_tally_rows(model))
+
+
+def _category_tally_rows(model, among: list[int] | None = None) -> list[CategoryTally]:
+    published = Person.objects.filter(is_published=True).values("pk")
+    return [
+        CategoryTally(
+            kind=model._meta.model_name,
+            category_id=pk,
+            cases=cases,
+            individuals=count.individuals,
+            minimums=int(count.at_least),
+            unknown_groups=count.unknown_groups,
+        )
+        for pk, (_, cases, count) in _category_sums(model, published, among).items()
+    ]
+
+
+def lock_tally(model) -> None:
+    """Let one transaction at a time recount a tally, until it commits: a recount then sees every
+    change committed before it, and a change still uncommitted is recounted by its own transaction.
+    Readers are not held up. (SQLite lets one transaction write at a time anyway.)"""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {model._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
 
 
 def counts_by_charge(people: QuerySet) -> list[CategoryCount]:

@@ -12,9 +12,9 @@ from cases.choices import IN_CUSTODY_STATES, CustodyState, EventType, Identity
 from cases.custody import CURRENT_CUSTODY, rebuild_all_custody_spans
 from cases.models import CustodyTally, Headcount, Person
 from cases.models.people import headcount_aggregates, headcount_from
-from cases.statistics import custody_by_month
+from cases.statistics import counts_by_charge, counts_by_theme, custody_by_month
 
-from .factories import make_case, make_event, make_person
+from .factories import make_case, make_charge, make_event, make_person, make_theme
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +53,8 @@ def assert_in_step():
     every_one = published.filter(pk__in=Person.objects.values("pk"))
     assert not every_one._every_published()
     assert custody_by_month(published, until=date(2025, 1, 31)) == custody_by_month(every_one, until=date(2025, 1, 31))
+    assert counts_by_charge(published) == counts_by_charge(every_one)
+    assert counts_by_theme(published) == counts_by_theme(every_one)
     stored = list(CustodyTally.objects.order_by("state", "reported_end").values_list(*TALLY))
     copied = list(Person.objects.order_by("pk").values_list("pk", *CURRENT_CUSTODY))
     rebuild_all_custody_spans()
@@ -66,7 +68,18 @@ def test_the_kept_headcounts_equal_a_count_over_the_spans_after_a_series_of_edit
     crowd = make_person("Protesters in Zhanaozen", identity=Identity.GROUP, group_size=12, group_size_is_minimum=True)
     unknown = make_person("Unnamed relatives", identity=Identity.GROUP)
     draft = make_person("Draft person", is_published=False)
-    case = make_case(people=[ardak, crowd, unknown, draft])
+    discord, fraud, civil = make_charge("inciting discord"), make_charge("fraud"), make_theme("Civil Society")
+    case = make_case(people=[ardak, crowd, unknown, draft], charges=[discord], themes=[civil])
+    other = make_case(people=[crowd], charges=[fraud])
+    assert_in_step()
+    other.charges.add(discord)
+    assert_in_step()
+    fraud.cases.clear()
+    assert_in_step()
+    other.people.add(ardak)
+    assert_in_step()
+    other.is_published = False
+    other.save()
     assert_in_step()
 
     make_event(case, "2016-05", type=EventType.CONVICTED, custody=CustodyState.IMPRISONED)
@@ -92,6 +105,16 @@ def test_the_kept_headcounts_equal_a_count_over_the_spans_after_a_series_of_edit
     newcomer = make_person("Newcomer")
     assert_in_step()
     newcomer.delete()
+    assert_in_step()
+    case.themes.clear()
+    assert_in_step()
+    civil.cases.add(other)
+    other.is_published = True
+    other.save()
+    assert_in_step()
+    other.people.clear()
+    assert_in_step()
+    other.delete()
     assert_in_step()
 
 

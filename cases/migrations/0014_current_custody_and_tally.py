@@ -51,6 +51,10 @@ def copy_custody_now(apps, schema_editor):
         )
         for row in month_changes(CustodySpan.objects.filter(person__is_published=True))
     )
+    # And the counts by charge and theme, as cases.statistics counts them.
+    from cases.statistics import rebuild_category_tally
+
+    rebuild_category_tally()
 
 
 class Migration(migrations.Migration):
@@ -192,6 +196,28 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="custodymonthtally",
             constraint=models.UniqueConstraint(fields=("kind", "month"), name="cases_month_tally_one_row"),
+        ),
+        migrations.CreateModel(
+            name="CategoryTally",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("charge", "charge"), ("theme", "theme")], max_length=10)),
+                ("category_id", models.PositiveIntegerField()),
+                ("cases", models.PositiveIntegerField(default=0)),
+                ("individuals", models.PositiveIntegerField(default=0)),
+                ("minimums", models.PositiveIntegerField(default=0, help_text="Groups whose size is a minimum.")),
+                ("unknown_groups", models.PositiveIntegerField(default=0)),
+            ],
+            options={
+                "verbose_name": "category tally",
+                "verbose_name_plural": "category tallies",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["charge", "theme"])), name="cases_category_tally_kind_valid"
+                    ),
+                    models.UniqueConstraint(fields=("kind", "category_id"), name="cases_category_tally_one_row"),
+                ],
+            },
         ),
         migrations.RunPython(copy_custody_now, migrations.RunPython.noop),
     ]

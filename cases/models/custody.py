@@ -195,3 +195,37 @@ class CustodyMonthTally(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.month}: {self.individuals}"
+
+
+class CategoryKind(models.TextChoices):
+    CHARGE = "charge", _("charge")
+    THEME = "theme", _("theme")
+
+
+class CategoryTally(models.Model):
+    """The statistics' counts by charge and theme for all the published people: per charge or theme,
+    its published cases that name a published person, and the individuals those people stand for
+    (see `cases.statistics.counts_by_charge`; a filtered page counts its own people instead).
+
+    Kept in step by cases.signals in the transaction of every write to a case's charges, themes,
+    people or publication, or to a person's publication or group size; `manage.py
+    rebuild_custody_spans` recounts it whole.
+    """
+
+    kind = models.CharField(max_length=10, choices=CategoryKind.choices)
+    category_id = models.PositiveIntegerField()
+    cases = models.PositiveIntegerField(default=0)
+    individuals = models.PositiveIntegerField(default=0)
+    minimums = models.PositiveIntegerField(default=0, help_text=_("Groups whose size is a minimum."))
+    unknown_groups = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("category tally")
+        verbose_name_plural = _("category tallies")
+        constraints = [
+            choices_constraint("kind", CategoryKind, "cases_category_tally_kind_valid"),
+            models.UniqueConstraint(fields=["kind", "category_id"], name="cases_category_tally_one_row"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.category_id}: {self.individuals}"
