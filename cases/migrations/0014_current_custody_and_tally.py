@@ -219,5 +219,9 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.AddIndex(
+            model_name="event",
+            index=models.Index(fields=["-updated_at"], name="cases_event_updated"),
+        ),
         migrations.RunPython(copy_custody_now, migrations.RunPython.noop),
     ]
