@@ -8,15 +8,37 @@ write they depend on; `manage.py rebuild_custody_spans` recomputes them all.
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import reduce
 from itertools import groupby
-from operator import attrgetter
+from operator import attrgetter, or_
 from typing import NamedTuple
 
 from django.db import transaction
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from .choices import IN_CUSTODY_STATES, STATE_BEGINNING_TYPES, STATE_CHANGING_TYPES, DatePrecision, SentenceServed
+from .choices import (
+    IN_CUSTODY_STATES,
+    STATE_BEGINNING_TYPES,
+    STATE_CHANGING_TYPES,
+    CustodyState,
+    DatePrecision,
+    SentenceServed,
+)
 from .dates import FuzzyDate
-from .models import Case, CustodySpan, Event, Person
+from .models import Case, CustodyMonthTally, CustodySpan, CustodyTally, Event, Person
+from .models.people import headcount_aggregates
+from .statistics import (
+    BEGUN,
+    ENDED,
+    UNCONFIRMED,
+    lock_tally,
+    month_changes,
+    month_end,
+    month_index,
+    month_start,
+    rebuild_category_tally,
+)
 
 
 class Report(NamedTuple):
@@ -188,21 +210,184 @@ def derive_custody_spans(person: Person) -> list[CustodySpan]:
 
 
 @transaction.atomic
-def sync_custody_spans(people: Iterable[Person | int]) -> None:
-    """Replace the stored custody spans of `people` with a fresh derivation."""
+def sync_custody_spans(
+    people: Iterable[Person | int], tally: bool = True, months: Iterable[tuple[int, int]] = ()
+) -> None:
+    """Replace the stored custody spans of `people` with a fresh derivation, copy each one's
+    custody now onto the person, and recount the CustodyTally and CustodyMonthTally rows they left
+    or joined, and `months` (rows of spans already deleted), unless `tally` is false: a caller that
+    recounts them whole afterwards."""
     given = {p.pk if isinstance(p, Person) else p for p in people}
     # Unsaved people have no pk; people since deleted have no spans left to replace.
-    ids = set(Person.objects.filter(pk__in=given - {None}).values_list("pk", flat=True))
+    rows = Person.objects.filter(pk__in=given - {None}).values_list("pk", *CURRENT_CUSTODY)
+    before = {pk: (state, end) for pk, state, end in rows}
+    ids = set(before)
     if not ids:
         return
+    months = set(months) | month_keys(
+        CustodySpan.objects.filter(person_id__in=ids).values_list("state", "valid_from", "valid_until"),
+        before.values(),
+    )
     CustodySpan.objects.filter(person_id__in=ids).delete()
     timelines = _custody_events_by_person(ids)
-    CustodySpan.objects.bulk_create(span for pk in sorted(ids) for span in _spans_from(pk, timelines[pk]))
+    spans = {pk: _spans_from(pk, timelines[pk]) for pk in sorted(ids)}
+    CustodySpan.objects.bulk_create(span for pk in sorted(ids) for span in spans[pk])
+    now = {pk: _custody_now(spans[pk], timelines[pk]) for pk in ids}
+    changed = [
+        Person(pk=pk, current_custody=state, current_report_end=end)
+        for pk, (state, end) in now.items()
+        if before[pk] != (state, end)
+    ]
+    Person.objects.bulk_update(changed, CURRENT_CUSTODY, batch_size=500)
+    if tally:
+        # Also the rows of people who stayed put: their publication or group size may be what changed.
+        refresh_custody_tally(set(before.values()) | set(now.values()))
+        new_spans = ((span.state, span.valid_from, span.valid_until) for pk in ids for span in spans[pk])
+        refresh_month_tally(months | month_keys(new_spans, now.values()))
+
+
+# The columns of Person that copy the open custody span (see Person.current_custody).
+CURRENT_CUSTODY = ["current_custody", "current_report_end"]
+
+
+def _custody_now(spans: list[CustodySpan], timeline: list[Report]) -> tuple[str, date | None]:
+    """The state of the span still open (the last one) and the end of its latest report."""
+    if not spans:
+        return CustodyState.UNKNOWN, None
+    open_span = spans[-1]
+    reported = next((report.date_end for report in timeline if report.pk == open_span.last_report_id), None)
+    return open_span.state, reported
+
+
+def _tally_rows(people) -> list[CustodyTally]:
+    rows = people.filter(is_published=True).values(*CURRENT_CUSTODY).annotate(**headcount_aggregates()).order_by()
+    return [
+        CustodyTally(
+            state=row["current_custody"],
+            reported_end=row["current_report_end"],
+            individuals=row["individuals"],
+            minimums=row["minimums"],
+            unknown_groups=row["unknown_groups"],
+        )
+        for row in rows
+    ]
+
+
+def _keys_q(keys: Iterable[tuple[str, date | None]], state: str, reported_end: str) -> Q:
+    def one(key_state: str, end: date | None) -> Q:
+        return Q(**{state: key_state}) & (
+            Q(**{f"{reported_end}__isnull": True}) if end is None else Q(**{reported_end: end})
+        )
+
+    return reduce(or_, (one(*key) for key in keys))
+
+
+@transaction.atomic
+def refresh_custody_tally(keys: set[tuple[str, date | None]]) -> None:
+    """Recount the CustodyTally rows of these (state, report end) keys from the people in them."""
+    if not keys:
+        return
+    lock_tally(CustodyTally)
+    ordered = sorted(keys, key=lambda key: (key[0], key[1] or date.min))
+    # A hundred keys a query keeps within SQLite's limit on the depth of an expression.
+    for start in range(0, len(ordered), 100):
+        chunk = ordered[start : start + 100]
+        CustodyTally.objects.filter(_keys_q(chunk, "state", "reported_end")).delete()
+        CustodyTally.objects.bulk_create(_tally_rows(Person.objects.filter(_keys_q(chunk, *CURRENT_CUSTODY))))
+
+
+def month_keys(spans: Iterable[tuple], now: Iterable[tuple[str, date | None]]) -> set[tuple[int, int]]:
+    """The CustodyMonthTally rows that (state, valid_from, valid_until) spans and people's custody now
+    (state, latest report's end) count in."""
+    keys = set()
+    for state, valid_from, valid_until in spans:
+        if state in IN_CUSTODY_STATES:
+            keys.add((BEGUN, month_index(valid_from)))
+            if valid_until is not None:
+                keys.add((ENDED, month_index(valid_until)))
+    for state, reported_end in now:
+        if state in IN_CUSTODY_STATES and reported_end is not None:
+            keys.add((UNCONFIRMED, month_index(reported_end) + 1))
+    return keys
+
+
+def months_of_spans(person_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """The CustodyMonthTally rows the stored spans and custody now of these people count in."""
+    ids = list(person_ids)
+    spans = CustodySpan.objects.filter(person_id__in=ids).values_list("state", "valid_from", "valid_until")
+    return month_keys(spans, Person.objects.filter(pk__in=ids).values_list(*CURRENT_CUSTODY))
+
+
+def _within_months(field: str, months: list[int]) -> Q:
+    return reduce(or_, (Q(**{f"{field}__range": (month_start(m), month_end(m))}) for m in months), Q())
+
+
+def _month_tally_rows(counted: QuerySet) -> list[CustodyMonthTally]:
+    return [
+        CustodyMonthTally(
+            kind=row["kind"],
+            month=int(row["month"]),
+            individuals=row["individuals"] or 0,
+            minimums=row["minimums"] or 0,
+            unknown_groups=row["unknown_groups"] or 0,
+        )
+        for row in counted
+    ]
+
+
+@transaction.atomic
+def refresh_month_tally(keys: set[tuple[int, int]]) -> None:
+    """Recount these (kind, month) rows of CustodyMonthTally from the spans of the published people."""
+    if not keys:
+        return
+    lock_tally(CustodyMonthTally)
+    published = CustodySpan.objects.filter(person__is_published=True)
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 100):
+        chunk = ordered[start : start + 100]
+        begun, ended, unconfirmed = (
+            [month for kind, month in chunk if kind == wanted] for wanted in CustodyMonthTally.Kind.values
+        )
+        # An open span's latest report is its person's copied one, which an index finds.
+        counted = month_changes(
+            published,
+            begun=_within_months("valid_from", begun),
+            ended=_within_months("valid_until", ended),
+            unconfirmed=_within_months("person__current_report_end", [month - 1 for month in unconfirmed]),
+        )
+        CustodyMonthTally.objects.filter(reduce(or_, (Q(kind=kind, month=month) for kind, month in chunk))).delete()
+        CustodyMonthTally.objects.bulk_create(_month_tally_rows(counted))
+
+
+@transaction.atomic
+def rebuild_custody_tally() -> None:
+    """Recount every CustodyTally and CustodyMonthTally row from the people and their spans."""
+    lock_tally(CustodyTally)
+    CustodyTally.objects.all().delete()
+    CustodyTally.objects.bulk_create(_tally_rows(Person.objects.all()))
+    lock_tally(CustodyMonthTally)
+    CustodyMonthTally.objects.all().delete()
+    CustodyMonthTally.objects.bulk_create(
+        _month_tally_rows(month_changes(CustodySpan.objects.filter(person__is_published=True)))
+    )
+    rebuild_category_tally()
+
+
+def copy_custody_now(people: QuerySet) -> int:
+    """Copy onto `people` their open span's state and latest report's end, in one UPDATE: for spans
+    written in bulk, which `sync_custody_spans` would have copied one person at a time."""
+    open_span = CustodySpan.objects.filter(person=OuterRef("pk"), valid_until__isnull=True)
+    return people.update(
+        current_custody=Coalesce(Subquery(open_span.values("state")[:1]), Value(CustodyState.UNKNOWN)),
+        current_report_end=Subquery(open_span.values("last_report__date_end")[:1]),
+    )
 
 
 def rebuild_all_custody_spans(batch_size: int = 1000) -> int:
-    """Rebuild every person's spans, a batch of people per transaction; returns how many people."""
+    """Rebuild every person's spans, a batch of people per transaction, and recount CustodyTally;
+    returns how many people."""
     ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
-        sync_custody_spans(ids[start : start + batch_size])
+        sync_custody_spans(ids[start : start + batch_size], tally=False)
+    rebuild_custody_tally()
     return len(ids)

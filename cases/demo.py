@@ -33,7 +33,7 @@ from .choices import (
     Role,
     VariantKind,
 )
-from .custody import Report, _spans_from
+from .custody import Report, _spans_from, copy_custody_now, rebuild_custody_tally
 from .dates import FuzzyDate
 from .models import (
     Case,
@@ -504,6 +504,9 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
     log(f"{spans:,} custody spans written")
     # The same UPDATE that keeps it in step, once for every demo case.
     Case.objects.filter(demo_filter()).refresh_latest_event()
+    copy_custody_now(Person.objects.filter(demo_filter()))
+    rebuild_custody_tally()
+    log("headcount and statistics tallies counted")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Planner statistics for the new rows, as a live database would have them.
@@ -642,5 +645,7 @@ def delete() -> dict[str, int]:
         count = queryset._raw_delete(queryset.db)
         if label:
             deleted[label] = count
-    sync_custody_spans(others)
+    sync_custody_spans(others, tally=False)
+    # The tallies counted the demo people, their cases' charges and themes: recounted without them.
+    rebuild_custody_tally()
     return deleted

@@ -7,9 +7,22 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from .caching import public_pages_changed
-from .custody import sync_custody_spans
-from .models import Case, Citation, Event, ImportedItem, NameVariant, Organization, Person, PublicGeneration
+from .custody import CURRENT_CUSTODY, months_of_spans, refresh_custody_tally, refresh_month_tally, sync_custody_spans
+from .models import (
+    Case,
+    CategoryTally,
+    Charge,
+    Citation,
+    Event,
+    ImportedItem,
+    NameVariant,
+    Organization,
+    Person,
+    PublicGeneration,
+    Theme,
+)
 from .search import build_search_text, rebuild_search_text, refresh_search_text
+from .statistics import refresh_category_tally
 
 
 def _pks(people) -> set[int]:
@@ -33,12 +46,20 @@ def remember_people_before_change(sender, instance, raw=False, **kwargs):
             instance._case_before = previous.case_id
 
 
+@receiver(pre_delete, sender=Event)
+def remember_months_before_delete(sender, instance, **kwargs):
+    # The spans the event set go with it (on delete cascade) before sync_custody_spans could read
+    # which of the statistics' months they counted in.
+    instance._months_before = months_of_spans(_pks(instance.affected_people()))
+
+
 @receiver(post_save, sender=Event)
 @receiver(post_delete, sender=Event)
 def event_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    sync_custody_spans(_pks(instance.affected_people()) | getattr(instance, "_people_before", set()))
+    people = _pks(instance.affected_people()) | getattr(instance, "_people_before", set())
+    sync_custody_spans(people, months=getattr(instance, "_months_before", ()))
     # The case it is in now and any it was moved out of.
     cases = {instance.case_id, getattr(instance, "_case_before", None)} - {None}
     if cases:
@@ -49,23 +70,92 @@ def event_changed(sender, instance, raw=False, **kwargs):
 def case_saved(sender, instance, created, raw=False, **kwargs):
     if not created and not raw:
         sync_custody_spans(_pks(instance.affected_people()))
+        _recount_categories(Case.objects.filter(pk=instance.pk))
+
+
+def _recount_categories(cases) -> None:
+    """Recount the statistics' charge and theme rows (CategoryTally) of these cases."""
+    for model, field in ((Charge, "charges"), (Theme, "themes")):
+        refresh_category_tally(model, set(cases.filter(**{f"{field}__isnull": False}).values_list(field, flat=True)))
+
+
+@receiver(m2m_changed, sender=Case.charges.through)
+@receiver(m2m_changed, sender=Case.themes.through)
+def case_categories_changed(sender, instance, action, reverse, pk_set, model, **kwargs):
+    category = Charge if sender is Case.charges.through else Theme
+    if reverse:
+        # `instance` is a charge or theme whose list of cases changed.
+        if action in {"post_add", "post_remove", "post_clear"}:
+            refresh_category_tally(category, {instance.pk})
+        return
+    field = "charges" if category is Charge else "themes"
+    if action == "pre_clear":
+        instance._categories_before_clear = set(getattr(instance, field).values_list("pk", flat=True))
+    elif action in {"post_add", "post_remove"}:
+        refresh_category_tally(category, set(pk_set or ()))
+    elif action == "post_clear":
+        refresh_category_tally(category, instance.__dict__.pop("_categories_before_clear", set()))
+
+
+@receiver(pre_delete, sender=Case)
+def remember_case_categories(sender, instance, **kwargs):
+    instance._categories = {
+        model: set(getattr(instance, field).values_list("pk", flat=True))
+        for model, field in ((Charge, "charges"), (Theme, "themes"))
+    }
+
+
+@receiver(post_delete, sender=Case)
+def case_deleted(sender, instance, **kwargs):
+    for model, among in getattr(instance, "_categories", {}).items():
+        refresh_category_tally(model, among)
+
+
+@receiver(post_delete, sender=Charge)
+@receiver(post_delete, sender=Theme)
+def category_deleted(sender, instance, **kwargs):
+    CategoryTally.objects.filter(kind=sender._meta.model_name, category_id=instance.pk).delete()
 
 
 @receiver(post_save, sender=Person)
 def person_saved(sender, instance, created, raw=False, **kwargs):
-    # A person's own events count only while the person is published (Event.objects.published).
-    if not created and not raw:
+    if raw:
+        return
+    if created:
+        # No spans yet: the person joins the tally's row of their (unknown) custody.
+        refresh_custody_tally({(instance.current_custody, instance.current_report_end)})
+    else:
+        # A person's own events count only while the person is published (Event.objects.published);
+        # the tallies count their publication and group size.
         sync_custody_spans([instance.pk])
         # Their own events are public only while they are.
         Case.objects.filter(pk__in=Event.objects.filter(person=instance).values("case")).refresh_latest_event()
+        _recount_categories(Case.objects.filter(people=instance.pk))
+
+
+@receiver(pre_delete, sender=Person)
+def remember_tally_rows(sender, instance, **kwargs):
+    instance._tally_row = Person.objects.filter(pk=instance.pk).values_list(*CURRENT_CUSTODY).first()
+    instance._month_rows = months_of_spans([instance.pk])
+
+
+@receiver(post_delete, sender=Person)
+def person_deleted(sender, instance, **kwargs):
+    if getattr(instance, "_tally_row", None):
+        refresh_custody_tally({instance._tally_row})
+    refresh_month_tally(getattr(instance, "_month_rows", set()))
 
 
 @receiver(m2m_changed, sender=Case.people.through)
 def case_people_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if reverse:
         # `instance` is a person whose list of cases changed.
+        if action == "pre_clear":
+            instance._cases_before_clear = set(instance.cases.values_list("pk", flat=True))
         if action in {"post_add", "post_remove", "post_clear"}:
             sync_custody_spans([instance.pk])
+            cases = set(pk_set or ()) | instance.__dict__.pop("_cases_before_clear", set())
+            _recount_categories(Case.objects.filter(pk__in=cases))
         return
     if action == "pre_clear":
         instance._people_before_clear = set(instance.people.values_list("pk", flat=True))
@@ -73,6 +163,8 @@ def case_people_changed(sender, instance, action, reverse, pk_set, **kwargs):
         sync_custody_spans(pk_set or ())
     elif action == "post_clear":
         sync_custody_spans(instance.__dict__.pop("_people_before_clear", set()))
+    if action in {"post_add", "post_remove", "post_clear"}:
+        _recount_categories(Case.objects.filter(pk=instance.pk))
 
 
 @receiver(pre_delete, sender=Person)

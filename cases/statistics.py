@@ -7,13 +7,17 @@ so the figures follow the same filters as the list.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db import connections, router, transaction
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 from . import dates
 from .choices import IN_CUSTODY_STATES, Identity
 from .dates import last_day_of_month
-from .models import Charge, CustodySpan, Event, Headcount, Person, Theme
+from .models import CategoryTally, Charge, CustodyMonthTally, CustodySpan, Event, Headcount, Person, Theme
 
 
 @dataclass(frozen=True)
@@ -35,12 +39,65 @@ class MonthCount:
         return self.count - self.carried_forward
 
 
-def _month_index(day: date) -> int:
+def month_index(day: date) -> int:
     return day.year * 12 + day.month - 1
 
 
-def _month_end(index: int) -> date:
+def month_start(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(index: int) -> date:
     return last_day_of_month(index // 12, index % 12 + 1)
+
+
+def _month_of(field: str | Coalesce) -> CombinedExpression:
+    """The month index (year * 12 + month - 1) of a date, in SQL."""
+    return ExtractYear(field) * 12 + ExtractMonth(field) - 1
+
+
+def _weights(person: str = "person__") -> dict[str, Case]:
+    """What a person adds to a figure (as `Person.headcount`): one individual, or a group's size; a
+    group whose size is a minimum; a group of unknown size (counted apart, adding no individual)."""
+    group = Q(**{f"{person}identity": Identity.GROUP})
+    sized = group & Q(**{f"{person}group_size__isnull": False})
+    minimum = sized & Q(**{f"{person}group_size_is_minimum": True})
+    return {
+        "individuals": Case(When(group, then=Coalesce(f"{person}group_size", 0)), default=Value(1)),
+        "minimums": Case(When(minimum, then=Value(1)), default=Value(0)),
+        "unknown_groups": Case(When(group & ~sized, then=Value(1)), default=Value(0)),
+    }
+
+
+# What a row of `month_changes` sums: spans begun in a month, ended in it, or open and unconfirmed
+# from it on (CustodyMonthTally keeps the same rows for all the published people).
+BEGUN, ENDED, UNCONFIRMED = CustodyMonthTally.Kind.values
+
+
+def month_changes(spans: QuerySet, begun: Q | None = None, ended: Q | None = None, unconfirmed: Q | None = None):
+    """The weights of `spans` in custody summed by (kind, month): one query of up to three grouped
+    parts, a few hundred rows whatever the number of people. `begun`, `ended` and `unconfirmed`
+    narrow a part; None leaves it whole, and an empty Q() leaves it out."""
+    spans = (
+        spans.filter(state__in=IN_CUSTODY_STATES)
+        .annotate(start=_month_of("valid_from"), end=_month_of("valid_until"))
+        # Begun and ended within one month: never in custody at a month's end.
+        .filter(Q(valid_until__isnull=True) | Q(end__gt=F("start")))
+        .order_by()
+    )
+    weights = {name: Sum(weight) for name, weight in _weights().items()}
+    parts = [
+        (BEGUN, spans, F("start"), begun),
+        (ENDED, spans.filter(valid_until__isnull=False), F("end"), ended),
+        (UNCONFIRMED, spans.filter(valid_until__isnull=True),
+         _month_of(Coalesce("last_report__date_end", "valid_from")) + 1, unconfirmed),
+    ]  # fmt: skip
+    queries = [
+        part.filter(among or Q()).annotate(kind=Value(kind), month=month).values("kind", "month").annotate(**weights)
+        for kind, part, month, among in parts
+        if among is None or among
+    ]
+    return queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
 
 
 def custody_by_month(people: QuerySet, since: date | None = None, until: date | None = None) -> list[MonthCount]:
@@ -48,58 +105,50 @@ def custody_by_month(people: QuerySet, since: date | None = None, until: date | 
 
     From the month the first of them entered custody (or `since`, if later) to the month of
     the latest published event, what the records can speak for (or `until`); never past the
-    current month. One query for the spans, then a sweep: a span counts at a month's end D
-    when it had begun by D and had not yet ended (valid_until is exclusive). A span still open
-    is carried forward, unconfirmed, at each month's end after the month of its last report.
+    current month. A span counts at a month's end D when it had begun by D and had not yet ended
+    (valid_until is exclusive). A span still open is carried forward, unconfirmed, at each month's
+    end after the month of its last report.
+
+    The database sums the spans' weights by month (`month_changes`), or for all the published people
+    keeps them summed (CustodyMonthTally); the sweep adds them up.
     """
-    spans = CustodySpan.objects.filter(
-        person__in=people.order_by().values("pk"), state__in=IN_CUSTODY_STATES
-    ).values_list(
-        "valid_from",
-        "valid_until",
-        "last_report__date_end",
-        "person__identity",
-        "person__group_size",
-        "person__group_size_is_minimum",
-    )
+    if getattr(people, "_every_published", lambda: False)():
+        rows = CustodyMonthTally.objects.values("kind", "month", "individuals", "minimums", "unknown_groups")
+    else:
+        rows = month_changes(CustodySpan.objects.filter(person__in=people.order_by().values("pk")))
     # Per month, the change in (individuals, groups whose size is a minimum, groups of unknown size),
     # and in the individuals whose custody is only carried forward from an earlier report.
     changes: dict[int, tuple[int, int, int]] = {}
     carried_changes: dict[int, int] = {}
-    first = None
-    for valid_from, valid_until, reported, identity, group_size, minimum in spans:
-        start = _month_index(valid_from)
-        end = _month_index(valid_until) if valid_until else None
-        if end is not None and end <= start:
-            continue  # begun and ended within one month: never in custody at a month's end
-        if identity != Identity.GROUP:
-            weight = (1, 0, 0)
-        elif group_size is None:
-            weight = (0, 0, 1)
+    for row in rows:
+        month, weight = int(row["month"]), _weight(row)
+        if row["kind"] == UNCONFIRMED:
+            carried_changes[month] = carried_changes.get(month, 0) + weight[0]
         else:
-            weight = (group_size, int(minimum), 0)
-        changes[start] = _plus(changes.get(start), weight)
-        if end is not None:
-            changes[end] = _plus(changes.get(end), tuple(-part for part in weight))
-        else:
-            carried_from = _month_index(reported or valid_from) + 1
-            carried_changes[carried_from] = carried_changes.get(carried_from, 0) + weight[0]
-        first = start if first is None else min(first, start)
-    if first is None:
+            sign = -1 if row["kind"] == ENDED else 1
+            changes[month] = _plus(changes.get(month), tuple(sign * part for part in weight))
+    if not changes:
         return []
+    first = min(changes)
     if until is None:
-        until = Event.objects.published().aggregate(last=Max("date_end"))["last"] or dates.today()
-    last = _month_index(min(until, dates.today()))
+        # The newest first along an index, rather than MAX over every published event.
+        latest = Event.objects.published().order_by("-date_end").values_list("date_end", flat=True).first()
+        until = latest or dates.today()
+    last = month_index(min(until, dates.today()))
     # Months before anyone's custody would all be zero: they are left out, however early `since` is.
-    start = max(first, _month_index(since)) if since else first
+    start = max(first, month_index(since)) if since else first
     counts, running, carried = [], (0, 0, 0), 0
     for index in range(first, last + 1):
         running = _plus(running, changes.get(index))
         carried += carried_changes.get(index, 0)
         if index >= start:
             individuals, minimums, unknown_groups = running
-            counts.append(MonthCount(_month_end(index), individuals, unknown_groups, minimums > 0, carried))
+            counts.append(MonthCount(month_end(index), individuals, unknown_groups, minimums > 0, carried))
     return counts
+
+
+def _weight(row: dict) -> tuple[int, int, int]:
+    return (row["individuals"] or 0, row["minimums"] or 0, row["unknown_groups"] or 0)
 
 
 def _plus(counts: tuple[int, ...] | None, change: tuple[int, ...] | None) -> tuple[int, int, int]:
@@ -122,31 +171,106 @@ class CategoryCount:
         return Headcount(self.people, self.at_least, self.unknown_groups)
 
 
+def _category_sums(model, pks: QuerySet, among: list[int] | None = None) -> dict[int, tuple[Any, int, Headcount]]:
+    """For each charge or theme (of `among`, or all): how many published cases name one of the people
+    `pks`, and the individuals those people stand for, each person once however many of their cases
+    fall under it. Two queries; the database sums the distinct (category, person) pairs."""
+    theirs = Q(cases__is_published=True, cases__people__in=pks)
+    categories = model.objects.all() if among is None else model.objects.filter(pk__in=among)
+    rows = {
+        row.pk: row
+        for row in categories.annotate(case_count=Count("cases", filter=theirs, distinct=True))
+        .filter(case_count__gt=0)
+        .order_by()
+    }
+    lookup = f"cases__{model._meta.model_name}s"
+    under = {} if among is None else {f"{lookup}__in": among}
+    members = (
+        # One filter(): the case that is published is the one under the category.
+        Person.objects.filter(pk__in=pks, cases__is_published=True, **{f"{lookup}__isnull": False}, **under)
+        .annotate(category=F(lookup), person=F("pk"), **_weights(person=""))
+        .values("category", "person", "individuals", "minimums", "unknown_groups")
+        .distinct()
+        .order_by()
+    )
+    members_sql, params = members.query.sql_with_params()
+    with connections[members.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT category, SUM(individuals), SUM(minimums), SUM(unknown_groups)"
+            f" FROM ({members_sql}) members GROUP BY category",
+            params,
+        )
+        headcounts = {
+            category: Headcount(int(individuals or 0), bool(minimums), int(unknown_groups or 0))
+            for category, individuals, minimums, unknown_groups in cursor.fetchall()
+        }
+    return {pk: (row, row.case_count, headcounts.get(pk, Headcount())) for pk, row in rows.items()}
+
+
 def _counts_by(model, people: QuerySet) -> list[CategoryCount]:
     """For each charge or theme: how many individuals of `people` have a published case under it, and how many cases."""
-    pks = people.order_by().values("pk")
-    theirs = Q(cases__is_published=True, cases__people__in=pks)
-    rows = model.objects.annotate(case_count=Count("cases", filter=theirs, distinct=True)).filter(case_count__gt=0)
-    # Each person once per category, however many of their cases fall under it.
-    lookup = f"cases__{model._meta.model_name}s"
-    members = (
-        Person.objects.filter(pk__in=pks, cases__is_published=True, **{f"{lookup}__isnull": False})
-        .values(lookup, "pk", "identity", "group_size", "group_size_is_minimum")
-        .distinct()
-    )
-    headcounts: dict[int, Headcount] = {}
-    for member in members:
-        one = Person(**{f: member[f] for f in ("identity", "group_size", "group_size_is_minimum")}).headcount
-        headcounts[member[lookup]] = headcounts.get(member[lookup], Headcount()) + one
+    if getattr(people, "_every_published", lambda: False)():
+        tallied = {row.category_id: row for row in CategoryTally.objects.filter(kind=model._meta.model_name)}
+        sums = {
+            row.pk: (row, (t := tallied[row.pk]).cases, Headcount(t.individuals, bool(t.minimums), t.unknown_groups))
+            for row in model.objects.filter(pk__in=list(tallied))
+        }
+    else:
+        sums = _category_sums(model, people.order_by().values("pk"))
     counts = [
         CategoryCount(
-            row.name, row.slug, row.get_absolute_url(), count.individuals, row.case_count, count.unknown_groups,
-            count.at_least,
+            row.name, row.slug, row.get_absolute_url(), count.individuals, cases, count.unknown_groups, count.at_least
         )
-        for row in rows
-        if (count := headcounts.get(row.pk, Headcount()))
-    ]  # fmt: skip
+        for row, cases, count in sums.values()
+        if cases and count
+    ]
     return sorted(counts, key=lambda row: (-row.people, -row.unknown_groups, row.name))
+
+
+@transaction.atomic
+def refresh_category_tally(model, among: set[int]) -> None:
+    """Recount the CategoryTally rows of these charges or themes (`model`) from the published people."""
+    if not among:
+        return
+    lock_tally(CategoryTally)
+    ordered = sorted(among)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        CategoryTally.objects.filter(kind=model._meta.model_name, category_id__in=chunk).delete()
+        CategoryTally.objects.bulk_create(_category_tally_rows(model, chunk))
+
+
+@transaction.atomic
+def rebuild_category_tally() -> None:
+    lock_tally(CategoryTally)
+    CategoryTally.objects.all().delete()
+    for model in (Charge, Theme):
+        CategoryTally.objects.bulk_create(_category_tally_rows(model))
+
+
+def _category_tally_rows(model, among: list[int] | None = None) -> list[CategoryTally]:
+    published = Person.objects.filter(is_published=True).values("pk")
+    return [
+        CategoryTally(
+            kind=model._meta.model_name,
+            category_id=pk,
+            cases=cases,
+            individuals=count.individuals,
+            minimums=int(count.at_least),
+            unknown_groups=count.unknown_groups,
+        )
+        for pk, (_, cases, count) in _category_sums(model, published, among).items()
+    ]
+
+
+def lock_tally(model) -> None:
+    """Let one transaction at a time recount a tally, until it commits: a recount then sees every
+    change committed before it, and a change still uncommitted is recounted by its own transaction.
+    Readers are not held up. (SQLite lets one transaction write at a time anyway.)"""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {model._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
 
 
 def counts_by_charge(people: QuerySet) -> list[CategoryCount]:

@@ -11,6 +11,7 @@ from cases.models import Case, Citation, CustodySpan, Event, NameVariant, Person
 from cases.search import build_search_text, rebuild_search_text
 
 from .factories import make_case, make_event, make_person
+from .test_headcounts import assert_in_step
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,16 @@ def test_each_case_stores_the_latest_event_a_refresh_would():
     Case.objects.update(latest_event_start=None, latest_event_end=None, latest_event_precision="")
     Case.objects.refresh_latest_event()
     assert list(Case.objects.order_by("pk").values_list(*fields)) == made
+
+
+def test_the_headcounts_and_statistics_of_a_world_and_after_its_deletion_equal_a_recount():
+    person = make_person("Maks Bokaev")
+    case = make_case("Prosecution of Maks Bokaev", people=[person])
+    make_event(case, "2016-11-28", type="convicted", custody="imprisoned", stage="convicted", sentence_months=60)
+    generate()
+    assert_in_step()
+    delete()
+    assert_in_step()
 
 
 def test_the_world_has_what_a_real_tracker_holds():

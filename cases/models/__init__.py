@@ -3,16 +3,19 @@
 from .base import ImportedItem
 from .cache import PublicGeneration
 from .cases import Case, Charge, Theme
-from .custody import CustodySpan
+from .custody import CategoryTally, CustodyMonthTally, CustodySpan, CustodyTally
 from .events import Citation, Event
 from .people import Headcount, NameVariant, Organization, Person
 from .sources import Source
 
 __all__ = [
     "Case",
+    "CategoryTally",
     "Charge",
     "Citation",
+    "CustodyMonthTally",
     "CustodySpan",
+    "CustodyTally",
     "Event",
     "Headcount",
     "ImportedItem",

@@ -75,6 +75,8 @@ class CustodySpan(models.Model):
         indexes = [
             models.Index(fields=["person", "-valid_from"], name="cases_span_person_from"),
             models.Index(fields=["state", "valid_from", "valid_until"], name="cases_span_state_dates"),
+            # CustodyMonthTally recounts the spans that ended in a month from here.
+            models.Index(fields=["state", "valid_until"], name="cases_span_state_until"),
         ]
         constraints = [
             choices_constraint("state", CustodyState, "cases_span_state_valid"),
@@ -135,3 +137,95 @@ class CustodySpan(models.Model):
             self.began_by_start, self.began_by_end, self.began_by_precision = None, None, ""
         else:
             self.began_by_start, self.began_by_end, self.began_by_precision = value.start, value.end, value.precision
+
+
+class CustodyTally(models.Model):
+    """How many individuals the published people stand for, by the state of their open custody span
+    (unknown without one) and the end of its latest report: the home page's, the people list's and
+    the API's unfiltered headcounts read these few rows instead of every person.
+
+    The report's day is kept, not a flag, so that "unconfirmed" (no report since
+    `cases.dates.confirmed_since`) can be answered for any day. Kept in step by cases.custody in the
+    transaction of every write that moves a person between rows; `manage.py rebuild_custody_spans`
+    recounts it whole.
+    """
+
+    state = models.CharField(max_length=30, choices=CustodyState.choices)
+    reported_end = models.DateField(null=True, blank=True)
+    individuals = models.PositiveIntegerField(default=0)
+    minimums = models.PositiveIntegerField(default=0, help_text=_("Groups whose size is a minimum."))
+    unknown_groups = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("custody tally")
+        verbose_name_plural = _("custody tallies")
+        constraints = [choices_constraint("state", CustodyState, "cases_tally_state_valid")]
+
+    def __str__(self):
+        return f"{self.state} {self.reported_end}: {self.individuals}"
+
+
+class CustodyMonthTally(models.Model):
+    """The statistics' months for all the published people: per month, the weights of the custody
+    spans that began in it, that ended in it, and of the open ones unconfirmed from it on (see
+    `cases.statistics.custody_by_month`, which adds them up; a filtered page sums the spans instead).
+
+    Kept in step by cases.custody in the transaction of every write that changes a span or a person
+    they count; `manage.py rebuild_custody_spans` recounts it whole.
+    """
+
+    class Kind(models.IntegerChoices):
+        BEGUN = 0, _("begun")
+        ENDED = 1, _("ended")
+        UNCONFIRMED = 2, _("unconfirmed from")
+
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    month = models.PositiveIntegerField(help_text=_("year × 12 + month − 1"))
+    individuals = models.IntegerField(default=0)
+    minimums = models.IntegerField(default=0, help_text=_("Groups whose size is a minimum."))
+    unknown_groups = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("custody month tally")
+        verbose_name_plural = _("custody month tallies")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=[0, 1, 2]), name="cases_month_tally_kind_valid"),
+            models.UniqueConstraint(fields=["kind", "month"], name="cases_month_tally_one_row"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.month}: {self.individuals}"
+
+
+class CategoryKind(models.TextChoices):
+    CHARGE = "charge", _("charge")
+    THEME = "theme", _("theme")
+
+
+class CategoryTally(models.Model):
+    """The statistics' counts by charge and theme for all the published people: per charge or theme,
+    its published cases that name a published person, and the individuals those people stand for
+    (see `cases.statistics.counts_by_charge`; a filtered page counts its own people instead).
+
+    Kept in step by cases.signals in the transaction of every write to a case's charges, themes,
+    people or publication, or to a person's publication or group size; `manage.py
+    rebuild_custody_spans` recounts it whole.
+    """
+
+    kind = models.CharField(max_length=10, choices=CategoryKind.choices)
+    category_id = models.PositiveIntegerField()
+    cases = models.PositiveIntegerField(default=0)
+    individuals = models.PositiveIntegerField(default=0)
+    minimums = models.PositiveIntegerField(default=0, help_text=_("Groups whose size is a minimum."))
+    unknown_groups = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("category tally")
+        verbose_name_plural = _("category tallies")
+        constraints = [
+            choices_constraint("kind", CategoryKind, "cases_category_tally_kind_valid"),
+            models.UniqueConstraint(fields=["kind", "category_id"], name="cases_category_tally_one_row"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.category_id}: {self.individuals}"

@@ -237,6 +237,8 @@ class Event(Publishable):
             models.Index(fields=["case", "date_end"], name="cases_event_case_date"),
             models.Index(fields=["person", "date_end"], name="cases_event_person_date"),
             models.Index(fields=["-date_end", "-date_start"], name="cases_event_newest"),
+            # The statistics page's "updated": the latest change of a published event, from the index's end.
+            models.Index(fields=["-updated_at"], name="cases_event_updated"),
             models.Index(fields=["type", "date_end"], name="cases_event_type_date"),
             # The admin's list in `Meta.ordering`: read from an index, not sorted from every event.
             models.Index(fields=["date_start", "date_end", "id"], name="cases_event_in_date_order"),

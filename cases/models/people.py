@@ -36,8 +36,10 @@ from .base import (
     choices_constraint,
     country_constraint,
     country_field,
+    previewed_record,
     search_field,
 )
+from .custody import CustodyTally
 from .sources import private_storage
 
 
@@ -114,6 +116,14 @@ def headcount_aggregates(among: Q | None = None, prefix: str = "") -> dict:
         ),
         f"{prefix}minimums": models.Count("pk", filter=only(Q(group_size_is_minimum=True))),
         f"{prefix}unknown_groups": models.Count("pk", filter=only(group & Q(group_size__isnull=True))),
+    }
+
+
+def tally_aggregates(among: Q | None = None, prefix: str = "") -> dict:
+    """The sums over CustodyTally rows (those matching `among`, or all) that make a Headcount."""
+    return {
+        f"{prefix}{name}": Coalesce(models.Sum(name, filter=among), 0)
+        for name in ("individuals", "minimums", "unknown_groups")
     }
 
 
@@ -241,30 +251,59 @@ class PersonQuerySet(NamedQuerySet):
         """Records of one person each, named or not."""
         return self.exclude(identity=Identity.GROUP)
 
+    def _every_published(self) -> bool:
+        """Whether these are the published people, unfiltered, whose headcounts CustodyTally keeps.
+
+        A staff preview counts unpublished people too (see `Publishable.published`), so it never is.
+        """
+        everyone = self.model._default_manager.published().query
+        return (
+            previewed_record() is None
+            and everyone.where == self.query.where
+            and not (self.query.distinct or self.query.is_sliced or self.query.combinator)
+        )
+
     def headcount(self) -> Headcount:
         """How many individuals these records stand for (groups by their size), in one query."""
+        if self._every_published():
+            return headcount_from(CustodyTally.objects.aggregate(**tally_aggregates()))
         return headcount_from(self.order_by().aggregate(**headcount_aggregates()))
 
     def custody_report_counts(self, on: date | None = None) -> tuple[Headcount, Headcount]:
         """How many individuals are in custody on `on` (or at last report), and how many of those
-        have no report recent enough to confirm it (see `cases.dates.confirmed_since`), in one query."""
-        in_custody = Q(custody__in=IN_CUSTODY_STATES)
-        stale = Q(custody_reported_end__lt=dates.confirmed_since(on)) | Q(custody_reported_end__isnull=True)
-        row = (
-            self.with_custody(on)
-            .order_by()
-            .aggregate(
-                **headcount_aggregates(in_custody, prefix="in_custody_"),
-                **headcount_aggregates(in_custody & stale, prefix="unconfirmed_"),
+        have no report recent enough to confirm it (see `cases.dates.confirmed_since`), in one query.
+
+        At last report, from the custody copied onto each person (or kept in CustodyTally for all
+        the published people) rather than a join with every open span and its report.
+        """
+        if on is None and self._every_published():
+            stale = Q(reported_end__lt=dates.confirmed_since()) | Q(reported_end__isnull=True)
+            row = CustodyTally.objects.filter(state__in=IN_CUSTODY_STATES).aggregate(
+                **tally_aggregates(prefix="in_custody_"), **tally_aggregates(stale, prefix="unconfirmed_")
             )
+            return headcount_from(row, "in_custody_"), headcount_from(row, "unconfirmed_")
+        if on is None:
+            queryset, custody, reported_end = self, "current_custody", "current_report_end"
+        else:
+            queryset, custody, reported_end = self.with_custody(on), "custody", "custody_reported_end"
+        in_custody = Q(**{f"{custody}__in": IN_CUSTODY_STATES})
+        stale = Q(**{f"{reported_end}__lt": dates.confirmed_since(on)}) | Q(**{f"{reported_end}__isnull": True})
+        row = queryset.order_by().aggregate(
+            **headcount_aggregates(in_custody, prefix="in_custody_"),
+            **headcount_aggregates(in_custody & stale, prefix="unconfirmed_"),
         )
         return headcount_from(row, "in_custody_"), headcount_from(row, "unconfirmed_")
 
     def custody_counts(self, on: date | None = None) -> dict[str, Headcount]:
         """How many individuals are in each custody state on `on` (or the latest known), in one query."""
-        rows = self.with_custody(on).order_by().values("custody").annotate(**headcount_aggregates())
+        if on is None and self._every_published():
+            key, rows = "state", CustodyTally.objects.values("state").annotate(**tally_aggregates()).order_by()
+        elif on is None:
+            key, rows = "current_custody", self.order_by().values("current_custody").annotate(**headcount_aggregates())
+        else:
+            key, rows = "custody", self.with_custody(on).order_by().values("custody").annotate(**headcount_aggregates())
         counts = {state: Headcount() for state in CustodyState.values}
-        counts.update({row["custody"]: headcount_from(row) for row in rows})
+        counts.update({row[key]: headcount_from(row) for row in rows})
         return counts
 
     def in_custody_on(self, on: date | None = None):
@@ -357,10 +396,16 @@ class Person(Publishable):
         help_text=_("For the team only, to catch mistyped dates: no event can come before it. Never shown publicly."),
     )
     search_text = search_field()
+    # The state of the span still open and the end of its latest report, copied by cases.custody in the
+    # transaction that rebuilds the spans: headcounts read them (and CustodyTally) without joining the spans.
+    current_custody = models.CharField(
+        max_length=30, choices=CustodyState.choices, default=CustodyState.UNKNOWN, editable=False
+    )
+    current_report_end = models.DateField(null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
-    # search_text is derived from the names: history keeps the names, not their folding.
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    # search_text and the custody columns are derived: history keeps what they are derived from.
+    history = HistoricalRecords(excluded_fields=["search_text", "current_custody", "current_report_end"])
 
     class Meta:
         verbose_name = _("person")
@@ -375,6 +420,10 @@ class Person(Publishable):
                 name="cases_person_public_name",
                 condition=Q(is_published=True),
             ),
+            # CustodyTally recounts the people of one (state, latest report) from here.
+            models.Index(fields=["current_custody", "current_report_end"], name="cases_person_current_custody"),
+            # The home page's "updated": the latest change of a published person, read from the index's end.
+            models.Index(fields=["updated_at"], condition=Q(is_published=True), name="cases_person_published_updated"),
         ]
         permissions = [
             ("publish_person", "Can publish and unpublish people"),
@@ -383,6 +432,7 @@ class Person(Publishable):
         constraints = [
             choices_constraint("identity", Identity, "cases_person_identity_valid"),
             choices_constraint("role", Role, "cases_person_role_valid"),
+            choices_constraint("current_custody", CustodyState, "cases_person_current_custody_valid"),
             country_constraint("cases_person_country_valid"),
             models.CheckConstraint(
                 condition=Q(group_size__isnull=True) | Q(identity=Identity.GROUP),
@@ -445,6 +495,12 @@ class Person(Publishable):
         if self.portrait and not self.portrait._committed:
             # Stored re-encoded, so no copy with its metadata is ever written to disk.
             self.portrait.save(self.portrait.name, reencoded(self.portrait.file, self.portrait.name), save=False)
+        if not self._state.adding and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
+            # The copied custody is written by cases.custody alone: an instance read before the spans
+            # last changed would otherwise put its stale copy back.
+            derived = {"current_custody", "current_report_end"}
+            fields = self._meta.concrete_fields
+            kwargs["update_fields"] = [f.name for f in fields if not f.primary_key and f.name not in derived]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
