@@ -366,7 +366,11 @@ class Person(Publishable):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["name", "id"], name="cases_person_name")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="cases_person_name"),
+            # The countries of published people, read a country at a time (see cases.countries).
+            models.Index(fields=["country"], condition=Q(is_published=True), name="cases_person_public_country"),
+        ]
         permissions = [
             ("publish_person", "Can publish and unpublish people"),
             ("merge_person", "Can merge duplicate people"),
