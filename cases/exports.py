@@ -14,8 +14,8 @@ from typing import NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
-from django.urls import reverse
 
+from .addresses import address_of
 from .filters import CaseFilter, EventFilter, OrganizationFilter, PersonFilter
 from .models import Case, Event, NameVariant, Organization, Person
 from .models.base import slug_from
@@ -261,13 +261,6 @@ def chunked(iterable: Iterable, size: int) -> Iterator[list]:
     iterator = iter(iterable)
     while chunk := list(islice(iterator, size)):
         yield chunk
-
-
-def address_of(url_name: str) -> Callable[[str], str]:
-    """`reverse(url_name, args=[slug])` for many slugs at the cost of one: a slug needs no quoting."""
-    marker = "slug-marker"
-    before, after = reverse(url_name, args=[marker]).split(marker)
-    return lambda slug: f"{before}{slug}{after}"
 
 
 def person_records(filterset) -> Iterator[PersonRecord]:
