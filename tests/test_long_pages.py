@@ -5,9 +5,10 @@ import pytest
 from django.urls import reverse
 
 from cases.views import cases as case_views
+from cases.views import people as people_views
 from cases.views import sources as source_views
 
-from .factories import make_case, make_charge, make_event, make_person, make_source, make_theme
+from .factories import make_case, make_charge, make_event, make_organization, make_person, make_source, make_theme
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +65,20 @@ def test_a_source_page_lists_what_it_supports_a_page_at_a_time_each_fact_once(cl
     assert "Page 1 of 2" in first.content.decode()
     second = client.get(source.get_absolute_url(), {"page": 2}).content.decode()
     assert "Fact 3." in second and "Fact 1." not in second and "Unpublished" not in second
+
+
+def test_an_organisation_page_lists_its_first_cases_and_its_timeline_a_page_at_a_time(client, monkeypatch):
+    monkeypatch.setattr(people_views, "LISTED_AT_MOST", 1)
+    monkeypatch.setattr(people_views, "EVENTS_PER_PAGE", 2)
+    outlet = make_organization("Ratel.kz")
+    first_case, second_case = (make_case(title, organizations=[outlet]) for title in ("Audit case", "Blog case"))
+    make_case("Hidden case", organizations=[outlet], is_published=False)
+    for case, month in [(first_case, 1), (second_case, 2), (first_case, 3)]:
+        make_event(case, f"2018-0{month}", description=f"Fact {month}.")
+    response = client.get(outlet.get_absolute_url())
+    html = response.content.decode()
+    assert "Audit case" in html and "Only the first 1 case is listed here." in html
+    assert f"{reverse('cases:case-list')}?organization={outlet.slug}" in html
+    assert "Fact 1." in html and "Fact 2." in html and "Fact 3." not in html and "Page 1 of 2" in html
+    assert response.context["meta"].latest_information.edtf == "2018-03"
+    assert "Fact 3." in client.get(outlet.get_absolute_url(), {"page": 2}).content.decode()

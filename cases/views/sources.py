@@ -33,10 +33,12 @@ def source_detail(request, slug):
     cited = Event.objects.published().filter(pk__in=Citation.objects.filter(source=source).values("event"))
     page = Paginator(cited.with_public_citations().in_date_order(), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     events = page.object_list
+    newest = cited.order_by("-date_start", "-date_end", "-pk").first() if page else None
     meta = PageMeta(
         title=source.title,
         description=_("%(title)s: the facts this document supports, with its words.") % {"title": source.title},
         updated=last_updated([source], events, (event.case for event in events), (event.person for event in events)),
-        latest_information=latest_information(events),
+        # The newest fact of them all, not of this page alone.
+        latest_information=latest_information([newest] if newest else []),
     )
     return render(request, "cases/source_detail.html", {"source": source, "events": events, "page": page, "meta": meta})
