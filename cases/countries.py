@@ -2,7 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connections, router
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -59,6 +59,8 @@ def public_country_codes() -> set[str]:
             return records.published().exclude(country="").order_by().values_list("country", flat=True)
 
         return set(codes(Person.objects).union(codes(Case.objects)))
+    # Raw SQL passes no router: ask it where reads go (the replica, for an anonymous visitor).
+    connection = connections[router.db_for_read(Person)]
     tables = {"people": Person._meta.db_table, "cases": Case._meta.db_table}
     found = ", ".join(
         DISTINCT_PUBLISHED_COUNTRIES.format(name=name, table=connection.ops.quote_name(table))
