@@ -1,10 +1,12 @@
 """Permanent addresses: a path under the configured canonical site address (settings.SITE_URL), so
 Atom ids, canonical links, the sitemap and citations do not change with the host a request used."""
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
 
 def absolute_url(path: str, request: HttpRequest | None = None) -> str:
@@ -23,3 +25,11 @@ def site_scheme_and_host() -> tuple[str, str] | None:
         return None
     parts = urlsplit(settings.SITE_URL)
     return parts.scheme, parts.netloc
+
+
+def address_of(url_name: str) -> Callable[[str], str]:
+    """`reverse(url_name, args=[slug])` in the active language for many slugs at the cost of one
+    (a slug needs no quoting): for the exports and the sitemap, which name thousands of records."""
+    marker = "slug-marker"
+    before, after = reverse(url_name, args=[marker]).split(marker)
+    return lambda slug: f"{before}{slug}{after}"

@@ -6,14 +6,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from cases.sitemaps import SITEMAPS
-from cases.views.site import robots_txt
+from cases.views.site import robots_txt, sitemap_index
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # The passkey ceremonies (django-otp-webauthn): JSON for the admin's sign-in and passkey pages.
     path("webauthn/", include("django_otp_webauthn.urls")),
     path("api/", include("cases.api.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", robots_txt, name="robots-txt"),
 ]
 

@@ -113,6 +113,20 @@ def test_the_country_list_offers_the_countries_of_published_records_only(client,
     assert "Uzbekistan" not in html
 
 
+def test_the_countries_offered_come_from_published_people_and_published_cases_alike():
+    from cases.countries import public_countries
+
+    make_person("No country")
+    make_person("Hidden Uzbek", country="UZ", is_published=False)
+    make_case("Hidden Russian case", country="RU", is_published=False)
+    make_person("Belarusian", country="BY")
+    make_case("Kazakh case", country="KZ")
+    make_case("Another Kazakh case", country="KZ")
+    make_person("Kyrgyz", country="KG")
+    make_case("Kyrgyz case", country="KG")
+    assert [country.code for country in public_countries()] == ["BY", "KZ", "KG"]
+
+
 def test_a_person_s_and_a_case_s_page_name_their_country_in_the_title_and_the_facts(client, two_countries):
     person = two_countries["KZ"]
     html = client.get(person.get_absolute_url()).content.decode()

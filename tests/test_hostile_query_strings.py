@@ -53,7 +53,7 @@ UNFILTERED = {
 # parameters it must ignore).
 FORM_PARAMETERS = {"cases:search": ("q",)}
 # Not pages of records: the schema and its viewer, the sitemap, robots.txt, the language switch.
-NOT_LISTS = {"api:schema", "api:docs", "sitemap", "robots-txt", "set_language", "api:not-found"}
+NOT_LISTS = {"api:schema", "api:docs", "sitemap", "sitemap-section", "robots-txt", "set_language", "api:not-found"}
 
 # The admin and the passkey ceremonies of its sign-in: not public lists.
 STAFF_ONLY = {"admin", "otp_webauthn"}

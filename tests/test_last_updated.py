@@ -1,6 +1,5 @@
 """A page's "last updated" and the sitemap's lastmod move with what the public sees, and only with it."""
 
-import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 import pytest
@@ -10,6 +9,7 @@ from cases.models import Case, Event, NameVariant, Person, Source
 
 from .factories import make_case, make_charge, make_event, make_person, make_source
 from .test_permission_matrix import person_form
+from .test_sitemaps import sitemap_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,7 @@ def bokaev():
 
 
 def lastmods(client) -> dict[str, str]:
-    root = ET.fromstring(client.get(reverse("sitemap")).content)
-    return {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in root.iter(f"{SITEMAP}url")}
+    return {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in sitemap_urls(client)}
 
 
 def updated(record) -> datetime:

@@ -57,6 +57,9 @@ def pages() -> dict[str, str]:
         "api organisations": reverse("api:organization-list"),
         "api events": reverse("api:event-list"),
         "export of people": reverse("cases:person-export", kwargs={"fmt": "csv"}) + "?country=KZ",
+        "sitemap index": reverse("sitemap"),
+        "sitemap of people": reverse("sitemap-section", args=["people"]),
+        "sitemap of themes": reverse("sitemap-section", args=["themes"]),
         "admin people": reverse("admin:cases_person_changelist") + "?q=a",
         "admin cases": reverse("admin:cases_case_changelist"),
         "admin events": reverse("admin:cases_event_changelist") + "?type__exact=convicted",
@@ -93,7 +96,8 @@ PAGES = [
     "home", "people", "people as of a date", "people by expected end", "people found", "cases", "organisations",
     "events", "sources", "person", "person in Russian", "case", "organisation", "charge", "theme", "source",
     "statistics", "feed of updates", "feed of a person", "feed of a charge", "feed of a theme", "api people",
-    "api person", "api cases", "api case", "api organisations", "api events", "export of people", "admin people",
+    "api person", "api cases", "api case", "api organisations", "api events", "export of people", "sitemap index",
+    "sitemap of people", "sitemap of themes", "admin people",
     "admin cases", "admin events", "admin case form",
 ]  # fmt: skip
 

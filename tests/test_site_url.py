@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from .factories import make_case, make_event, make_person
 from .test_security_settings import run_manage
+from .test_sitemaps import SITEMAP, sitemap_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +56,10 @@ def test_the_canonical_link_and_the_citation_use_the_site_address(client, site_u
 
 
 def test_the_sitemap_robots_and_exports_use_the_site_address(client, site_url, bokaev):
-    sitemap = client.get(reverse("sitemap"), HTTP_HOST="127.0.0.1").content.decode()
-    assert f"<loc>{SITE}{bokaev.get_absolute_url()}</loc>" in sitemap and "127.0.0.1" not in sitemap
+    index = client.get(reverse("sitemap"), HTTP_HOST="127.0.0.1").content.decode()
+    assert f"<loc>{SITE}{reverse('sitemap-section', args=['people'])}</loc>" in index and "127.0.0.1" not in index
+    locations = [url.findtext(f"{SITEMAP}loc") for url in sitemap_urls(client, SITE, HTTP_HOST="127.0.0.1")]
+    assert f"{SITE}{bokaev.get_absolute_url()}" in locations and not any("127.0.0.1" in loc for loc in locations)
     robots = client.get(reverse("robots-txt"), HTTP_HOST="127.0.0.1").content.decode()
     assert f"Sitemap: {SITE}{reverse('sitemap')}" in robots
     export = client.get(reverse("cases:person-export", args=["json"]), HTTP_HOST="127.0.0.1")

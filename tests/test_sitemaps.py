@@ -41,12 +41,25 @@ def records():
     make_theme("Empty theme")
 
 
-def locations(client):
-    response = client.get(reverse("sitemap"))
+def sitemap_urls(client, site="http://testserver", **headers) -> list[ET.Element]:
+    """Every <url> of every page the sitemap's index lists."""
+    response = client.get(reverse("sitemap"), **headers)
     assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    assert root.tag == f"{SITEMAP}urlset"
-    return {url.findtext(f"{SITEMAP}loc").removeprefix("http://testserver") for url in root.iter(f"{SITEMAP}url")}
+    index = ET.fromstring(response.content)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    urls = []
+    for location in index.iter(f"{SITEMAP}loc"):
+        assert location.text.startswith(site)
+        page = client.get(location.text.removeprefix(site), **headers)
+        assert page.status_code == 200
+        root = ET.fromstring(page.content)
+        assert root.tag == f"{SITEMAP}urlset"
+        urls += root.iter(f"{SITEMAP}url")
+    return urls
+
+
+def locations(client):
+    return {url.findtext(f"{SITEMAP}loc").removeprefix("http://testserver") for url in sitemap_urls(client)}
 
 
 def test_the_sitemap_lists_every_published_page_in_both_languages(client, records):
@@ -78,9 +91,23 @@ def test_the_sitemap_leaves_out_what_is_not_published_or_has_nothing_to_show(cli
     assert "empty-theme" not in listed
 
 
+def test_a_long_section_runs_to_several_pages_each_listed_in_the_index(client, records, monkeypatch):
+    from cases.sitemaps import PublishedSitemap
+
+    monkeypatch.setattr(PublishedSitemap, "limit", 1)
+    people = [make_person(f"Person {number}") for number in range(3)]
+    expected = {"/people/maks-bokaev/", *(person.get_absolute_url() for person in people)}
+    assert {path for path in locations(client) if path.startswith("/people/") and path != "/people/"} == expected
+    index = client.get(reverse("sitemap")).content.decode()
+    last = max(person.pk for person in people)
+    assert f"/sitemap-people.xml?p={last}</loc>" in index
+    assert client.get(reverse("sitemap-section", args=["people"]), {"p": last + 1}).status_code == 404
+    assert client.get(reverse("sitemap-section", args=["people"]), {"p": "x"}).status_code == 404
+
+
 def test_each_address_names_its_other_language_and_a_default(client, records):
-    root = ET.fromstring(client.get(reverse("sitemap")).content)
-    person = next(url for url in root.iter(f"{SITEMAP}url") if url.findtext(f"{SITEMAP}loc").endswith("/maks-bokaev/"))
+    urls = sitemap_urls(client)
+    person = next(url for url in urls if url.findtext(f"{SITEMAP}loc").endswith("/maks-bokaev/"))
     alternates = {link.get("hreflang"): link.get("href") for link in person.iter(f"{XHTML}link")}
     assert alternates == {
         "en": "http://testserver/people/maks-bokaev/",

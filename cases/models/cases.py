@@ -291,7 +291,11 @@ class Case(LatestEventMixin, Publishable):
         ordering = ["title", "pk"]
         # On PostgreSQL, `?sort=latest` reads its page from an index (migration 0014): one SQLite
         # cannot build (NULLS LAST), so it lives outside the model state.
-        indexes = [models.Index(fields=["title", "id"], name="cases_case_title")]
+        indexes = [
+            models.Index(fields=["title", "id"], name="cases_case_title"),
+            # The countries of published cases, read a country at a time (see cases.countries).
+            models.Index(fields=["country"], condition=Q(is_published=True), name="cases_case_public_country"),
+        ]
         permissions = [("publish_case", "Can publish and unpublish cases")]
         constraints = [
             choices_constraint("kind", CaseKind, "cases_case_kind_valid"),

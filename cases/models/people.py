@@ -424,6 +424,8 @@ class Person(Publishable):
             models.Index(fields=["current_custody", "current_report_end"], name="cases_person_current_custody"),
             # The home page's "updated": the latest change of a published person, read from the index's end.
             models.Index(fields=["updated_at"], condition=Q(is_published=True), name="cases_person_published_updated"),
+            # The countries of published people, read a country at a time (see cases.countries).
+            models.Index(fields=["country"], condition=Q(is_published=True), name="cases_person_public_country"),
         ]
         permissions = [
             ("publish_person", "Can publish and unpublish people"),

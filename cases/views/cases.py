@@ -8,6 +8,16 @@ from ..localized import localized_text
 from ..models import Case, Charge, Event, Person, Theme
 from .meta import PageMeta, case_subjects, cited_sources, last_updated, latest_information, with_country
 
+# A charge's or a theme's page lists this many of its cases and people at most, with a link to the
+# list that filters, sorts, pages and downloads them all: a theme may cover thousands of cases.
+LISTED_AT_MOST = 50
+
+
+def first(records, limit: int) -> tuple[list, bool]:
+    """The first `limit` of `records`, and whether there are more (one query, no count)."""
+    listed = list(records[: limit + 1])
+    return listed[:limit], len(listed) > limit
+
 
 def case_detail(request, slug):
     case = get_object_or_404(
@@ -33,23 +43,33 @@ def case_detail(request, slug):
 
 def charge_detail(request, slug):
     charge = get_object_or_404(Charge.objects.public(), slug=slug)
-    cases = Case.objects.published().filter(charges=charge).with_public_subjects()
-    people = Person.objects.published().in_published_cases(charges=charge).with_custody()
-    people = people.with_sort_name().order_by("sort_name", "pk")
+    cases, more_cases = first(Case.objects.published().filter(charges=charge).with_public_subjects(), LISTED_AT_MOST)
+    # The first people by name, then their custody: joining the custody of every person charged
+    # before taking the first would read thousands of spans and events.
+    charged = Person.objects.published().in_published_cases(charges=charge).with_sort_name().order_by("sort_name", "pk")
+    first_ids, more_people = first(charged.values_list("pk", flat=True), LISTED_AT_MOST)
+    people = Person.objects.filter(pk__in=first_ids).with_custody().with_sort_name().order_by("sort_name", "pk")
     meta = PageMeta(
         title=_("Charge: “%(name)s”") % {"name": charge.name},
         description=charge.description or _("Everyone charged with “%(name)s”, case by case.") % {"name": charge.name},
         updated=last_updated(cases, case_subjects(cases)),
         feed_url=reverse("cases:feed-charge", args=[charge.slug]),
     )
-    return render(
-        request, "cases/charge_detail.html", {"charge": charge, "cases": cases, "people": people, "meta": meta}
-    )
+    context = {
+        "charge": charge,
+        "cases": cases,
+        "more_cases": more_cases,
+        "people": people,
+        "more_people": more_people,
+        "listed_at_most": LISTED_AT_MOST,
+        "meta": meta,
+    }
+    return render(request, "cases/charge_detail.html", context)
 
 
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme.objects.public(), slug=slug)
-    cases = Case.objects.published().filter(themes=theme).with_public_subjects()
+    cases, more_cases = first(Case.objects.published().filter(themes=theme).with_public_subjects(), LISTED_AT_MOST)
     context_events = Event.objects.published().filter(theme=theme, case=None).with_public_citations().in_date_order()
     meta = PageMeta(
         title=theme.name,
@@ -61,7 +81,14 @@ def theme_detail(request, slug):
     return render(
         request,
         "cases/theme_detail.html",
-        {"theme": theme, "cases": cases, "context_events": context_events, "meta": meta},
+        {
+            "theme": theme,
+            "cases": cases,
+            "more_cases": more_cases,
+            "listed_at_most": LISTED_AT_MOST,
+            "context_events": context_events,
+            "meta": meta,
+        },
     )
 
 

@@ -1,5 +1,6 @@
 """A person's and an organisation's page: their custody status and the timeline of their cases."""
 
+from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -7,8 +8,10 @@ from django.utils.translation import gettext as _
 
 from .. import dates, portraits
 from ..localized import display_name, localized_text
-from ..models import Organization, Person
+from ..models import Case, Event, Organization, Person
+from .cases import LISTED_AT_MOST, first
 from .meta import PageMeta, cited_sources, last_updated, latest_information, with_country
+from .sources import EVENTS_PER_PAGE
 
 
 def person_detail(request, slug):
@@ -51,22 +54,31 @@ def person_portrait(request, slug):
 
 
 def organization_detail(request, slug):
-    organization = get_object_or_404(Organization.objects.published().with_public_cases(), slug=slug)
-    timeline = sorted(
-        (e for case in organization.public_cases for e in case.public_events),
-        key=lambda e: (e.date_start, e.date_end, e.pk),
-    )
+    organization = get_object_or_404(Organization.objects.published().prefetch_related("name_variants"), slug=slug)
+    # An organisation may be party to many cases: the first of them, with a link to all, and
+    # their timeline a page at a time.
+    public_cases = Case.objects.published().filter(organizations=organization)
+    organization.public_cases, more_cases = first(public_cases, LISTED_AT_MOST)
+    events = Event.objects.published().filter(case__in=public_cases).with_public_citations().in_date_order()
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    timeline = page.object_list
+    newest = events.order_by("-date_start", "-date_end", "-pk").first() if page else None
     meta = PageMeta(
         title=display_name(organization),
         description=localized_text(organization, "summary")
         or _("The cases against %(name)s and what happened in them, every fact cited.")
         % {"name": display_name(organization)},
         updated=last_updated([organization], organization.public_cases, timeline, cited_sources(timeline)),
-        latest_information=latest_information(timeline),
+        # The newest fact of them all, not of this page alone.
+        latest_information=latest_information([newest] if newest else []),
         feed_url=reverse("cases:feed-organization", args=[organization.slug]),
     )
-    return render(
-        request,
-        "cases/organization_detail.html",
-        {"organization": organization, "timeline": timeline, "meta": meta},
-    )
+    context = {
+        "organization": organization,
+        "more_cases": more_cases,
+        "listed_at_most": LISTED_AT_MOST,
+        "timeline": timeline,
+        "page": page,
+        "meta": meta,
+    }
+    return render(request, "cases/organization_detail.html", context)

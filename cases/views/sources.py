@@ -4,10 +4,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from ..models import Event, Source
+from ..models import Citation, Event, Source
 from .meta import PageMeta, last_updated, latest_information
 
 SOURCES_PER_PAGE = 50
+# A source's page lists what it supports a page at a time: a report may support thousands of facts.
+EVENTS_PER_PAGE = 50
 
 
 def source_list(request):
@@ -27,12 +29,16 @@ def source_list(request):
 
 def source_detail(request, slug):
     source = get_object_or_404(Source.objects.published(), slug=slug)
-    events = Event.objects.published().filter(citations__source=source).distinct().with_public_citations()
-    events = events.in_date_order()
+    # Each event once however often it cites the source, without DISTINCT over every event's columns.
+    cited = Event.objects.published().filter(pk__in=Citation.objects.filter(source=source).values("event"))
+    page = Paginator(cited.with_public_citations().in_date_order(), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    events = page.object_list
+    newest = cited.order_by("-date_start", "-date_end", "-pk").first() if page else None
     meta = PageMeta(
         title=source.title,
         description=_("%(title)s: the facts this document supports, with its words.") % {"title": source.title},
         updated=last_updated([source], events, (event.case for event in events), (event.person for event in events)),
-        latest_information=latest_information(events),
+        # The newest fact of them all, not of this page alone.
+        latest_information=latest_information([newest] if newest else []),
     )
-    return render(request, "cases/source_detail.html", {"source": source, "events": events, "meta": meta})
+    return render(request, "cases/source_detail.html", {"source": source, "events": events, "page": page, "meta": meta})
