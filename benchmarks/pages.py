@@ -68,8 +68,9 @@ def main():
         results[str(people)] = json.loads(size_file.read_text())
         size_file.unlink()
         RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
-    if len(options.sizes) > 1:
-        print_growth(results, str(min(options.sizes)), str(max(options.sizes)))
+    measured = sorted(int(size) for size in results)
+    if len(measured) > 1:
+        print_growth(results, str(measured[0]), str(measured[-1]))
     print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
 
 

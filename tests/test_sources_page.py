@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cases.choices import EventType
+from cases.views.sources import SOURCES_PER_PAGE
 
 from .factories import make_case, make_event, make_person, make_source, make_theme
 
@@ -79,16 +80,17 @@ def test_the_sources_page_takes_the_same_number_of_queries_however_many_sources(
         make_event(make_case(people=[make_person()]), "2018-01", source=source)
     with django_assert_max_num_queries(len(counted.captured_queries)):
         html = client.get(reverse("cases:source-list")).content.decode()
-    assert html.count("<h2><a href=") == 31
+    assert html.count("<h2><a href=") == SOURCES_PER_PAGE
 
 
 def test_the_sources_page_is_paginated_and_a_bad_page_number_is_not_an_error(client):
-    for number in range(55):
+    last = SOURCES_PER_PAGE + 4
+    for number in range(last + 1):
         make_source(f"Document {number:02d}")
     first = client.get(reverse("cases:source-list")).content.decode()
-    assert "Document 00" in first and "Document 54" not in first and "Page 1 of 2" in first
+    assert "Document 00" in first and f"Document {last}" not in first and "Page 1 of 2" in first
     second = client.get(reverse("cases:source-list"), {"page": "2"}).content.decode()
-    assert "Document 54" in second
+    assert f"Document {last}" in second
     for bad in ("0", "x", "999"):
         assert client.get(reverse("cases:source-list"), {"page": bad}).status_code == 200
 
@@ -96,3 +98,15 @@ def test_the_sources_page_is_paginated_and_a_bad_page_number_is_not_an_error(cli
 def test_the_source_detail_page_still_lists_what_it_supports(client, report):
     html = client.get(reverse("cases:source-detail", args=["world-report-2019"])).content.decode()
     assert html.count('class="event"') == 4
+
+
+def test_a_source_names_its_first_cases_and_says_how_many_more(client, monkeypatch):
+    monkeypatch.setattr("cases.views.sources.CASES_PER_SOURCE", 1)
+    source = make_source("Report")
+    for title in ("Case A", "Case B", "Case C"):
+        make_event(make_case(title), source=source)
+
+    html = client.get(reverse("cases:source-list")).content.decode()
+
+    assert [title for title, _count in supported_cases(html)] == ["Case A"]
+    assert "And 2 more cases." in html

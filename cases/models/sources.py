@@ -52,24 +52,26 @@ def web_url_constraint(field: str, name: str) -> models.CheckConstraint:
 class SourceQuerySet(PublishableQuerySet):
     def with_public_support(self):
         """Annotate what a source supports in public: `event_count` published events citing it, in
-        `case_count` published cases, the latest of them changed at `support_updated_at`."""
-        from .events import Event
+        `case_count` published cases, the latest of them changed at `support_updated_at`.
 
-        cited = Q(citations__event__in=Event.objects.published())
+        Counted over these sources' own citations: ask it of a page of sources, not all of them."""
+        from .events import published_event
+
+        cited = published_event("citations__event__")
         return self.annotate(
-            event_count=Count("citations__event", filter=cited, distinct=True),
-            case_count=Count("citations__event__case", filter=cited, distinct=True),
-            support_updated_at=Max("citations__event__updated_at", filter=cited),
+            event_count=Count("citations__event", filter=cited or None, distinct=True),
+            case_count=Count("citations__event__case", filter=cited or None, distinct=True),
+            support_updated_at=Max("citations__event__updated_at", filter=cited or None),
         )
 
     def supported_cases(self) -> dict[int, list[tuple]]:
         """For each source here, the published cases it supports, by title, each with the number of
         its published events the source is cited for: {source id: [(case, events), …]}."""
         from .cases import Case
-        from .events import Citation, Event
+        from .events import Citation, published_event
 
         pairs = (
-            Citation.objects.filter(source__in=self.values("pk"), event__in=Event.objects.published())
+            Citation.objects.filter(published_event("event__"), source__in=self.values("pk"))
             .exclude(event__case=None)
             .values_list("source_id", "event__case_id")
             .annotate(events=Count("event", distinct=True))
