@@ -101,7 +101,8 @@ compile: install
 clean:
 	rm -rf $(VENV) staticfiles
 
-## bench: server time of every public page, feed, API answer, export and admin list at 1,000, 10,000 and
-## 100,000 people on PostgreSQL (databases casetracker_bench_<N>, filled once by generate_demo_data)
+## bench: server time of every public page, feed, API answer, export and admin list on the report alone and
+## at 1,000, 10,000 and 100,000 people on PostgreSQL (databases casetracker_bench_<N>, filled once by
+## generate_demo_data), and each page's growth from the smallest size to the largest
 bench: install-dev
 	$(BIN)/python benchmarks/pages.py --sizes $(BENCH_SIZES)
