@@ -219,8 +219,9 @@ def sync_custody_spans(
     recounts them whole afterwards."""
     given = {p.pk if isinstance(p, Person) else p for p in people}
     # Unsaved people have no pk; people since deleted have no spans left to replace.
-    rows = Person.objects.filter(pk__in=given - {None}).values_list("pk", *CURRENT_CUSTODY)
-    before = {pk: (state, end) for pk, state, end in rows}
+    rows = Person.objects.filter(pk__in=given - {None}).values_list("pk", *CURRENT_CUSTODY, "current_since_end")
+    before = {pk: (state, end) for pk, state, end, _since in rows}
+    since_before = {pk: since for pk, _state, _end, since in rows}
     ids = set(before)
     if not ids:
         return
@@ -233,12 +234,13 @@ def sync_custody_spans(
     spans = {pk: _spans_from(pk, timelines[pk]) for pk in sorted(ids)}
     CustodySpan.objects.bulk_create(span for pk in sorted(ids) for span in spans[pk])
     now = {pk: _custody_now(spans[pk], timelines[pk]) for pk in ids}
+    since = {pk: _custody_since_end(spans[pk], timelines[pk]) for pk in ids}
     changed = [
-        Person(pk=pk, current_custody=state, current_report_end=end)
+        Person(pk=pk, current_custody=state, current_report_end=end, current_since_end=since[pk])
         for pk, (state, end) in now.items()
-        if before[pk] != (state, end)
+        if before[pk] != (state, end) or since_before[pk] != since[pk]
     ]
-    Person.objects.bulk_update(changed, CURRENT_CUSTODY, batch_size=500)
+    Person.objects.bulk_update(changed, [*CURRENT_CUSTODY, "current_since_end"], batch_size=500)
     if tally:
         # Also the rows of people who stayed put: their publication or group size may be what changed.
         refresh_custody_tally(set(before.values()) | set(now.values()))
@@ -257,6 +259,13 @@ def _custody_now(spans: list[CustodySpan], timeline: list[Report]) -> tuple[str,
     open_span = spans[-1]
     reported = next((report.date_end for report in timeline if report.pk == open_span.last_report_id), None)
     return open_span.state, reported
+
+
+def _custody_since_end(spans: list[CustodySpan], timeline: list[Report]) -> date | None:
+    """The end of the date of the event that set the span still open (None without one)."""
+    if not spans:
+        return None
+    return next((report.date_end for report in timeline if report.pk == spans[-1].event_id), None)
 
 
 def _tally_rows(people) -> list[CustodyTally]:
@@ -380,6 +389,7 @@ def copy_custody_now(people: QuerySet) -> int:
     return people.update(
         current_custody=Coalesce(Subquery(open_span.values("state")[:1]), Value(CustodyState.UNKNOWN)),
         current_report_end=Subquery(open_span.values("last_report__date_end")[:1]),
+        current_since_end=Subquery(open_span.values("event__date_end")[:1]),
     )
 
 

@@ -129,7 +129,7 @@ def current_custody_and_tally() -> tuple[list, list, list, list]:
     categories = CategoryTally.objects.order_by("kind", "category_id")
     return (
         list(categories.values_list("kind", "category_id", "cases", "individuals", "minimums", "unknown_groups")),
-        list(Person.objects.order_by("pk").values_list("pk", *CURRENT_CUSTODY)),
+        list(Person.objects.order_by("pk").values_list("pk", *CURRENT_CUSTODY, "current_since_end")),
         list(tally.values_list("state", "reported_end", "individuals", "minimums", "unknown_groups")),
         list(months.values_list("kind", "month", "individuals", "minimums", "unknown_groups")),
     )

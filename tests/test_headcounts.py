@@ -55,6 +55,10 @@ def assert_in_step():
     assert custody_by_month(published, until=date(2025, 1, 31)) == custody_by_month(every_one, until=date(2025, 1, 31))
     assert counts_by_charge(published) == counts_by_charge(every_one)
     assert counts_by_theme(published) == counts_by_theme(every_one)
+    # The date "latest change first" sorts by is the open span's event's, as the join gives it.
+    assert list(Person.objects.order_by("pk").values_list("current_since_end", flat=True)) == list(
+        Person.objects.with_custody().order_by("pk").values_list("custody_since_end", flat=True)
+    )
     stored = list(CustodyTally.objects.order_by("state", "reported_end").values_list(*TALLY))
     copied = list(Person.objects.order_by("pk").values_list("pk", *CURRENT_CUSTODY))
     rebuild_all_custody_spans()

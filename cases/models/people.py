@@ -402,10 +402,15 @@ class Person(Publishable):
         max_length=30, choices=CustodyState.choices, default=CustodyState.UNKNOWN, editable=False
     )
     current_report_end = models.DateField(null=True, blank=True, editable=False)
+    # The end of the date of the event that set that span: the people list's "latest change first"
+    # (without a status date) reads its order from an index on it.
+    current_since_end = models.DateField(null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
     # search_text and the custody columns are derived: history keeps what they are derived from.
-    history = HistoricalRecords(excluded_fields=["search_text", "current_custody", "current_report_end"])
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "current_custody", "current_report_end", "current_since_end"]
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -500,7 +505,7 @@ class Person(Publishable):
         if not self._state.adding and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
             # The copied custody is written by cases.custody alone: an instance read before the spans
             # last changed would otherwise put its stale copy back.
-            derived = {"current_custody", "current_report_end"}
+            derived = {"current_custody", "current_report_end", "current_since_end"}
             fields = self._meta.concrete_fields
             kwargs["update_fields"] = [f.name for f in fields if not f.primary_key and f.name not in derived]
         super().save(*args, **kwargs)
