@@ -219,9 +219,9 @@ def sync_custody_spans(
     recounts them whole afterwards."""
     given = {p.pk if isinstance(p, Person) else p for p in people}
     # Unsaved people have no pk; people since deleted have no spans left to replace.
-    rows = Person.objects.filter(pk__in=given - {None}).values_list("pk", *CURRENT_CUSTODY, "current_since_end")
-    before = {pk: (state, end) for pk, state, end, _since in rows}
-    since_before = {pk: since for pk, _state, _end, since in rows}
+    rows = Person.objects.filter(pk__in=given - {None}).values_list("pk", *CURRENT_CUSTODY, *CURRENT_ORDER)
+    before = {pk: (state, end) for pk, state, end, *_order in rows}
+    order_before = {pk: tuple(order) for pk, _state, _end, *order in rows}
     ids = set(before)
     if not ids:
         return
@@ -234,13 +234,13 @@ def sync_custody_spans(
     spans = {pk: _spans_from(pk, timelines[pk]) for pk in sorted(ids)}
     CustodySpan.objects.bulk_create(span for pk in sorted(ids) for span in spans[pk])
     now = {pk: _custody_now(spans[pk], timelines[pk]) for pk in ids}
-    since = {pk: _custody_since_end(spans[pk], timelines[pk]) for pk in ids}
+    order = {pk: _custody_order(spans[pk], timelines[pk]) for pk in ids}
     changed = [
-        Person(pk=pk, current_custody=state, current_report_end=end, current_since_end=since[pk])
+        Person(pk=pk, current_custody=state, current_report_end=end, **dict(zip(CURRENT_ORDER, order[pk], strict=True)))
         for pk, (state, end) in now.items()
-        if before[pk] != (state, end) or since_before[pk] != since[pk]
+        if before[pk] != (state, end) or order_before[pk] != order[pk]
     ]
-    Person.objects.bulk_update(changed, [*CURRENT_CUSTODY, "current_since_end"], batch_size=500)
+    Person.objects.bulk_update(changed, [*CURRENT_CUSTODY, *CURRENT_ORDER], batch_size=500)
     if tally:
         # Also the rows of people who stayed put: their publication or group size may be what changed.
         refresh_custody_tally(set(before.values()) | set(now.values()))
@@ -248,8 +248,10 @@ def sync_custody_spans(
         refresh_month_tally(months | month_keys(new_spans, now.values()))
 
 
-# The columns of Person that copy the open custody span (see Person.current_custody).
+# The columns of Person that copy the open custody span (see Person.current_custody): what the
+# headcounts count by, and what the people list sorts by.
 CURRENT_CUSTODY = ["current_custody", "current_report_end"]
+CURRENT_ORDER = ["current_since_end", "current_expected_end_start", "current_expected_end_end"]
 
 
 def _custody_now(spans: list[CustodySpan], timeline: list[Report]) -> tuple[str, date | None]:
@@ -261,11 +263,14 @@ def _custody_now(spans: list[CustodySpan], timeline: list[Report]) -> tuple[str,
     return open_span.state, reported
 
 
-def _custody_since_end(spans: list[CustodySpan], timeline: list[Report]) -> date | None:
-    """The end of the date of the event that set the span still open (None without one)."""
+def _custody_order(spans: list[CustodySpan], timeline: list[Report]) -> tuple[date | None, ...]:
+    """What the people list sorts by (CURRENT_ORDER): the end of the date of the event that set the
+    span still open, and that span's expected end of sentence; all None without a span."""
     if not spans:
-        return None
-    return next((report.date_end for report in timeline if report.pk == spans[-1].event_id), None)
+        return None, None, None
+    open_span = spans[-1]
+    since_end = next((report.date_end for report in timeline if report.pk == open_span.event_id), None)
+    return since_end, open_span.expected_end_start, open_span.expected_end_end
 
 
 def _tally_rows(people) -> list[CustodyTally]:
@@ -390,6 +395,8 @@ def copy_custody_now(people: QuerySet) -> int:
         current_custody=Coalesce(Subquery(open_span.values("state")[:1]), Value(CustodyState.UNKNOWN)),
         current_report_end=Subquery(open_span.values("last_report__date_end")[:1]),
         current_since_end=Subquery(open_span.values("event__date_end")[:1]),
+        current_expected_end_start=Subquery(open_span.values("expected_end_start")[:1]),
+        current_expected_end_end=Subquery(open_span.values("expected_end_end")[:1]),
     )
 
 

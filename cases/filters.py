@@ -186,10 +186,14 @@ class PersonFilter(SubjectFilterSet):
             # order from an index rather than sorting every person by their span's event.
             return queryset.with_sort_name().order_by(F("current_since_end").desc(nulls_last=True), "sort_name", "pk")
         if sort == "expected_end":
-            # By the latest day the computed end allows; those with none (no sentence, or no known start) last.
-            return queryset.with_sort_name().order_by(
-                F("expected_end_end").asc(nulls_last=True), "expected_end_start", "sort_name", "pk"
+            # By the latest day the computed end allows; those with none (no sentence, or no known start)
+            # last. Without a status date, from the copy on the person that an index holds in this order.
+            end, start = (
+                ("expected_end_end", "expected_end_start")
+                if self.form.cleaned_data.get("as_of")
+                else ("current_expected_end_end", "current_expected_end_start")
             )
+            return queryset.with_sort_name().order_by(F(end).asc(nulls_last=True), start, "sort_name", "pk")
         return super().apply_sort(queryset, sort, searching)
 
     def filter_in_custody(self, queryset, name, value):

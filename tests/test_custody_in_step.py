@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from cases.choices import CustodyState, EventType
-from cases.custody import CURRENT_CUSTODY, rebuild_all_custody_spans
+from cases.custody import CURRENT_CUSTODY, CURRENT_ORDER, rebuild_all_custody_spans
 from cases.dates import FuzzyDate
 from cases.models import (
     Case,
@@ -129,7 +129,7 @@ def current_custody_and_tally() -> tuple[list, list, list, list]:
     categories = CategoryTally.objects.order_by("kind", "category_id")
     return (
         list(categories.values_list("kind", "category_id", "cases", "individuals", "minimums", "unknown_groups")),
-        list(Person.objects.order_by("pk").values_list("pk", *CURRENT_CUSTODY, "current_since_end")),
+        list(Person.objects.order_by("pk").values_list("pk", *CURRENT_CUSTODY, *CURRENT_ORDER)),
         list(tally.values_list("state", "reported_end", "individuals", "minimums", "unknown_groups")),
         list(months.values_list("kind", "month", "individuals", "minimums", "unknown_groups")),
     )

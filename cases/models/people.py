@@ -405,11 +405,21 @@ class Person(Publishable):
     # The end of the date of the event that set that span: the people list's "latest change first"
     # (without a status date) reads its order from an index on it.
     current_since_end = models.DateField(null=True, blank=True, editable=False)
+    # That span's expected end of sentence (see CustodySpan.expected_end): "?sort=expected_end" reads it.
+    current_expected_end_start = models.DateField(null=True, blank=True, editable=False)
+    current_expected_end_end = models.DateField(null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
     # search_text and the custody columns are derived: history keeps what they are derived from.
     history = HistoricalRecords(
-        excluded_fields=["search_text", "current_custody", "current_report_end", "current_since_end"]
+        excluded_fields=[
+            "search_text",
+            "current_custody",
+            "current_report_end",
+            "current_since_end",
+            "current_expected_end_start",
+            "current_expected_end_end",
+        ]  # fmt: skip
     )
 
     class Meta:
@@ -423,6 +433,15 @@ class Person(Publishable):
                 CaseExpression(When(name_withheld=True, then=F("public_alias")), default=F("name")),
                 F("id"),
                 name="cases_person_public_name",
+                condition=Q(is_published=True),
+            ),
+            # The people list's "?sort=expected_end" without a status date, soonest first (cases.filters).
+            models.Index(
+                F("current_expected_end_end"),
+                F("current_expected_end_start"),
+                CaseExpression(When(name_withheld=True, then=F("public_alias")), default=F("name")),
+                F("id"),
+                name="cases_person_expected_end",
                 condition=Q(is_published=True),
             ),
             # CustodyTally recounts the people of one (state, latest report) from here.
@@ -505,7 +524,10 @@ class Person(Publishable):
         if not self._state.adding and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
             # The copied custody is written by cases.custody alone: an instance read before the spans
             # last changed would otherwise put its stale copy back.
-            derived = {"current_custody", "current_report_end", "current_since_end"}
+            derived = {
+                "current_custody", "current_report_end", "current_since_end", "current_expected_end_start",
+                "current_expected_end_end",
+            }  # fmt: skip
             fields = self._meta.concrete_fields
             kwargs["update_fields"] = [f.name for f in fields if not f.primary_key and f.name not in derived]
         super().save(*args, **kwargs)
