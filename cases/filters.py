@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from .choices import IN_CUSTODY_STATES, CaseKind, CaseStage, CustodyState, EventType, OrganizationKind, Role
 from .countries import CountryCodeField, country_choices
 from .models import Case, Charge, Event, Organization, Person, Theme
-from .widgets import DateInput, EnteredNamesSelect
+from .widgets import DateInput, EnteredNamesSelect, ManyOptionsSelect
 
 YES_NO = (("true", _("yes")), ("false", _("no")))
 ANY = _("Any")
@@ -58,7 +58,7 @@ class CountryFilter(django_filters.Filter):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Country"))
-        kwargs.setdefault("widget", forms.Select(choices=country_choices))  # type: ignore[arg-type]  # a callable, read at each render
+        kwargs.setdefault("widget", ManyOptionsSelect(choices=country_choices))  # type: ignore[arg-type]  # a callable, read at each render
         kwargs.setdefault("help_text", _("ISO 3166-1 code, such as KZ"))
         super().__init__(**kwargs)
 

@@ -35,7 +35,15 @@ class DateInput(forms.DateInput):
         return value
 
 
-class EnteredNamesSelect(forms.Select):
+class ManyOptionsSelect(forms.Select):
+    """Django's select, drawn in one template: Django's own renders a template per option, which for
+    a list of thousands of charges was most of a list page's time. The same HTML
+    (tests/test_widgets.py)."""
+
+    template_name = "cases/widgets/select.html"
+
+
+class EnteredNamesSelect(ManyOptionsSelect):
     """A choice among records by name (charges, themes): the names stay as entered, in English, so a page
     in another language marks them (WCAG 3.1.2); the empty "any" choice is interface text."""
 
