@@ -27,7 +27,7 @@ from .choices import (
 )
 from .dates import FuzzyDate
 from .models import Case, CustodyMonthTally, CustodySpan, CustodyTally, Event, Person
-from .models.people import headcount_aggregates
+from .models.people import COPIED_CUSTODY, CURRENT_CUSTODY, headcount_aggregates
 from .statistics import (
     BEGUN,
     ENDED,
@@ -219,9 +219,10 @@ def sync_custody_spans(
     recounts them whole afterwards."""
     given = {p.pk if isinstance(p, Person) else p for p in people}
     # Unsaved people have no pk; people since deleted have no spans left to replace.
-    rows = Person.objects.filter(pk__in=given - {None}).values_list("pk", *CURRENT_CUSTODY, *CURRENT_ORDER)
-    before = {pk: (state, end) for pk, state, end, *_order in rows}
-    order_before = {pk: tuple(order) for pk, _state, _end, *order in rows}
+    rows = Person.objects.filter(pk__in=given - {None}).values_list("pk", *COPIED_CUSTODY)
+    copied_before = {pk: tuple(copied) for pk, *copied in rows}
+    # The CustodyTally row each person counted in: (state, report end).
+    before = {pk: copied[:2] for pk, copied in copied_before.items()}
     ids = set(before)
     if not ids:
         return
@@ -233,14 +234,14 @@ def sync_custody_spans(
     timelines = _custody_events_by_person(ids)
     spans = {pk: _spans_from(pk, timelines[pk]) for pk in sorted(ids)}
     CustodySpan.objects.bulk_create(span for pk in sorted(ids) for span in spans[pk])
-    now = {pk: _custody_now(spans[pk], timelines[pk]) for pk in ids}
-    order = {pk: _custody_order(spans[pk], timelines[pk]) for pk in ids}
+    copied_now = {pk: _copied_custody(spans[pk], timelines[pk]) for pk in ids}
+    now = {pk: copied[:2] for pk, copied in copied_now.items()}
     changed = [
-        Person(pk=pk, current_custody=state, current_report_end=end, **dict(zip(CURRENT_ORDER, order[pk], strict=True)))
-        for pk, (state, end) in now.items()
-        if before[pk] != (state, end) or order_before[pk] != order[pk]
+        Person(pk=pk, **dict(zip(COPIED_CUSTODY, copied, strict=True)))
+        for pk, copied in copied_now.items()
+        if copied != copied_before[pk]
     ]
-    Person.objects.bulk_update(changed, [*CURRENT_CUSTODY, *CURRENT_ORDER], batch_size=500)
+    Person.objects.bulk_update(changed, COPIED_CUSTODY, batch_size=500)
     if tally:
         # Also the rows of people who stayed put: their publication or group size may be what changed.
         refresh_custody_tally(set(before.values()) | set(now.values()))
@@ -248,29 +249,20 @@ def sync_custody_spans(
         refresh_month_tally(months | month_keys(new_spans, now.values()))
 
 
-# The columns of Person that copy the open custody span (see Person.current_custody): what the
-# headcounts count by, and what the people list sorts by.
-CURRENT_CUSTODY = ["current_custody", "current_report_end"]
-CURRENT_ORDER = ["current_since_end", "current_expected_end_start", "current_expected_end_end"]
-
-
-def _custody_now(spans: list[CustodySpan], timeline: list[Report]) -> tuple[str, date | None]:
-    """The state of the span still open (the last one) and the end of its latest report."""
+def _copied_custody(spans: list[CustodySpan], timeline: list[Report]) -> tuple:
+    """A person's COPIED_CUSTODY: the state of the span still open (the last one), the end of its
+    latest report, the end of the event that set it, and its expected end of sentence."""
     if not spans:
-        return CustodyState.UNKNOWN, None
+        return CustodyState.UNKNOWN, None, None, None, None
     open_span = spans[-1]
-    reported = next((report.date_end for report in timeline if report.pk == open_span.last_report_id), None)
-    return open_span.state, reported
-
-
-def _custody_order(spans: list[CustodySpan], timeline: list[Report]) -> tuple[date | None, ...]:
-    """What the people list sorts by (CURRENT_ORDER): the end of the date of the event that set the
-    span still open, and that span's expected end of sentence; all None without a span."""
-    if not spans:
-        return None, None, None
-    open_span = spans[-1]
-    since_end = next((report.date_end for report in timeline if report.pk == open_span.event_id), None)
-    return since_end, open_span.expected_end_start, open_span.expected_end_end
+    ends = {report.pk: report.date_end for report in timeline}
+    return (
+        open_span.state,
+        ends.get(open_span.last_report_id),
+        ends.get(open_span.event_id),
+        open_span.expected_end_start,
+        open_span.expected_end_end,
+    )
 
 
 def _tally_rows(people) -> list[CustodyTally]:

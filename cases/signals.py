@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from .caching import public_pages_changed
-from .custody import CURRENT_CUSTODY, months_of_spans, refresh_custody_tally, refresh_month_tally, sync_custody_spans
+from .custody import months_of_spans, refresh_custody_tally, refresh_month_tally, sync_custody_spans
 from .models import (
     Case,
     CategoryTally,
@@ -21,6 +21,7 @@ from .models import (
     PublicGeneration,
     Theme,
 )
+from .models.people import CURRENT_CUSTODY
 from .search import build_search_text, rebuild_search_text, refresh_search_text
 from .statistics import refresh_category_tally
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from cases.choices import CustodyState, EventType
-from cases.custody import CURRENT_CUSTODY, CURRENT_ORDER, rebuild_all_custody_spans
+from cases.custody import rebuild_all_custody_spans
 from cases.dates import FuzzyDate
 from cases.models import (
     Case,
@@ -31,6 +31,7 @@ from cases.models import (
     Person,
     Source,
 )
+from cases.models.people import CURRENT_CUSTODY, CURRENT_ORDER
 from cases.report import ReportLoader
 from cases.resources import EventResource, PersonResource
 from cases.services import merge_people, record_status_update, set_published

@@ -9,9 +9,9 @@ from django.db.models import Q
 
 from cases import dates
 from cases.choices import IN_CUSTODY_STATES, CustodyState, EventType, Identity
-from cases.custody import CURRENT_CUSTODY, CURRENT_ORDER, rebuild_all_custody_spans
+from cases.custody import rebuild_all_custody_spans
 from cases.models import CustodyTally, Headcount, Person
-from cases.models.people import headcount_aggregates, headcount_from
+from cases.models.people import CURRENT_CUSTODY, CURRENT_ORDER, headcount_aggregates, headcount_from
 from cases.statistics import counts_by_charge, counts_by_theme, custody_by_month
 
 from .factories import make_case, make_charge, make_event, make_person, make_theme

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from cases.choices import CaseStage, CustodyState, EventType
-from cases.custody import CURRENT_ORDER
 from cases.models import Person
+from cases.models.people import CURRENT_ORDER
 
 from .factories import make_case, make_event, make_person
 

@@ -161,6 +161,13 @@ class NamedQuerySet(SearchableQuerySet):
         return self.prefetch_related("name_variants", Prefetch("cases", queryset=cases, to_attr="public_cases"))
 
 
+# The columns of Person that copy their open custody span, written by cases.custody alone: what the
+# headcounts count by (CustodyTally's key), and what the people list sorts by without a status date.
+CURRENT_CUSTODY = ["current_custody", "current_report_end"]
+CURRENT_ORDER = ["current_since_end", "current_expected_end_start", "current_expected_end_end"]
+COPIED_CUSTODY = [*CURRENT_CUSTODY, *CURRENT_ORDER]
+
+
 def custody_span_alias(on: date | None) -> str:
     """The name under which `with_custody` joins the custody span that holds on `on`."""
     return f"custody_span_{on:%Y%m%d}" if on is not None else "custody_span_latest"
@@ -411,16 +418,7 @@ class Person(Publishable):
 
     objects = PersonQuerySet.as_manager()
     # search_text and the custody columns are derived: history keeps what they are derived from.
-    history = HistoricalRecords(
-        excluded_fields=[
-            "search_text",
-            "current_custody",
-            "current_report_end",
-            "current_since_end",
-            "current_expected_end_start",
-            "current_expected_end_end",
-        ]  # fmt: skip
-    )
+    history = HistoricalRecords(excluded_fields=["search_text", *COPIED_CUSTODY])
 
     class Meta:
         verbose_name = _("person")
@@ -524,12 +522,8 @@ class Person(Publishable):
         if not self._state.adding and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
             # The copied custody is written by cases.custody alone: an instance read before the spans
             # last changed would otherwise put its stale copy back.
-            derived = {
-                "current_custody", "current_report_end", "current_since_end", "current_expected_end_start",
-                "current_expected_end_end",
-            }  # fmt: skip
             fields = self._meta.concrete_fields
-            kwargs["update_fields"] = [f.name for f in fields if not f.primary_key and f.name not in derived]
+            kwargs["update_fields"] = [f.name for f in fields if not f.primary_key and f.name not in COPIED_CUSTODY]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
