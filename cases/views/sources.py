@@ -21,14 +21,11 @@ def source_list(request):
     # What each source supports is counted for this page's sources only: a demo world's thousands
     # of sources cite 1.6 million facts between them.
     on_page = Source.objects.filter(pk__in=[source.pk for source in page])
-    support = on_page.with_public_support().in_bulk()
+    page.object_list = list(on_page.with_public_support().order_by("title", "pk"))
     supported = on_page.supported_cases()
     for source in page:
-        counted = support[source.pk]
-        source.event_count, source.case_count = counted.event_count, counted.case_count
-        source.support_updated_at = counted.support_updated_at
         source.supported_cases = supported.get(source.pk, [])[:CASES_PER_SOURCE]
-        source.more_cases = counted.case_count - len(source.supported_cases)
+        source.more_cases = source.case_count - len(source.supported_cases)
     stamps = [source.support_updated_at for source in page if source.support_updated_at]
     meta = PageMeta(
         title=_("Sources"),
