@@ -23,32 +23,12 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-import dj_database_url
-import psycopg2
+from databases import create_database
 
 PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 RESULTS = PROJECT / "benchmarks" / "results" / "loadtest.md"
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/casetracker_loadtest"
-
-
-def create_database(url: str) -> None:
-    settings = dj_database_url.parse(url)
-    if "postgresql" not in settings["ENGINE"]:
-        raise SystemExit("The load test runs on PostgreSQL: give --database postgres://…")
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [settings["NAME"]])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{settings["NAME"]}"')
-    admin.close()
 
 
 def manage(environment: dict, *args: str, capture: bool = False) -> str:

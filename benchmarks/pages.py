@@ -95,20 +95,12 @@ def print_growth(results: dict, smallest: str, largest: str) -> None:
 
 def prepare(people: int):
     """Create, migrate and fill the size's database unless it already holds this demo world."""
-    import psycopg2
+    from databases import create_database
     from django.conf import settings
     from django.core.management import call_command
 
     params = settings.DATABASES["default"]
-    admin = psycopg2.connect(
-        dbname="postgres", user=params["USER"], host=params["HOST"], port=params["PORT"], password=params["PASSWORD"]
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [params["NAME"]])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{params["NAME"]}"')
-    admin.close()
+    create_database(os.environ["DATABASE_URL"])
     call_command("migrate", verbosity=0)
     from cases import demo
 
