@@ -255,7 +255,7 @@ def _copied_custody(spans: list[CustodySpan], timeline: list[Report]) -> tuple:
     if not spans:
         return CustodyState.UNKNOWN, None, None, None, None
     open_span = spans[-1]
-    ends = {report.pk: report.date_end for report in timeline}
+    ends: dict[int | None, date] = {report.pk: report.date_end for report in timeline}
     return (
         open_span.state,
         ends.get(open_span.last_report_id),
