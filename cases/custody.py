@@ -26,12 +26,13 @@ from .choices import (
     SentenceServed,
 )
 from .dates import FuzzyDate
-from .models import Case, CustodyMonthTally, CustodySpan, CustodyTally, Event, Person
+from .models import Case, CustodyDayTally, CustodyMonthTally, CustodySpan, CustodyTally, Event, Person
 from .models.people import COPIED_CUSTODY, CURRENT_CUSTODY, headcount_aggregates
 from .statistics import (
     BEGUN,
     ENDED,
     UNCONFIRMED,
+    day_changes,
     lock_tally,
     month_changes,
     month_end,
@@ -210,13 +211,11 @@ def derive_custody_spans(person: Person) -> list[CustodySpan]:
 
 
 @transaction.atomic
-def sync_custody_spans(
-    people: Iterable[Person | int], tally: bool = True, months: Iterable[tuple[int, int]] = ()
-) -> None:
+def sync_custody_spans(people: Iterable[Person | int], tally: bool = True, tally_keys: Iterable[tuple] = ()) -> None:
     """Replace the stored custody spans of `people` with a fresh derivation, copy each one's
-    custody now onto the person, and recount the CustodyTally and CustodyMonthTally rows they left
-    or joined, and `months` (rows of spans already deleted), unless `tally` is false: a caller that
-    recounts them whole afterwards."""
+    custody now onto the person, and recount the CustodyTally, CustodyMonthTally and CustodyDayTally
+    rows they left or joined, and `tally_keys` (rows of spans already deleted, see `span_tally_keys`),
+    unless `tally` is false: a caller that recounts them whole afterwards."""
     given = {p.pk if isinstance(p, Person) else p for p in people}
     # Unsaved people have no pk; people since deleted have no spans left to replace.
     rows = Person.objects.filter(pk__in=given - {None}).values_list("pk", *COPIED_CUSTODY)
@@ -226,7 +225,7 @@ def sync_custody_spans(
     ids = set(before)
     if not ids:
         return
-    months = set(months) | month_keys(
+    keys = set(tally_keys) | span_tally_keys(
         CustodySpan.objects.filter(person_id__in=ids).values_list("state", "valid_from", "valid_until"),
         before.values(),
     )
@@ -245,8 +244,8 @@ def sync_custody_spans(
     if tally:
         # Also the rows of people who stayed put: their publication or group size may be what changed.
         refresh_custody_tally(set(before.values()) | set(now.values()))
-        new_spans = ((span.state, span.valid_from, span.valid_until) for pk in ids for span in spans[pk])
-        refresh_month_tally(months | month_keys(new_spans, now.values()))
+        new_spans = [(span.state, span.valid_from, span.valid_until) for pk in ids for span in spans[pk]]
+        refresh_span_tallies(keys | span_tally_keys(new_spans, now.values()))
 
 
 def _copied_custody(spans: list[CustodySpan], timeline: list[Report]) -> tuple:
@@ -317,11 +316,82 @@ def month_keys(spans: Iterable[tuple], now: Iterable[tuple[str, date | None]]) -
     return keys
 
 
-def months_of_spans(person_ids: Iterable[int]) -> set[tuple[int, int]]:
-    """The CustodyMonthTally rows the stored spans and custody now of these people count in."""
+class DayKey(NamedTuple):
+    """A CustodyDayTally row."""
+
+    state: str
+    kind: int
+    day: date
+
+
+def day_keys(spans: Iterable[tuple]) -> set[DayKey]:
+    """The CustodyDayTally rows that (state, valid_from, valid_until) spans count in."""
+    keys = set()
+    for state, valid_from, valid_until in spans:
+        keys.add(DayKey(state, CustodyDayTally.Kind.BEGUN, valid_from))
+        if valid_until is not None:
+            keys.add(DayKey(state, CustodyDayTally.Kind.ENDED, valid_until))
+    return keys
+
+
+def span_tally_keys(spans: Iterable[tuple], now: Iterable[tuple[str, date | None]]) -> set[tuple]:
+    """The CustodyMonthTally and CustodyDayTally rows (`month_keys`, `day_keys`) that (state,
+    valid_from, valid_until) spans and people's custody now count in."""
+    spans = list(spans)
+    return month_keys(spans, now) | day_keys(spans)
+
+
+def tally_keys_of_spans(person_ids: Iterable[int]) -> set[tuple]:
+    """The CustodyMonthTally and CustodyDayTally rows the stored spans and custody now of these people count in."""
     ids = list(person_ids)
     spans = CustodySpan.objects.filter(person_id__in=ids).values_list("state", "valid_from", "valid_until")
-    return month_keys(spans, Person.objects.filter(pk__in=ids).values_list(*CURRENT_CUSTODY))
+    return span_tally_keys(spans, Person.objects.filter(pk__in=ids).values_list(*CURRENT_CUSTODY))
+
+
+def refresh_span_tallies(keys: set[tuple]) -> None:
+    """Recount these rows of CustodyDayTally (the DayKeys) and of CustodyMonthTally (the others)."""
+    days = {key for key in keys if isinstance(key, DayKey)}
+    refresh_day_tally(days)
+    refresh_month_tally(keys - days)
+
+
+def _day_tally_rows(counted: QuerySet) -> list[CustodyDayTally]:
+    return [
+        CustodyDayTally(
+            state=row["state"],
+            kind=row["kind"],
+            day=row["day"],
+            individuals=row["individuals"] or 0,
+            minimums=row["minimums"] or 0,
+            unknown_groups=row["unknown_groups"] or 0,
+        )
+        for row in counted
+    ]
+
+
+def _spans_on_days(keys: list[DayKey], kind: int, field: str) -> Q:
+    """The spans that the `kind` rows among `keys` count: in their state, begun or ended on their day."""
+    return reduce(or_, (Q(state=key.state, **{field: key.day}) for key in keys if key.kind == kind), Q())
+
+
+@transaction.atomic
+def refresh_day_tally(keys: set[DayKey]) -> None:
+    """Recount these rows of CustodyDayTally from the spans of the published people."""
+    if not keys:
+        return
+    lock_tally(CustodyDayTally)
+    published = CustodySpan.objects.filter(person__is_published=True)
+    ordered = sorted(keys)
+    # A hundred keys a query keeps within SQLite's limit on the depth of an expression.
+    for start in range(0, len(ordered), 100):
+        chunk = ordered[start : start + 100]
+        counted = day_changes(
+            published,
+            begun=_spans_on_days(chunk, CustodyDayTally.Kind.BEGUN, "valid_from"),
+            ended=_spans_on_days(chunk, CustodyDayTally.Kind.ENDED, "valid_until"),
+        )
+        CustodyDayTally.objects.filter(reduce(or_, (Q(**key._asdict()) for key in chunk))).delete()
+        CustodyDayTally.objects.bulk_create(_day_tally_rows(counted))
 
 
 def _within_months(field: str, months: list[int]) -> Q:
@@ -367,7 +437,7 @@ def refresh_month_tally(keys: set[tuple[int, int]]) -> None:
 
 @transaction.atomic
 def rebuild_custody_tally() -> None:
-    """Recount every CustodyTally and CustodyMonthTally row from the people and their spans."""
+    """Recount every CustodyTally, CustodyMonthTally and CustodyDayTally row from the people and their spans."""
     lock_tally(CustodyTally)
     CustodyTally.objects.all().delete()
     CustodyTally.objects.bulk_create(_tally_rows(Person.objects.all()))
@@ -375,6 +445,11 @@ def rebuild_custody_tally() -> None:
     CustodyMonthTally.objects.all().delete()
     CustodyMonthTally.objects.bulk_create(
         _month_tally_rows(month_changes(CustodySpan.objects.filter(person__is_published=True)))
+    )
+    lock_tally(CustodyDayTally)
+    CustodyDayTally.objects.all().delete()
+    CustodyDayTally.objects.bulk_create(
+        _day_tally_rows(day_changes(CustodySpan.objects.filter(person__is_published=True))), batch_size=5000
     )
     rebuild_category_tally()
 

@@ -66,6 +66,14 @@ class CountryFilter(django_filters.Filter):
         return queryset.in_country(value) if value else queryset
 
 
+def custody_states(name: str, value: str) -> frozenset[str]:
+    """The custody states a `custody` (one state) or `in_custody` (true or false) parameter asks for."""
+    if name == "custody":
+        return frozenset([value])
+    in_custody = frozenset(IN_CUSTODY_STATES)
+    return in_custody if value == "true" else frozenset(CustodyState.values) - in_custody
+
+
 def slug_select(choices, label):
     """A slug parameter offered as a list; an unknown slug is not an error, it simply matches nothing."""
     return django_filters.CharFilter(method="filter_in_cases", label=label, widget=EnteredNamesSelect(choices=choices))
@@ -144,9 +152,11 @@ class PersonFilter(SubjectFilterSet):
     as_of = django_filters.DateFilter(
         method="filter_nothing", label=_("Status on"), widget=DateInput(), help_text=_("YYYY-MM-DD; empty: latest")
     )
-    custody = django_filters.ChoiceFilter(choices=CustodyState.choices, label=_("Custody"), empty_label=ANY)
+    custody = django_filters.ChoiceFilter(
+        choices=CustodyState.choices, method="filter_custody", label=_("Custody"), empty_label=ANY
+    )
     in_custody = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_in_custody", label=_("In custody"), empty_label=ANY
+        choices=YES_NO, method="filter_custody", label=_("In custody"), empty_label=ANY
     )
     kind = django_filters.ChoiceFilter(
         choices=CaseKind.choices, method="filter_in_cases", label=_("Case kind"), empty_label=ANY
@@ -196,10 +206,8 @@ class PersonFilter(SubjectFilterSet):
             return queryset.with_sort_name().order_by(F(end).asc(nulls_last=True), start, "sort_name", "pk")
         return super().apply_sort(queryset, sort, searching)
 
-    def filter_in_custody(self, queryset, name, value):
-        if value == "true":
-            return queryset.filter(custody__in=IN_CUSTODY_STATES)
-        return queryset.exclude(custody__in=IN_CUSTODY_STATES)
+    def filter_custody(self, queryset, name, value):
+        return queryset.in_custody_states(custody_states(name, value), self.form.cleaned_data.get("as_of"))
 
     def filter_group(self, queryset, name, value):
         return queryset.groups() if value == "true" else queryset.individuals()
@@ -257,15 +265,11 @@ class CaseFilter(PublicFilterSet):
 
     def filter_custody(self, queryset, name, value):
         """Cases with at least one published person in that custody state on `as_of` (or now)."""
-        people = Person.objects.published().with_custody(self.form.cleaned_data.get("as_of"))
-        if name == "custody":
-            people = people.filter(custody=value)
-        elif value == "true":
-            people = people.filter(custody__in=IN_CUSTODY_STATES)
-        else:
+        people, on = Person.objects.published(), self.form.cleaned_data.get("as_of")
+        if name == "in_custody" and value == "false":
             # "No one in custody": leave out every case that has someone in custody.
-            return queryset.exclude(pk__in=people.filter(custody__in=IN_CUSTODY_STATES).values("cases"))
-        return queryset.filter(pk__in=people.values("cases"))
+            return queryset.exclude(pk__in=people.in_custody_on(on).values("cases"))
+        return queryset.filter(pk__in=people.in_custody_states(custody_states(name, value), on).values("cases"))
 
     def filter_person(self, queryset, name, value):
         return queryset.filter(pk__in=Person.objects.published().filter(slug=value).values("cases"))

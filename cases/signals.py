@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from .caching import public_pages_changed
-from .custody import months_of_spans, refresh_custody_tally, refresh_month_tally, sync_custody_spans
+from .custody import refresh_custody_tally, refresh_span_tallies, sync_custody_spans, tally_keys_of_spans
 from .models import (
     Case,
     CategoryTally,
@@ -48,10 +48,10 @@ def remember_people_before_change(sender, instance, raw=False, **kwargs):
 
 
 @receiver(pre_delete, sender=Event)
-def remember_months_before_delete(sender, instance, **kwargs):
+def remember_tally_keys_before_delete(sender, instance, **kwargs):
     # The spans the event set go with it (on delete cascade) before sync_custody_spans could read
-    # which of the statistics' months they counted in.
-    instance._months_before = months_of_spans(_pks(instance.affected_people()))
+    # which of the statistics' months and status days they counted in.
+    instance._tally_keys_before = tally_keys_of_spans(_pks(instance.affected_people()))
 
 
 @receiver(post_save, sender=Event)
@@ -60,7 +60,7 @@ def event_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
     people = _pks(instance.affected_people()) | getattr(instance, "_people_before", set())
-    sync_custody_spans(people, months=getattr(instance, "_months_before", ()))
+    sync_custody_spans(people, tally_keys=getattr(instance, "_tally_keys_before", ()))
     # The case it is in now and any it was moved out of.
     cases = {instance.case_id, getattr(instance, "_case_before", None)} - {None}
     if cases:
@@ -137,14 +137,14 @@ def person_saved(sender, instance, created, raw=False, **kwargs):
 @receiver(pre_delete, sender=Person)
 def remember_tally_rows(sender, instance, **kwargs):
     instance._tally_row = Person.objects.filter(pk=instance.pk).values_list(*CURRENT_CUSTODY).first()
-    instance._month_rows = months_of_spans([instance.pk])
+    instance._span_tally_keys = tally_keys_of_spans([instance.pk])
 
 
 @receiver(post_delete, sender=Person)
 def person_deleted(sender, instance, **kwargs):
     if getattr(instance, "_tally_row", None):
         refresh_custody_tally({instance._tally_row})
-    refresh_month_tally(getattr(instance, "_month_rows", set()))
+    refresh_span_tallies(getattr(instance, "_span_tally_keys", set()))
 
 
 @receiver(m2m_changed, sender=Case.people.through)

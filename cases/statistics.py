@@ -17,7 +17,17 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from . import dates
 from .choices import IN_CUSTODY_STATES, Identity
 from .dates import last_day_of_month
-from .models import CategoryTally, Charge, CustodyMonthTally, CustodySpan, Event, Headcount, Person, Theme
+from .models import (
+    CategoryTally,
+    Charge,
+    CustodyDayTally,
+    CustodyMonthTally,
+    CustodySpan,
+    Event,
+    Headcount,
+    Person,
+    Theme,
+)
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,24 @@ def month_changes(spans: QuerySet, begun: Q | None = None, ended: Q | None = Non
     queries = [
         part.filter(among or Q()).annotate(kind=Value(kind), month=month).values("kind", "month").annotate(**weights)
         for kind, part, month, among in parts
+        if among is None or among
+    ]
+    return queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+
+
+def day_changes(spans: QuerySet, begun: Q | None = None, ended: Q | None = None):
+    """The weights of `spans` summed by (state, kind, day): the spans that began on a day and those
+    that ended on it (CustodyDayTally's rows). `begun` and `ended` narrow a part; None leaves it
+    whole, and an empty Q() leaves it out."""
+    weights = {name: Sum(weight) for name, weight in _weights().items()}
+    spans = spans.order_by()
+    parts = [
+        (CustodyDayTally.Kind.BEGUN, spans, F("valid_from"), begun),
+        (CustodyDayTally.Kind.ENDED, spans.filter(valid_until__isnull=False), F("valid_until"), ended),
+    ]
+    queries = [
+        part.filter(among or Q()).annotate(kind=Value(kind), day=day).values("state", "kind", "day").annotate(**weights)
+        for kind, part, day, among in parts
         if among is None or among
     ]
     return queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]

@@ -24,6 +24,7 @@ from cases.models import (
     Case,
     CategoryTally,
     Citation,
+    CustodyDayTally,
     CustodyMonthTally,
     CustodySpan,
     CustodyTally,
@@ -123,16 +124,18 @@ def stored_spans() -> list[tuple]:
     )
 
 
-def current_custody_and_tally() -> tuple[list, list, list, list]:
+def current_custody_and_tally() -> tuple[list, list, list, list, list]:
     """Each person's copy of their custody now, and the tallies counted from them and their spans."""
     tally = CustodyTally.objects.order_by("state", "reported_end")
     months = CustodyMonthTally.objects.order_by("kind", "month")
+    days = CustodyDayTally.objects.order_by("state", "day", "kind")
     categories = CategoryTally.objects.order_by("kind", "category_id")
     return (
         list(categories.values_list("kind", "category_id", "cases", "individuals", "minimums", "unknown_groups")),
         list(Person.objects.order_by("pk").values_list("pk", *CURRENT_CUSTODY, *CURRENT_ORDER)),
         list(tally.values_list("state", "reported_end", "individuals", "minimums", "unknown_groups")),
         list(months.values_list("kind", "month", "individuals", "minimums", "unknown_groups")),
+        list(days.values_list("state", "day", "kind", "individuals", "minimums", "unknown_groups")),
     )
 
 

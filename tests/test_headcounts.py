@@ -2,7 +2,7 @@
 copied onto each person and the tallies kept of the published people answer them as a count over every
 span would."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db.models import Q
@@ -10,15 +10,22 @@ from django.db.models import Q
 from cases import dates
 from cases.choices import IN_CUSTODY_STATES, CustodyState, EventType, Identity
 from cases.custody import rebuild_all_custody_spans
-from cases.models import CustodyTally, Headcount, Person
+from cases.models import CustodyDayTally, CustodySpan, CustodyTally, Headcount, Person
 from cases.models.people import CURRENT_CUSTODY, CURRENT_ORDER, headcount_aggregates, headcount_from
-from cases.statistics import counts_by_charge, counts_by_theme, custody_by_month
+from cases.statistics import counts_by_charge, counts_by_theme, custody_by_month, day_changes
 
 from .factories import make_case, make_charge, make_event, make_person, make_theme
 
 pytestmark = pytest.mark.django_db
 
 TALLY = ("state", "reported_end", "individuals", "minimums", "unknown_groups")
+DAY_TALLY = ("state", "day", "kind", "individuals", "minimums", "unknown_groups")
+# What a status date's filters ask for: in custody or not (unknown among the latter), and one state.
+STATE_SETS = [
+    frozenset(IN_CUSTODY_STATES),
+    frozenset(CustodyState.values) - frozenset(IN_CUSTODY_STATES),
+    frozenset([CustodyState.IMPRISONED]),
+]
 
 
 def counted_over_the_spans(people) -> tuple[dict[str, Headcount], Headcount, Headcount, Headcount]:
@@ -41,10 +48,41 @@ def kept(people) -> tuple[dict[str, Headcount], Headcount, Headcount, Headcount]
     return (*(people.custody_counts(), *people.custody_report_counts()), people.headcount())  # type: ignore[return-value]
 
 
+def status_days() -> set:
+    """Every day on which a stored span begins or ends, and the day before: where a count could go wrong."""
+    days = set()
+    for valid_from, valid_until in CustodySpan.objects.values_list("valid_from", "valid_until"):
+        for day in (valid_from, valid_until):
+            if day is not None:
+                days |= {day, day - timedelta(days=1)}
+    return days
+
+
+def assert_status_on_every_day_in_step():
+    """The headcounts of everyone in some custody states on a date, kept by day, equal the join's."""
+    published = Person.objects.published()
+    for on in sorted(status_days()):
+        for states in STATE_SETS:
+            joined = published.in_custody_states(states, on).filter(pk__in=Person.objects.values("pk"))
+            assert not joined._every_published(joined._custody_filter)
+            expected = joined.headcount()
+            assert published.custody_headcount(states, on) == expected, (on, states)
+            # A list filtered by those states alone counts from the tally too.
+            listed = published.in_custody_states(states, on)
+            assert listed._every_published(listed._custody_filter)
+            assert listed.headcount() == expected, (on, states)
+
+
 def assert_in_step():
     published = Person.objects.published()
     assert published._every_published()
     assert kept(published) == counted_over_the_spans(published)
+    # The status days, kept for all the published people, equal the sums over their spans.
+    recounted = day_changes(CustodySpan.objects.filter(person__is_published=True))
+    assert sorted(CustodyDayTally.objects.values_list(*DAY_TALLY)) == sorted(
+        (row["state"], row["day"], row["kind"], row["individuals"], row["minimums"], row["unknown_groups"])
+        for row in recounted
+    )
     # A filtered list counts its own people, from their copied custody.
     named = published.filter(identity=Identity.NAMED)
     assert not named._every_published()
@@ -62,9 +100,11 @@ def assert_in_step():
         joined_order.values_list("custody_since_end", "expected_end_start", "expected_end_end")
     )
     stored = list(CustodyTally.objects.order_by("state", "reported_end").values_list(*TALLY))
+    stored_days = list(CustodyDayTally.objects.order_by(*DAY_TALLY[:3]).values_list(*DAY_TALLY))
     copied = list(Person.objects.order_by("pk").values_list("pk", *CURRENT_CUSTODY))
     rebuild_all_custody_spans()
     assert list(CustodyTally.objects.order_by("state", "reported_end").values_list(*TALLY)) == stored
+    assert list(CustodyDayTally.objects.order_by(*DAY_TALLY[:3]).values_list(*DAY_TALLY)) == stored_days
     assert list(Person.objects.order_by("pk").values_list("pk", *CURRENT_CUSTODY)) == copied
     assert kept(published) == counted_over_the_spans(published)
 
@@ -122,6 +162,20 @@ def test_the_kept_headcounts_equal_a_count_over_the_spans_after_a_series_of_edit
     assert_in_step()
     other.delete()
     assert_in_step()
+
+
+def test_the_status_on_any_day_counted_from_the_tally_equals_a_count_over_the_spans():
+    ardak = make_person("Ardak Ashim")
+    crowd = make_person("Protesters in Zhanaozen", identity=Identity.GROUP, group_size=12, group_size_is_minimum=True)
+    unknown = make_person("Unnamed relatives", identity=Identity.GROUP)
+    make_person("Draft person", is_published=False)
+    case = make_case(people=[ardak, crowd, unknown])
+    make_event(case, "2016-05", type=EventType.DETAINED, custody=CustodyState.DETAINED)
+    make_event(case, "2016-11-20", type=EventType.CONVICTED, custody=CustodyState.IMPRISONED)
+    make_event(case, "2019", person=crowd, type=EventType.RELEASED, custody=CustodyState.AT_LIBERTY)
+    make_event(case, "2024-01-10", person=ardak, type=EventType.RELEASED, custody=CustodyState.CONDITIONAL_RELEASE)
+    assert len(status_days()) > 6
+    assert_status_on_every_day_in_step()
 
 
 def test_unconfirmed_is_measured_against_the_day_asked(monkeypatch):

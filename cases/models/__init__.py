@@ -3,7 +3,7 @@
 from .base import ImportedItem
 from .cache import PublicGeneration
 from .cases import Case, Charge, Theme
-from .custody import CategoryTally, CustodyMonthTally, CustodySpan, CustodyTally
+from .custody import CategoryTally, CustodyDayTally, CustodyMonthTally, CustodySpan, CustodyTally
 from .events import Citation, Event
 from .people import Headcount, NameVariant, Organization, Person
 from .sources import Source
@@ -13,6 +13,7 @@ __all__ = [
     "CategoryTally",
     "Charge",
     "Citation",
+    "CustodyDayTally",
     "CustodyMonthTally",
     "CustodySpan",
     "CustodyTally",

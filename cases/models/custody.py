@@ -1,7 +1,11 @@
 """Who was in which custody state when: the spans derived from published events (see cases.custody)."""
 
+from collections.abc import Iterable
+from datetime import date
+
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import CustodyState, DatePrecision
@@ -195,6 +199,64 @@ class CustodyMonthTally(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.month}: {self.individuals}"
+
+
+class CustodyDayTallyQuerySet(models.QuerySet):
+    def weights_on(self, on: date, states: Iterable[str]) -> dict[str, int]:
+        """The individuals, groups whose size is a minimum and groups of unknown size of the published
+        people in one of `states` on `on`: what began by then less what ended by then."""
+        signed = {
+            name: Coalesce(
+                models.Sum(
+                    Case(When(kind=CustodyDayTally.Kind.ENDED, then=-F(name)), default=F(name)),
+                    output_field=models.IntegerField(),
+                ),
+                0,
+            )
+            for name in ("individuals", "minimums", "unknown_groups")
+        }
+        return self.filter(state__in=sorted(states), day__lte=on).aggregate(**signed)
+
+
+class CustodyDayTally(models.Model):
+    """The status on any date for all the published people: per custody state and day, the weights
+    of the spans in that state that began on that day and of those that ended on it. The weight in
+    a state on a day D is what began by D less what ended by D (`valid_until` is exclusive), a sum
+    over a few tens of thousands of small rows instead of a join of every person with their spans.
+
+    Kept in step by cases.custody in the transaction of every write that changes a span or a person
+    they count; `manage.py rebuild_custody_spans` recounts it whole.
+    """
+
+    class Kind(models.IntegerChoices):
+        BEGUN = 0, _("begun")
+        ENDED = 1, _("ended")
+
+    state = models.CharField(max_length=30, choices=CustodyState.choices)
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    day = models.DateField()
+    individuals = models.IntegerField(default=0)
+    minimums = models.IntegerField(default=0, help_text=_("Groups whose size is a minimum."))
+    unknown_groups = models.IntegerField(default=0)
+
+    objects = CustodyDayTallyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("custody day tally")
+        verbose_name_plural = _("custody day tallies")
+        constraints = [
+            choices_constraint("state", CustodyState, "cases_day_tally_state_valid"),
+            models.CheckConstraint(condition=Q(kind__in=[0, 1]), name="cases_day_tally_kind_valid"),
+            # Covering, so that a day's sum reads the index alone (PostgreSQL; elsewhere a plain index).
+            models.UniqueConstraint(
+                fields=["state", "day", "kind"],
+                include=["individuals", "minimums", "unknown_groups"],
+                name="cases_day_tally_one_row",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.state} {self.get_kind_display()} {self.day}: {self.individuals}"
 
 
 class CategoryKind(models.TextChoices):

@@ -1,6 +1,7 @@
 """The subjects of cases: people (named, unnamed or groups) and organisations."""
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
@@ -39,7 +40,7 @@ from .base import (
     previewed_record,
     search_field,
 )
-from .custody import CustodyTally
+from .custody import CustodyDayTally, CustodyTally
 from .sources import private_storage
 
 
@@ -175,6 +176,14 @@ def custody_span_alias(on: date | None) -> str:
 
 class PersonQuerySet(NamedQuerySet):
     case_field = "people"
+    # The (states, date) of the custody filter `in_custody_states` applied last: what lets `headcount`
+    # see a list of everyone in some states on a date, which the tallies count.
+    _custody_filter: tuple[frozenset[str], date | None] | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._custody_filter = self._custody_filter
+        return clone
 
     def in_country(self, code: str):
         return self.filter(country=code)
@@ -258,15 +267,18 @@ class PersonQuerySet(NamedQuerySet):
         """Records of one person each, named or not."""
         return self.exclude(identity=Identity.GROUP)
 
-    def _every_published(self) -> bool:
-        """Whether these are the published people, unfiltered, whose headcounts CustodyTally keeps.
+    def _every_published(self, custody_filter: tuple[frozenset[str], date | None] | None = None) -> bool:
+        """Whether these are the published people, unfiltered (or filtered by `custody_filter` alone,
+        see `in_custody_states`), whose headcounts the tallies keep.
 
         A staff preview counts unpublished people too (see `Publishable.published`), so it never is.
         """
-        everyone = self.model._default_manager.published().query
+        everyone = self.model._default_manager.published()
+        if custody_filter is not None:
+            everyone = everyone.in_custody_states(*custody_filter)
         return (
             previewed_record() is None
-            and everyone.where == self.query.where
+            and everyone.query.where == self.query.where
             and not (self.query.distinct or self.query.is_sliced or self.query.combinator)
         )
 
@@ -274,6 +286,8 @@ class PersonQuerySet(NamedQuerySet):
         """How many individuals these records stand for (groups by their size), in one query."""
         if self._every_published():
             return headcount_from(CustodyTally.objects.aggregate(**tally_aggregates()))
+        if self._custody_filter is not None and self._every_published(self._custody_filter):
+            return self.model._default_manager.published().custody_headcount(*self._custody_filter)
         return headcount_from(self.order_by().aggregate(**headcount_aggregates()))
 
     def custody_report_counts(self, on: date | None = None) -> tuple[Headcount, Headcount]:
@@ -313,14 +327,44 @@ class PersonQuerySet(NamedQuerySet):
         counts.update({row[key]: headcount_from(row) for row in rows})
         return counts
 
+    def in_custody_states(self, states: Iterable[str], on: date | None = None):
+        """Those whose custody on `on` (or the latest known) is one of `states`."""
+        alias, states = custody_span_alias(on), frozenset(states)
+        queryset = self if alias in self.query._filtered_relations else self.with_custody(on)
+        if CustodyState.UNKNOWN in states:
+            # Unknown is having no span then: the outer join's empty side.
+            queryset = queryset.filter(custody__in=sorted(states))
+        else:
+            # The span's own state, not its COALESCE: the join becomes an inner one that the database
+            # may walk in any order, stopping at a page's worth.
+            queryset = queryset.filter(**{f"{alias}__state__in": sorted(states)})
+        queryset._custody_filter = (states, on)
+        return queryset
+
     def in_custody_on(self, on: date | None = None):
-        return self.with_custody(on).filter(custody__in=IN_CUSTODY_STATES)
+        return self.in_custody_states(IN_CUSTODY_STATES, on)
 
     def not_in_custody_on(self, on: date | None = None):
-        return self.with_custody(on).exclude(custody__in=IN_CUSTODY_STATES)
+        return self.in_custody_states(set(CustodyState.values) - set(IN_CUSTODY_STATES), on)
 
     def with_custody_state(self, state: str, on: date | None = None):
-        return self.with_custody(on).filter(custody=state)
+        return self.in_custody_states([state], on)
+
+    def custody_headcount(self, states: Iterable[str], on: date | None = None) -> Headcount:
+        """How many individuals these records stand for whose custody on `on` (or the latest known)
+        is one of `states`, in one query. For all the published people, from the tallies (CustodyTally
+        now, CustodyDayTally on a date) rather than a join of every person with their spans."""
+        states = set(states)
+        if not self._every_published():
+            return self.in_custody_states(states, on).headcount()
+        if on is None:
+            return headcount_from(CustodyTally.objects.filter(state__in=states).aggregate(**tally_aggregates()))
+        if CustodyState.UNKNOWN not in states:
+            return headcount_from(CustodyDayTally.objects.weights_on(on, states))
+        # No span then: everyone, less those in a known state.
+        everyone = CustodyTally.objects.aggregate(**tally_aggregates())
+        known = CustodyDayTally.objects.weights_on(on, set(CustodyState.values) - states)
+        return headcount_from({name: everyone[name] - known[name] for name in everyone})
 
 
 class Person(Publishable):
