@@ -188,8 +188,9 @@ def search(queryset: "SearchableQuerySet", text: str) -> "SearchableQuerySet":
     """Records of `queryset` whose public names match `text`, closest first.
 
     Every word of the query must occur in one of the record's folded names. Ordered by
-    trigram similarity on PostgreSQL, then (everywhere) whole name, start of a name, start of
-    a word, then by `sort_name`. A query that folds to nothing (only punctuation) finds nothing.
+    trigram similarity on PostgreSQL (for a query of MIN_FUZZY_LENGTH or more), then (everywhere)
+    whole name, start of a name, start of a word, then by `sort_name`. A query that folds to
+    nothing (only punctuation) finds nothing.
     """
     if not (text or "").strip():
         return queryset
@@ -197,8 +198,9 @@ def search(queryset: "SearchableQuerySet", text: str) -> "SearchableQuerySet":
     matches = words_match(text)
     if matches is None:
         return queryset.none()
-    on_postgresql = connection.vendor == "postgresql"
-    if on_postgresql and len(folded) >= MIN_FUZZY_LENGTH:
+    # A shorter query's similarity says little and costs most, for it matches most names.
+    fuzzy = connection.vendor == "postgresql" and len(folded) >= MIN_FUZZY_LENGTH
+    if fuzzy:
         matches |= Q(search_text__trigram_strict_word_similar=folded)
     bar = NAME_SEPARATOR
     queryset = queryset.filter(matches).annotate(
@@ -211,7 +213,7 @@ def search(queryset: "SearchableQuerySet", text: str) -> "SearchableQuerySet":
         )
     )
     ordering = ["search_rank", "sort_name", "pk"]
-    if on_postgresql:
+    if fuzzy:
         from django.contrib.postgres.search import TrigramStrictWordSimilarity
 
         queryset = queryset.annotate(search_similarity=TrigramStrictWordSimilarity(folded, "search_text"))
