@@ -292,28 +292,52 @@ class PersonQuerySet(NamedQuerySet):
 
     def custody_report_counts(self, on: date | None = None) -> tuple[Headcount, Headcount]:
         """How many individuals are in custody on `on` (or at last report), and how many of those
-        have no report recent enough to confirm it (see `cases.dates.confirmed_since`), in one query.
+        have no report recent enough to confirm it (see `cases.dates.confirmed_since`), in one query."""
+        _, in_custody, unconfirmed = self.headcounts(on)
+        return in_custody, unconfirmed
+
+    def _tallied_states(self, on: date | None) -> frozenset[str] | None:
+        """The custody states whose CustodyTally rows count exactly these people at last report: all of
+        them for every published person, those a custody filter at last report asks for; else None."""
+        if on is not None:
+            return None
+        if self._every_published():
+            return frozenset(CustodyState.values)
+        custody_filter = self._custody_filter
+        if custody_filter is not None and custody_filter[1] is None and self._every_published(custody_filter):
+            return custody_filter[0]
+        return None
+
+    def headcounts(self, on: date | None = None) -> tuple[Headcount, Headcount, Headcount]:
+        """How many individuals these records stand for, how many of them are in custody on `on` (or
+        at last report), and how many of those have no report recent enough to confirm it (see
+        `cases.dates.confirmed_since`), in one query.
 
         At last report, from the custody copied onto each person (or kept in CustodyTally for all
         the published people) rather than a join with every open span and its report.
         """
-        if on is None and self._every_published():
+        tallied = self._tallied_states(on)
+        if tallied is not None:
+            in_custody = Q(state__in=IN_CUSTODY_STATES)
             stale = Q(reported_end__lt=dates.confirmed_since()) | Q(reported_end__isnull=True)
-            row = CustodyTally.objects.filter(state__in=IN_CUSTODY_STATES).aggregate(
-                **tally_aggregates(prefix="in_custody_"), **tally_aggregates(stale, prefix="unconfirmed_")
+            row = CustodyTally.objects.filter(state__in=sorted(tallied)).aggregate(
+                **tally_aggregates(prefix="all_"),
+                **tally_aggregates(in_custody, prefix="in_custody_"),
+                **tally_aggregates(in_custody & stale, prefix="unconfirmed_"),
             )
-            return headcount_from(row, "in_custody_"), headcount_from(row, "unconfirmed_")
-        if on is None:
-            queryset, custody, reported_end = self, "current_custody", "current_report_end"
         else:
-            queryset, custody, reported_end = self.with_custody(on), "custody", "custody_reported_end"
-        in_custody = Q(**{f"{custody}__in": IN_CUSTODY_STATES})
-        stale = Q(**{f"{reported_end}__lt": dates.confirmed_since(on)}) | Q(**{f"{reported_end}__isnull": True})
-        row = queryset.order_by().aggregate(
-            **headcount_aggregates(in_custody, prefix="in_custody_"),
-            **headcount_aggregates(in_custody & stale, prefix="unconfirmed_"),
-        )
-        return headcount_from(row, "in_custody_"), headcount_from(row, "unconfirmed_")
+            if on is None:
+                queryset, custody, reported_end = self, "current_custody", "current_report_end"
+            else:
+                queryset, custody, reported_end = self.with_custody(on), "custody", "custody_reported_end"
+            in_custody = Q(**{f"{custody}__in": IN_CUSTODY_STATES})
+            stale = Q(**{f"{reported_end}__lt": dates.confirmed_since(on)}) | Q(**{f"{reported_end}__isnull": True})
+            row = queryset.order_by().aggregate(
+                **headcount_aggregates(prefix="all_"),
+                **headcount_aggregates(in_custody, prefix="in_custody_"),
+                **headcount_aggregates(in_custody & stale, prefix="unconfirmed_"),
+            )
+        return headcount_from(row, "all_"), headcount_from(row, "in_custody_"), headcount_from(row, "unconfirmed_")
 
     def custody_counts(self, on: date | None = None) -> dict[str, Headcount]:
         """How many individuals are in each custody state on `on` (or the latest known), in one query."""

@@ -132,14 +132,15 @@ def person_list(request):
     people = Person.objects.published().prefetch_related("name_variants")
     filterset = PersonFilter(request.GET, queryset=people, request=request)
     as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_valid() else None
-    # Without a date the list speaks of the last reports: say how many of them are too old to confirm.
-    # Both are read when the page shows them, so a refused page (a bad page number) costs nothing.
-    report_counts = (
-        SimpleLazyObject(lambda: filterset.qs.custody_report_counts())
-        if filterset.is_valid() and as_of is None
-        else None
-    )
-    headcount = SimpleLazyObject(lambda: filterset.qs.headcount()) if filterset.is_valid() else None
+    # Without a date the list speaks of the last reports: say how many of them are too old to confirm,
+    # counted with the headcount in one query. Read when the page shows them, so a refused page (a bad
+    # page number) costs nothing.
+    headcount = report_counts = None
+    if filterset.is_valid() and as_of is None:
+        counts = SimpleLazyObject(lambda: filterset.qs.headcounts())
+        headcount, report_counts = SimpleLazyObject(lambda: counts[0]), SimpleLazyObject(lambda: counts[1:])
+    elif filterset.is_valid():
+        headcount = SimpleLazyObject(lambda: filterset.qs.headcount())
     return render_list(
         request,
         "cases/person_list.html",
