@@ -77,6 +77,12 @@ def assert_in_step():
     published = Person.objects.published()
     assert published._every_published()
     assert kept(published) == counted_over_the_spans(published)
+    # A list of everyone in some states at last report counts from CustodyTally, as its people would.
+    for states in STATE_SETS:
+        listed = published.in_custody_states(states)
+        counted = listed.filter(pk__in=Person.objects.values("pk"))
+        assert listed._tallied_states(None) == states and counted._tallied_states(None) is None
+        assert listed.headcounts() == counted.headcounts(), states
     # The status days, kept for all the published people, equal the sums over their spans.
     recounted = day_changes(CustodySpan.objects.filter(person__is_published=True))
     assert sorted(CustodyDayTally.objects.values_list(*DAY_TALLY)) == sorted(
