@@ -19,6 +19,7 @@ its slowest queries. Everything printed is also written to benchmarks/results.js
 """
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -336,6 +337,8 @@ def measure_size(options):
     # The first request of a process loads the URLs, templates and translations: not the floor.
     for client in (public, staff):
         timed_get(client, "/robots.txt")
+    # As gunicorn's master does before it forks a worker (gunicorn.conf.py).
+    gc.freeze()
     floor = measure(public, "/robots.txt", options.repeat)
     print(f"  floor (robots.txt): median {floor['median_ms']} ms, p95 {floor['p95_ms']} ms\n")
     print(f"  {'page':<32} {'median':>8} {'p95':>8} {'target':>7} {'queries':>8} {'db ms':>7} {'× floor':>8}")

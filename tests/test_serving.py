@@ -1,7 +1,9 @@
 """`make serve`: the production settings with only the HTTPS redirect off pass the deployment checks,
 and gunicorn with gunicorn.conf.py starts and serves pages with their cache headers."""
 
+import gc
 import os
+import runpy
 import secrets
 import socket
 import subprocess
@@ -82,3 +84,12 @@ def test_gunicorn_serves_the_api_and_robots_txt_with_cache_headers(gunicorn):
     assert status == 304 and body == b""
     status, _headers, body = fetch(f"{gunicorn}/robots.txt")
     assert status == 200 and b"Disallow: /admin/" in body
+
+
+def test_gunicorn_freezes_what_the_master_loaded_before_each_fork():
+    config = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
+    try:
+        config["pre_fork"](server=None, worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
