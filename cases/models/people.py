@@ -516,6 +516,8 @@ class Person(Publishable):
             models.Index(fields=["updated_at"], condition=Q(is_published=True), name="cases_person_published_updated"),
             # The countries of published people, read a country at a time (see cases.countries).
             models.Index(fields=["country"], condition=Q(is_published=True), name="cases_person_public_country"),
+            # The lists' role filter, alone or with a country (the database combines the two indexes).
+            models.Index(fields=["role"], condition=Q(is_published=True), name="cases_person_public_role"),
         ]
         permissions = [
             ("publish_person", "Can publish and unpublish people"),
