@@ -6,7 +6,7 @@ stored (cases.models.CustodySpan) and kept in step by cases.signals in the trans
 write they depend on; `manage.py rebuild_custody_spans` recomputes them all.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from functools import reduce
 from itertools import groupby
@@ -287,16 +287,21 @@ def _keys_q(keys: Iterable[tuple[str, date | None]], state: str, reported_end: s
     return reduce(or_, (one(*key) for key in keys))
 
 
+def _in_hundreds(keys: Iterable, key=None) -> Iterator[list]:
+    """`keys` in order, a hundred at a time: a hundred keys a query keeps within SQLite's limit on the
+    depth of an expression."""
+    ordered = sorted(keys, key=key)
+    for start in range(0, len(ordered), 100):
+        yield ordered[start : start + 100]
+
+
 @transaction.atomic
 def refresh_custody_tally(keys: set[tuple[str, date | None]]) -> None:
     """Recount the CustodyTally rows of these (state, report end) keys from the people in them."""
     if not keys:
         return
     lock_tally(CustodyTally)
-    ordered = sorted(keys, key=lambda key: (key[0], key[1] or date.min))
-    # A hundred keys a query keeps within SQLite's limit on the depth of an expression.
-    for start in range(0, len(ordered), 100):
-        chunk = ordered[start : start + 100]
+    for chunk in _in_hundreds(keys, key=lambda key: (key[0], key[1] or date.min)):
         CustodyTally.objects.filter(_keys_q(chunk, "state", "reported_end")).delete()
         CustodyTally.objects.bulk_create(_tally_rows(Person.objects.filter(_keys_q(chunk, *CURRENT_CUSTODY))))
 
@@ -381,10 +386,7 @@ def refresh_day_tally(keys: set[DayKey]) -> None:
         return
     lock_tally(CustodyDayTally)
     published = CustodySpan.objects.filter(person__is_published=True)
-    ordered = sorted(keys)
-    # A hundred keys a query keeps within SQLite's limit on the depth of an expression.
-    for start in range(0, len(ordered), 100):
-        chunk = ordered[start : start + 100]
+    for chunk in _in_hundreds(keys):
         counted = day_changes(
             published,
             begun=_spans_on_days(chunk, CustodyDayTally.Kind.BEGUN, "valid_from"),
@@ -418,9 +420,7 @@ def refresh_month_tally(keys: set[tuple[int, int]]) -> None:
         return
     lock_tally(CustodyMonthTally)
     published = CustodySpan.objects.filter(person__is_published=True)
-    ordered = sorted(keys)
-    for start in range(0, len(ordered), 100):
-        chunk = ordered[start : start + 100]
+    for chunk in _in_hundreds(keys):
         begun, ended, unconfirmed = (
             [month for kind, month in chunk if kind == wanted] for wanted in CustodyMonthTally.Kind.values
         )
