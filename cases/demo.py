@@ -46,6 +46,7 @@ from .models import (
     Organization,
     Person,
     Source,
+    SourceCase,
     Theme,
 )
 from .models.base import slug_from
@@ -504,6 +505,7 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
     log(f"{spans:,} custody spans written")
     # The same UPDATE that keeps it in step, once for every demo case.
     Case.objects.filter(demo_filter()).refresh_latest_event()
+    Source.objects.filter(demo_filter()).refresh_support()
     copy_custody_now(Person.objects.filter(demo_filter()))
     rebuild_custody_tally()
     log("headcount and statistics tallies counted")
@@ -621,6 +623,7 @@ def delete() -> dict[str, int]:
     # Raw deletes: per-object signals would load a million events to keep in step what goes anyway.
     steps = [
         ("citations", Citation.objects.filter(event__in=demo_events)),
+        ("", SourceCase.objects.filter(Q(source__in=Source.objects.filter(demo_filter())) | Q(case__in=demo_cases))),
         ("custody spans", CustodySpan.objects.filter(person__in=demo_people)),
         ("events", demo_events),
         ("case links", Case.people.through.objects.filter(case__in=demo_cases)),

@@ -6,7 +6,7 @@ from .cases import Case, Charge, Theme
 from .custody import CategoryTally, CustodyMonthTally, CustodySpan, CustodyTally
 from .events import Citation, Event
 from .people import Headcount, NameVariant, Organization, Person
-from .sources import Source
+from .sources import Source, SourceCase
 
 __all__ = [
     "Case",
@@ -24,5 +24,6 @@ __all__ = [
     "Person",
     "PublicGeneration",
     "Source",
+    "SourceCase",
     "Theme",
 ]

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
@@ -50,41 +51,38 @@ def web_url_constraint(field: str, name: str) -> models.CheckConstraint:
 
 
 class SourceQuerySet(PublishableQuerySet):
-    def with_public_support(self):
-        """Annotate what a source supports in public: `event_count` published events citing it, in
-        `case_count` published cases, the latest of them changed at `support_updated_at`.
+    def refresh_support(self) -> None:
+        """Store what each of these sources supports in public: `public_event_count` published events
+        citing it, in `public_case_count` published cases, the latest of them changed at
+        `public_support_updated_at`, and a SourceCase row for each of those cases.
 
-        Counted over these sources' own citations: ask it of a page of sources, not all of them."""
-        from .events import published_event
-
-        cited = published_event("citations__event__")
-        return self.annotate(
-            event_count=Count("citations__event", filter=cited or None, distinct=True),
-            case_count=Count("citations__event__case", filter=cited or None, distinct=True),
-            support_updated_at=Max("citations__event__updated_at", filter=cited or None),
-        )
-
-    def supported_cases(self) -> dict[int, list[tuple]]:
-        """For each source here, the published cases it supports, by title, each with the number of
-        its published events the source is cited for: {source id: [(case, events), …]}."""
-        from .cases import Case
+        Called in the transaction of every write that changes them (cases.signals: a citation, an
+        event, its case or person published, unpublished, edited, moved or deleted), so the sources
+        list reads a few stored rows instead of counting every fact its sources cite."""
         from .events import Citation, published_event
 
-        pairs = (
-            Citation.objects.filter(published_event("event__"), source__in=self.values("pk"))
-            .exclude(event__case=None)
-            .values_list("source_id", "event__case_id")
-            .annotate(events=Count("event", distinct=True))
-            .order_by()
+        ids = set(self.values_list("pk", flat=True))
+        if not ids:
+            return
+        cited = Citation.objects.filter(published_event("event__"), source__in=ids).order_by()
+        of_source = cited.filter(source=OuterRef("pk")).values("source")
+        Source.objects.filter(pk__in=ids).update(
+            public_event_count=Coalesce(Subquery(of_source.annotate(n=Count("event", distinct=True)).values("n")), 0),
+            public_case_count=Coalesce(
+                Subquery(of_source.annotate(n=Count("event__case", distinct=True)).values("n")), 0
+            ),
+            public_support_updated_at=Subquery(of_source.annotate(latest=Max("event__updated_at")).values("latest")),
         )
-        pairs = list(pairs)
-        cases = Case.objects.published().in_bulk({case_id for _source_id, case_id, _events in pairs})
-        supported: dict[int, list[tuple]] = {}
-        for source_id, case_id, events in pairs:
-            supported.setdefault(source_id, []).append((cases[case_id], events))
-        for cases_of_source in supported.values():
-            cases_of_source.sort(key=lambda pair: (pair[0].title, pair[0].pk))
-        return supported
+        pairs = (
+            cited.exclude(event__case=None)
+            .values_list("source_id", "event__case_id", "event__case__title")
+            .annotate(events=Count("event", distinct=True))
+        )
+        SourceCase.objects.filter(source__in=ids).delete()
+        SourceCase.objects.bulk_create(
+            SourceCase(source_id=source, case_id=case, case_title=title, events=events)
+            for source, case, title, events in pairs
+        )
 
 
 class PrivateStorage(FileSystemStorage):
@@ -171,7 +169,18 @@ class Source(Publishable):
         help_text=_("How far the team trusts this source."),
     )
 
-    history = HistoricalRecords()
+    # What it supports in public, counted by SourceQuerySet.refresh_support; 0 and empty for a source
+    # of unpublished facts only.
+    public_event_count = models.PositiveIntegerField(_("published events supported"), default=0, editable=False)
+    public_case_count = models.PositiveIntegerField(_("published cases supported"), default=0, editable=False)
+    public_support_updated_at = models.DateTimeField(
+        _("latest change of what it supports"), null=True, blank=True, editable=False
+    )
+
+    # What it supports is derived from the events, whose own history keeps it.
+    history = HistoricalRecords(
+        excluded_fields=["public_event_count", "public_case_count", "public_support_updated_at"]
+    )
 
     objects = SourceQuerySet.as_manager()
 
@@ -254,3 +263,51 @@ class Source(Publishable):
     @property
     def published_date(self) -> FuzzyDate | None:
         return FuzzyDate.parse(self.published) if self.published else None
+
+
+class SourceCaseQuerySet(models.QuerySet):
+    def first_of_each(self, sources, count: int) -> dict[int, list["SourceCase"]]:
+        """The first `count` cases by title that each of `sources` supports: {source id: [row, …]}.
+
+        Each source's `count`-th row is found first, so that no more than `count` rows of a source
+        are read however many cases it supports."""
+        nth = self.filter(source=OuterRef("pk")).order_by("case_title", "case_id")[count - 1 : count]
+        cutoffs = (
+            Source.objects.filter(pk__in=[source.pk for source in sources])
+            .annotate(last_title=Subquery(nth.values("case_title")), last_case=Subquery(nth.values("case_id")))
+            .values_list("pk", "last_title", "last_case")
+        )
+        wanted = Q(pk__in=[])
+        for source, title, case in cutoffs:
+            if title is None:
+                # Fewer than `count`: all of them.
+                wanted |= Q(source=source)
+            else:
+                wanted |= Q(source=source) & (Q(case_title__lt=title) | Q(case_title=title, case_id__lte=case))
+        first: dict[int, list[SourceCase]] = {}
+        for row in self.filter(wanted).select_related("case").order_by("source_id", "case_title", "case_id"):
+            first.setdefault(row.source_id, []).append(row)
+        return first
+
+
+class SourceCase(models.Model):
+    """A published case a source supports in public, with the number of its published events that cite
+    the source: what the sources list names. Derived, kept in step by SourceQuerySet.refresh_support."""
+
+    # Looked up by the index below, which starts with it.
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="public_cases", db_index=False)
+    case = models.ForeignKey("Case", on_delete=models.CASCADE, related_name="+")
+    # The case's title, stored to read a source's first cases by title from an index.
+    case_title = models.CharField(max_length=300)
+    events = models.PositiveIntegerField()
+
+    objects = SourceCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case a source supports")
+        verbose_name_plural = _("cases a source supports")
+        constraints = [models.UniqueConstraint(fields=["source", "case"], name="cases_sourcecase_once")]
+        indexes = [models.Index(fields=["source", "case_title", "case"], name="cases_sourcecase_by_title")]
+
+    def __str__(self):
+        return f"{self.source}: {self.case_title}"

@@ -1,0 +1,156 @@
+"""What a source supports in public is stored on it (SourceQuerySet.refresh_support) and follows every
+write it depends on, in the same transaction: a citation added, moved or deleted; an event published,
+unpublished, edited, moved or deleted; its case or person published, unpublished or renamed. Each
+step is checked against a recount from the published events."""
+
+from collections import Counter
+
+import pytest
+
+from cases.models import Citation, Event, Source, SourceCase
+
+from .factories import make_case, make_event, make_person, make_source, make_theme
+
+pytestmark = pytest.mark.django_db
+
+
+def recounted(source: Source) -> tuple:
+    """What the source supports, counted afresh the slow way."""
+    events = list(Event.objects.published().filter(citations__source=source).distinct().select_related("case"))
+    cases = Counter((event.case_id, event.case.title) for event in events if event.case_id)
+    return (
+        len(events),
+        len(cases),
+        max((event.updated_at for event in events), default=None),
+        sorted((case, title, count) for (case, title), count in cases.items()),
+    )
+
+
+def stored(source: Source) -> tuple:
+    source = Source.objects.get(pk=source.pk)
+    rows = SourceCase.objects.filter(source=source)
+    return (
+        source.public_event_count,
+        source.public_case_count,
+        source.public_support_updated_at,
+        sorted((row.case_id, row.case_title, row.events) for row in rows),
+    )
+
+
+def assert_in_step(*sources: Source):
+    for source in sources:
+        assert stored(source) == recounted(source)
+
+
+@pytest.fixture
+def report():
+    return make_source("Report")
+
+
+def test_a_source_stores_its_published_events_and_cases_and_leaves_out_unpublished_ones(report):
+    person = make_person()
+    case = make_case("Case A", people=[person])
+    make_event(case, "2018-03", source=report)
+    make_event(case, "2018-04", source=report, person=person)
+    make_event(None, "2018-05", source=report, theme=make_theme())
+    make_event(case, "2018-06", source=report, is_published=False)
+    make_event(make_case("Hidden", is_published=False), "2018-07", source=report)
+
+    assert stored(report)[:2] == (3, 1)
+    assert [(title, events) for _case, title, events in stored(report)[3]] == [("Case A", 2)]
+    assert_in_step(report)
+
+
+def test_an_event_citing_a_source_twice_counts_once(report):
+    event = make_event(make_case(), source=report)
+    Citation.objects.create(event=event, source=report, quote="And again.")
+    assert stored(report)[:2] == (1, 1)
+    assert_in_step(report)
+
+
+def test_publishing_editing_moving_and_deleting_an_event_keep_the_source_in_step(report):
+    first, second = make_case("First"), make_case("Second")
+    event = make_event(first, "2018-03", source=report, is_published=False)
+    assert stored(report)[0] == 0
+    event.is_published = True
+    event.save()
+    assert stored(report)[0] == 1
+    assert_in_step(report)
+    event.description = "Edited."
+    event.save()
+    assert_in_step(report)
+    event.case = second
+    event.save()
+    assert [title for _case, title, _events in stored(report)[3]] == ["Second"]
+    assert_in_step(report)
+    event.is_published = False
+    event.save()
+    assert stored(report) == (0, 0, None, [])
+    event.is_published = True
+    event.save()
+    event.delete()
+    assert stored(report) == (0, 0, None, [])
+
+
+def test_publishing_and_renaming_a_case_keep_its_sources_in_step(report):
+    case = make_case("Before")
+    make_event(case, source=report)
+    case.title = "After"
+    case.save()
+    assert [title for _case, title, _events in stored(report)[3]] == ["After"]
+    case.is_published = False
+    case.save()
+    assert stored(report) == (0, 0, None, [])
+    case.is_published = True
+    case.save()
+    assert stored(report)[:2] == (1, 1)
+    assert_in_step(report)
+
+
+def test_unpublishing_a_person_takes_their_events_out_of_what_a_source_supports(report):
+    person = make_person()
+    case = make_case(people=[person])
+    make_event(case, "2018", source=report)
+    make_event(case, "2019", source=report, person=person)
+    person.is_published = False
+    person.save()
+    assert stored(report)[0] == 1
+    assert_in_step(report)
+    person.is_published = True
+    person.save()
+    assert stored(report)[0] == 2
+    assert_in_step(report)
+
+
+def test_adding_moving_and_deleting_a_citation_keep_both_sources_in_step(report):
+    other = make_source("Other")
+    event = make_event(make_case(), source=report)
+    citation = Citation.objects.create(event=event, source=report, quote="More.")
+    assert_in_step(report, other)
+    citation.source = other
+    citation.save()
+    assert (stored(report)[0], stored(other)[0]) == (1, 1)
+    assert_in_step(report, other)
+    citation.delete()
+    assert (stored(report)[0], stored(other)[0]) == (1, 0)
+    assert_in_step(report, other)
+    event.citations.all().delete()
+    assert stored(report) == (0, 0, None, [])
+
+
+def test_the_first_cases_of_each_source_are_read_by_title_with_same_titles_by_id():
+    report, other = make_source("Report"), make_source("Other")
+    cases: dict[str, list] = {}
+    for number, title in enumerate(("Delta", "Alpha", "Charlie", "Alpha", "Bravo")):
+        cases.setdefault(title, []).append(make_case(title, slug=f"case-{number}"))
+        make_event(cases[title][-1], source=report)
+    make_event(make_case("Zulu"), source=other)
+
+    first = SourceCase.objects.first_of_each([report, other], 3)
+
+    assert [(row.case_title, row.case_id) for row in first[report.pk]] == [
+        ("Alpha", cases["Alpha"][0].pk),
+        ("Alpha", cases["Alpha"][1].pk),
+        ("Bravo", cases["Bravo"][0].pk),
+    ]
+    assert [row.case_title for row in first[other.pk]] == ["Zulu"]
