@@ -4,8 +4,11 @@ unpublished, edited, moved or deleted; its case or person published, unpublished
 step is checked against a recount from the published events."""
 
 from collections import Counter
+from io import StringIO
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 
 from cases.models import Citation, Event, Source, SourceCase
 
@@ -154,3 +157,10 @@ def test_the_first_cases_of_each_source_are_read_by_title_with_same_titles_by_id
         ("Bravo", cases["Bravo"][0].pk),
     ]
     assert [row.case_title for row in first[other.pk]] == ["Zulu"]
+
+
+def test_the_report_loaded_in_bulk_counts_what_its_source_supports():
+    call_command("load_report", str(settings.BASE_DIR / "fixtures" / "kazakhstan-2018.yaml"), stdout=StringIO())
+    source = Source.objects.get()
+    assert stored(source)[0] > 0
+    assert_in_step(source)
