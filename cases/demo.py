@@ -46,7 +46,6 @@ from .models import (
     Organization,
     Person,
     Source,
-    SourceCase,
     Theme,
 )
 from .models.base import slug_from
@@ -623,7 +622,6 @@ def delete() -> dict[str, int]:
     # Raw deletes: per-object signals would load a million events to keep in step what goes anyway.
     steps = [
         ("citations", Citation.objects.filter(event__in=demo_events)),
-        ("", SourceCase.objects.filter(Q(source__in=Source.objects.filter(demo_filter())) | Q(case__in=demo_cases))),
         ("custody spans", CustodySpan.objects.filter(person__in=demo_people)),
         ("events", demo_events),
         ("case links", Case.people.through.objects.filter(case__in=demo_cases)),

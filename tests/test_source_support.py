@@ -10,7 +10,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from cases.models import Citation, Event, Source, SourceCase
+from cases.models import Case, Citation, Event, Source
+from cases.models.sources import FIRST_CASES_STORED
 
 from .factories import make_case, make_event, make_person, make_source, make_theme
 
@@ -18,26 +19,29 @@ pytestmark = pytest.mark.django_db
 
 
 def recounted(source: Source) -> tuple:
-    """What the source supports, counted afresh the slow way."""
+    """What the source supports, counted afresh the slow way: its first cases by title, then id."""
     events = list(Event.objects.published().filter(citations__source=source).distinct().select_related("case"))
-    cases = Counter((event.case_id, event.case.title) for event in events if event.case_id)
+    cases = Counter((event.case.title, event.case_id) for event in events if event.case_id)
     return (
         len(events),
         len(cases),
         max((event.updated_at for event in events), default=None),
-        sorted((case, title, count) for (case, title), count in cases.items()),
+        [[case, cases[title, case]] for title, case in sorted(cases)][:FIRST_CASES_STORED],
     )
 
 
 def stored(source: Source) -> tuple:
     source = Source.objects.get(pk=source.pk)
-    rows = SourceCase.objects.filter(source=source)
     return (
         source.public_event_count,
         source.public_case_count,
         source.public_support_updated_at,
-        sorted((row.case_id, row.case_title, row.events) for row in rows),
+        source.public_first_cases,
     )
+
+
+def titles(first_cases: list) -> list[str]:
+    return [Case.objects.get(pk=case).title for case, _events in first_cases]
 
 
 def assert_in_step(*sources: Source):
@@ -60,7 +64,7 @@ def test_a_source_stores_its_published_events_and_cases_and_leaves_out_unpublish
     make_event(make_case("Hidden", is_published=False), "2018-07", source=report)
 
     assert stored(report)[:2] == (3, 1)
-    assert [(title, events) for _case, title, events in stored(report)[3]] == [("Case A", 2)]
+    assert stored(report)[3] == [[case.pk, 2]]
     assert_in_step(report)
 
 
@@ -84,7 +88,7 @@ def test_publishing_editing_moving_and_deleting_an_event_keep_the_source_in_step
     assert_in_step(report)
     event.case = second
     event.save()
-    assert [title for _case, title, _events in stored(report)[3]] == ["Second"]
+    assert titles(stored(report)[3]) == ["Second"]
     assert_in_step(report)
     event.is_published = False
     event.save()
@@ -100,7 +104,7 @@ def test_publishing_and_renaming_a_case_keep_its_sources_in_step(report):
     make_event(case, source=report)
     case.title = "After"
     case.save()
-    assert [title for _case, title, _events in stored(report)[3]] == ["After"]
+    assert titles(stored(report)[3]) == ["After"]
     case.is_published = False
     case.save()
     assert stored(report) == (0, 0, None, [])
@@ -141,22 +145,42 @@ def test_adding_moving_and_deleting_a_citation_keep_both_sources_in_step(report)
     assert stored(report) == (0, 0, None, [])
 
 
-def test_the_first_cases_of_each_source_are_read_by_title_with_same_titles_by_id():
+def test_each_source_stores_its_first_cases_by_title_with_same_titles_by_id():
     report, other = make_source("Report"), make_source("Other")
     cases: dict[str, list] = {}
-    for number, title in enumerate(("Delta", "Alpha", "Charlie", "Alpha", "Bravo")):
+    titles_made = ["Delta", "Alpha", "Charlie", "Alpha", "Bravo", *(f"Zulu {n:02}" for n in range(FIRST_CASES_STORED))]
+    for number, title in enumerate(titles_made):
         cases.setdefault(title, []).append(make_case(title, slug=f"case-{number}"))
         make_event(cases[title][-1], source=report)
-    make_event(make_case("Zulu"), source=other)
+    make_event(cases["Zulu 00"][0], source=report)
+    make_event(make_case("Yankee"), source=other)
 
-    first = SourceCase.objects.first_of_each([report, other], 3)
+    first = stored(report)[3]
 
-    assert [(row.case_title, row.case_id) for row in first[report.pk]] == [
-        ("Alpha", cases["Alpha"][0].pk),
-        ("Alpha", cases["Alpha"][1].pk),
-        ("Bravo", cases["Bravo"][0].pk),
-    ]
-    assert [row.case_title for row in first[other.pk]] == ["Zulu"]
+    assert stored(report)[1] == len(titles_made)
+    assert len(first) == FIRST_CASES_STORED
+    assert first[:3] == [[cases["Alpha"][0].pk, 1], [cases["Alpha"][1].pk, 1], [cases["Bravo"][0].pk, 1]]
+    assert first[5] == [cases["Zulu 00"][0].pk, 2]
+    assert titles(first) == sorted(titles_made)[:FIRST_CASES_STORED]
+    assert titles(stored(other)[3]) == ["Yankee"]
+    assert_in_step(report, other)
+
+
+def test_a_case_renamed_to_the_front_or_unpublished_moves_in_or_out_of_the_first_cases(report):
+    made = [make_case(f"Case {n:02}") for n in range(FIRST_CASES_STORED + 1)]
+    for case in made:
+        make_event(case, source=report)
+    last = made[-1]
+    assert last.pk not in [case for case, _events in stored(report)[3]]
+    last.title = "Aardvark"
+    last.save()
+    assert stored(report)[3][0] == [last.pk, 1]
+    assert_in_step(report)
+    made[0].is_published = False
+    made[0].save()
+    assert made[0].pk not in [case for case, _events in stored(report)[3]]
+    assert stored(report)[1] == FIRST_CASES_STORED
+    assert_in_step(report)
 
 
 def test_the_report_loaded_in_bulk_counts_what_its_source_supports():

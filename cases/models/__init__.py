@@ -6,7 +6,7 @@ from .cases import Case, Charge, Theme
 from .custody import CategoryTally, CustodyMonthTally, CustodySpan, CustodyTally
 from .events import Citation, Event
 from .people import Headcount, NameVariant, Organization, Person
-from .sources import Source, SourceCase
+from .sources import Source
 
 __all__ = [
     "Case",
@@ -24,6 +24,5 @@ __all__ = [
     "Person",
     "PublicGeneration",
     "Source",
-    "SourceCase",
     "Theme",
 ]

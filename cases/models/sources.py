@@ -6,9 +6,8 @@ import os
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.db import models
-from django.db.models import Count, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connections, models
+from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
@@ -50,39 +49,92 @@ def web_url_constraint(field: str, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=condition, name=name)
 
 
+# How many of the cases a source supports the sources list names, and so each source stores.
+FIRST_CASES_STORED = 10
+# What SourceQuerySet.refresh_support stores on a source.
+SUPPORT_FIELDS = ["public_event_count", "public_case_count", "public_support_updated_at", "public_first_cases"]
+
+
+def first_of_each(citations: models.QuerySet, count: int) -> list[tuple[int, int, int]]:
+    """The first `count` cases by title (then id) that `citations` cite each source in: (source id,
+    case id, events of it cited), by source and in that order.
+
+    Numbered in the database, so that only the first few of a source's hundreds of cases come back;
+    around the grouped query in SQL, as the ORM would group by the row number too."""
+    pairs = (
+        citations.exclude(event__case=None)
+        .order_by()
+        .values(of_source=F("source_id"), of_case=F("event__case_id"), case_title=F("event__case__title"))
+        .annotate(events=Count("event", distinct=True))
+    )
+    sql, params = pairs.query.sql_with_params()
+    with connections[pairs.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT of_source, of_case, events FROM ("
+            " SELECT of_source, of_case, events,"
+            " ROW_NUMBER() OVER (PARTITION BY of_source ORDER BY case_title, of_case) AS place"
+            f" FROM ({sql}) AS pairs"
+            ") AS numbered WHERE place <= %s ORDER BY of_source, place",
+            [*params, count],
+        )
+        return cursor.fetchall()
+
+
 class SourceQuerySet(PublishableQuerySet):
     def refresh_support(self) -> None:
         """Store what each of these sources supports in public: `public_event_count` published events
         citing it, in `public_case_count` published cases, the latest of them changed at
-        `public_support_updated_at`, and a SourceCase row for each of those cases.
+        `public_support_updated_at`, and `public_first_cases`, the first FIRST_CASES_STORED of those
+        cases by title (then id), each with the number of its published events citing the source.
 
         Called in the transaction of every write that changes them (cases.signals: a citation, an
         event, its case or person published, unpublished, edited, moved or deleted), so the sources
-        list reads a few stored rows instead of counting every fact its sources cite."""
+        list reads its twenty sources and their named cases instead of counting every fact they cite."""
         from .events import Citation, published_event
 
         ids = set(self.values_list("pk", flat=True))
         if not ids:
             return
         cited = Citation.objects.filter(published_event("event__"), source__in=ids).order_by()
-        of_source = cited.filter(source=OuterRef("pk")).values("source")
-        Source.objects.filter(pk__in=ids).update(
-            public_event_count=Coalesce(Subquery(of_source.annotate(n=Count("event", distinct=True)).values("n")), 0),
-            public_case_count=Coalesce(
-                Subquery(of_source.annotate(n=Count("event__case", distinct=True)).values("n")), 0
-            ),
-            public_support_updated_at=Subquery(of_source.annotate(latest=Max("event__updated_at")).values("latest")),
-        )
-        pairs = (
-            cited.exclude(event__case=None)
-            .values_list("source_id", "event__case_id", "event__case__title")
-            .annotate(events=Count("event", distinct=True))
-        )
-        SourceCase.objects.filter(source__in=ids).delete()
-        SourceCase.objects.bulk_create(
-            SourceCase(source_id=source, case_id=case, case_title=title, events=events)
-            for source, case, title, events in pairs
-        )
+        totals = {
+            source: (events, cases, latest)
+            for source, events, cases, latest in cited.values("source_id")
+            .annotate(
+                events=Count("event", distinct=True),
+                cases=Count("event__case", distinct=True),
+                latest=Max("event__updated_at"),
+            )
+            .values_list("source_id", "events", "cases", "latest")
+        }
+        first_cases: dict[int, list[list[int]]] = {}
+        for source, case, events in first_of_each(cited, FIRST_CASES_STORED):
+            first_cases.setdefault(source, []).append([case, events])
+        sources = []
+        for pk in sorted(ids):
+            events, cases, latest = totals.get(pk, (0, 0, None))
+            sources.append(
+                Source(
+                    pk=pk,
+                    public_event_count=events,
+                    public_case_count=cases,
+                    public_support_updated_at=latest,
+                    public_first_cases=first_cases.get(pk, []),
+                )
+            )
+        Source.objects.bulk_update(sources, SUPPORT_FIELDS, batch_size=500)
+
+    def first_cases(self, sources) -> dict[int, list[tuple]]:
+        """The cases `sources` name in `public_first_cases`, read in one query: {source id: [(case, events), …]}.
+
+        A case unpublished by a write that sends no signals (a queryset update) is left out rather than shown."""
+        from .cases import Case
+
+        wanted = {case for source in sources for case, _events in source.public_first_cases}
+        cases = Case.objects.published().in_bulk(wanted) if wanted else {}
+        return {
+            source.pk: [(cases[case], events) for case, events in source.public_first_cases if case in cases]
+            for source in sources
+        }
 
 
 class PrivateStorage(FileSystemStorage):
@@ -169,18 +221,18 @@ class Source(Publishable):
         help_text=_("How far the team trusts this source."),
     )
 
-    # What it supports in public, counted by SourceQuerySet.refresh_support; 0 and empty for a source
-    # of unpublished facts only.
+    # What it supports in public (SUPPORT_FIELDS), counted by SourceQuerySet.refresh_support; 0 and
+    # empty for a source of unpublished facts only.
     public_event_count = models.PositiveIntegerField(_("published events supported"), default=0, editable=False)
     public_case_count = models.PositiveIntegerField(_("published cases supported"), default=0, editable=False)
     public_support_updated_at = models.DateTimeField(
         _("latest change of what it supports"), null=True, blank=True, editable=False
     )
+    # [[case id, published events citing it], …]: the first FIRST_CASES_STORED of those cases by title.
+    public_first_cases = models.JSONField(_("first cases supported"), default=list, editable=False)
 
     # What it supports is derived from the events, whose own history keeps it.
-    history = HistoricalRecords(
-        excluded_fields=["public_event_count", "public_case_count", "public_support_updated_at"]
-    )
+    history = HistoricalRecords(excluded_fields=SUPPORT_FIELDS)
 
     objects = SourceQuerySet.as_manager()
 
@@ -263,51 +315,3 @@ class Source(Publishable):
     @property
     def published_date(self) -> FuzzyDate | None:
         return FuzzyDate.parse(self.published) if self.published else None
-
-
-class SourceCaseQuerySet(models.QuerySet):
-    def first_of_each(self, sources, count: int) -> dict[int, list["SourceCase"]]:
-        """The first `count` cases by title that each of `sources` supports: {source id: [row, …]}.
-
-        Each source's `count`-th row is found first, so that no more than `count` rows of a source
-        are read however many cases it supports."""
-        nth = self.filter(source=OuterRef("pk")).order_by("case_title", "case_id")[count - 1 : count]
-        cutoffs = (
-            Source.objects.filter(pk__in=[source.pk for source in sources])
-            .annotate(last_title=Subquery(nth.values("case_title")), last_case=Subquery(nth.values("case_id")))
-            .values_list("pk", "last_title", "last_case")
-        )
-        wanted = Q(pk__in=[])
-        for source, title, case in cutoffs:
-            if title is None:
-                # Fewer than `count`: all of them.
-                wanted |= Q(source=source)
-            else:
-                wanted |= Q(source=source) & (Q(case_title__lt=title) | Q(case_title=title, case_id__lte=case))
-        first: dict[int, list[SourceCase]] = {}
-        for row in self.filter(wanted).select_related("case").order_by("source_id", "case_title", "case_id"):
-            first.setdefault(row.source_id, []).append(row)
-        return first
-
-
-class SourceCase(models.Model):
-    """A published case a source supports in public, with the number of its published events that cite
-    the source: what the sources list names. Derived, kept in step by SourceQuerySet.refresh_support."""
-
-    # Looked up by the index below, which starts with it.
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="public_cases", db_index=False)
-    case = models.ForeignKey("Case", on_delete=models.CASCADE, related_name="+")
-    # The case's title, stored to read a source's first cases by title from an index.
-    case_title = models.CharField(max_length=300)
-    events = models.PositiveIntegerField()
-
-    objects = SourceCaseQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("case a source supports")
-        verbose_name_plural = _("cases a source supports")
-        constraints = [models.UniqueConstraint(fields=["source", "case"], name="cases_sourcecase_once")]
-        indexes = [models.Index(fields=["source", "case_title", "case"], name="cases_sourcecase_by_title")]
-
-    def __str__(self):
-        return f"{self.source}: {self.case_title}"

@@ -4,12 +4,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from ..models import Citation, Event, Source, SourceCase
+from ..models import Citation, Event, Source
+from ..models.sources import FIRST_CASES_STORED
 from .meta import PageMeta, last_updated, latest_information
 
 SOURCES_PER_PAGE = 20
 # A source's cases named on the list; its own page has every event it supports.
-CASES_PER_SOURCE = 10
+CASES_PER_SOURCE = FIRST_CASES_STORED
 # A source's page lists what it supports a page at a time: a report may support thousands of facts.
 EVENTS_PER_PAGE = 50
 
@@ -20,9 +21,9 @@ def source_list(request):
     )
     # What each source supports is stored on it (SourceQuerySet.refresh_support): a demo world's
     # thousands of sources cite 1.6 million facts between them.
-    first_cases = SourceCase.objects.first_of_each(page, CASES_PER_SOURCE)
+    first_cases = Source.objects.first_cases(page)
     for source in page:
-        source.supported_cases = [(row.case, row.events) for row in first_cases.get(source.pk, [])]
+        source.supported_cases = first_cases[source.pk][:CASES_PER_SOURCE]
         source.more_cases = source.public_case_count - len(source.supported_cases)
     stamps = [source.public_support_updated_at for source in page if source.public_support_updated_at]
     meta = PageMeta(
