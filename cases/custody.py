@@ -38,6 +38,7 @@ from .statistics import (
     month_index,
     month_start,
     rebuild_category_tally,
+    refresh_charge_people,
 )
 
 
@@ -377,6 +378,7 @@ def rebuild_custody_tally() -> None:
         _month_tally_rows(month_changes(CustodySpan.objects.filter(person__is_published=True)))
     )
     rebuild_category_tally()
+    refresh_charge_people()
 
 
 def copy_custody_now(people: QuerySet) -> int:

@@ -38,6 +38,7 @@ from .dates import FuzzyDate
 from .models import (
     Case,
     Charge,
+    ChargePeople,
     Citation,
     CustodySpan,
     Event,
@@ -638,6 +639,7 @@ def delete() -> dict[str, int]:
         ("organizations", Organization.objects.filter(demo_filter())),
         ("cases", demo_cases),
         ("sources", Source.objects.filter(demo_filter())),
+        ("", ChargePeople.objects.filter(charge__in=Charge.objects.filter(demo_vocabulary_filter()))),
         ("charges", Charge.objects.filter(demo_vocabulary_filter())),
         ("themes", Theme.objects.filter(demo_vocabulary_filter())),
         ("", ImportedItem.objects.filter(dataset=DATASET)),
