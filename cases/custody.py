@@ -39,6 +39,7 @@ from .statistics import (
     month_index,
     month_start,
     rebuild_category_tally,
+    refresh_charge_people,
 )
 
 
@@ -452,6 +453,7 @@ def rebuild_custody_tally() -> None:
         _day_tally_rows(day_changes(CustodySpan.objects.filter(person__is_published=True))), batch_size=5000
     )
     rebuild_category_tally()
+    refresh_charge_people()
 
 
 def copy_custody_now(people: QuerySet) -> int:

@@ -38,6 +38,7 @@ from .dates import FuzzyDate
 from .models import (
     Case,
     Charge,
+    ChargePeople,
     Citation,
     CustodySpan,
     Event,
@@ -504,6 +505,7 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
     log(f"{spans:,} custody spans written")
     # The same UPDATE that keeps it in step, once for every demo case.
     Case.objects.filter(demo_filter()).refresh_latest_event()
+    Source.objects.filter(demo_filter()).refresh_support()
     copy_custody_now(Person.objects.filter(demo_filter()))
     rebuild_custody_tally()
     log("headcount and statistics tallies counted")
@@ -637,6 +639,7 @@ def delete() -> dict[str, int]:
         ("organizations", Organization.objects.filter(demo_filter())),
         ("cases", demo_cases),
         ("sources", Source.objects.filter(demo_filter())),
+        ("", ChargePeople.objects.filter(charge__in=Charge.objects.filter(demo_vocabulary_filter()))),
         ("charges", Charge.objects.filter(demo_vocabulary_filter())),
         ("themes", Theme.objects.filter(demo_vocabulary_filter())),
         ("", ImportedItem.objects.filter(dataset=DATASET)),

@@ -84,6 +84,8 @@ class ReportLoader:
             self._load_case(case)
         for event in self.data.get("context_events", []):
             self._load_event(event, case=None)
+        # The citations were bulk-created, which sends no signals: the source counts what it supports here.
+        Source.objects.filter(pk=self.source.pk).refresh_support()
         return self.result
 
     def _load_source(self, data: dict) -> Source:

@@ -1,7 +1,7 @@
 """Keep derived data (custody spans, search text, the cached pages' generation) in step with every write
 path (admin, services, shell)."""
 
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from .models import (
     Organization,
     Person,
     PublicGeneration,
+    Source,
     Theme,
 )
 from .models.people import CURRENT_CUSTODY
@@ -65,6 +66,12 @@ def event_changed(sender, instance, raw=False, **kwargs):
     cases = {instance.case_id, getattr(instance, "_case_before", None)} - {None}
     if cases:
         Case.objects.filter(pk__in=cases).refresh_latest_event()
+    # Deleted, its citations went first and recounted their sources (citation_changed).
+    _sources_cited(Citation.objects.filter(event=instance.pk)).refresh_support()
+
+
+def _sources_cited(citations) -> QuerySet[Source]:
+    return Source.objects.filter(pk__in=citations.values("source"))
 
 
 @receiver(post_save, sender=Case)
@@ -72,6 +79,8 @@ def case_saved(sender, instance, created, raw=False, **kwargs):
     if not created and not raw:
         sync_custody_spans(_pks(instance.affected_people()))
         _recount_categories(Case.objects.filter(pk=instance.pk))
+        # Its publication and title are what the sources list shows of it.
+        _sources_cited(Citation.objects.filter(event__case=instance.pk)).refresh_support()
 
 
 def _recount_categories(cases) -> None:
@@ -132,6 +141,7 @@ def person_saved(sender, instance, created, raw=False, **kwargs):
         # Their own events are public only while they are.
         Case.objects.filter(pk__in=Event.objects.filter(person=instance).values("case")).refresh_latest_event()
         _recount_categories(Case.objects.filter(people=instance.pk))
+        _sources_cited(Citation.objects.filter(event__person=instance.pk)).refresh_support()
 
 
 @receiver(pre_delete, sender=Person)
@@ -217,11 +227,21 @@ def name_variant_changed(sender, instance, raw=False, **kwargs):
 # public page (see Publishable.staff_only_fields for the changes that are not).
 
 
+@receiver(pre_save, sender=Citation)
+def remember_source_before_change(sender, instance, raw=False, **kwargs):
+    instance._source_before = None
+    if instance.pk and not raw:
+        instance._source_before = Citation.objects.filter(pk=instance.pk).values_list("source", flat=True).first()
+
+
 @receiver(post_save, sender=Citation)
 @receiver(post_delete, sender=Citation)
 def citation_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         Event.objects.filter(pk=instance.event_id).touch()
+        # The source it cites now and any it cited before, after the touch: it dates what they support.
+        sources = {instance.source_id, getattr(instance, "_source_before", None)} - {None}
+        Source.objects.filter(pk__in=sources).refresh_support()
 
 
 @receiver(m2m_changed, sender=Case.people.through)

@@ -17,9 +17,11 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from . import dates
 from .choices import IN_CUSTODY_STATES, Identity
 from .dates import last_day_of_month
+from .models import Case as CaseRecord
 from .models import (
     CategoryTally,
     Charge,
+    ChargePeople,
     CustodyDayTally,
     CustodyMonthTally,
     CustodySpan,
@@ -28,6 +30,7 @@ from .models import (
     Person,
     Theme,
 )
+from .models.cases import FIRST_PEOPLE_STORED
 
 
 @dataclass(frozen=True)
@@ -266,6 +269,8 @@ def refresh_category_tally(model, among: set[int]) -> None:
         chunk = ordered[start : start + 500]
         CategoryTally.objects.filter(kind=model._meta.model_name, category_id__in=chunk).delete()
         CategoryTally.objects.bulk_create(_category_tally_rows(model, chunk))
+    if model is Charge:
+        refresh_charge_people(among)
 
 
 @transaction.atomic
@@ -289,6 +294,29 @@ def _category_tally_rows(model, among: list[int] | None = None) -> list[Category
         )
         for pk, (_, cases, count) in _category_sums(model, published, among).items()
     ]
+
+
+def refresh_charge_people(among: set[int] | None = None) -> None:
+    """Store the first people of these charges (or of all), as their pages list them (ChargePeople).
+
+    Called with the counts by charge, whose lock it shares (or by `rebuild_custody_tally`), not by
+    rebuild_category_tally: migration 0017 calls that, before this table exists."""
+    charges = sorted(among) if among is not None else list(Charge.objects.values_list("pk", flat=True))
+    stored = ChargePeople.objects.all() if among is None else ChargePeople.objects.filter(charge__in=charges)
+    stored.delete()
+    rows = ((charge, first_people_charged(charge)) for charge in charges)
+    ChargePeople.objects.bulk_create(
+        ChargePeople(charge_id=charge, first_people=first) for charge, first in rows if first
+    )
+
+
+def first_people_charged(charge: int) -> list[int]:
+    """The first FIRST_PEOPLE_STORED published people of the charge's published cases by public name,
+    then id: read from the public name's index, checking each person's cases, which is quicker for a
+    charge with thousands of people than sorting them all."""
+    cases = CaseRecord.objects.filter(is_published=True, charges=charge).values("people")
+    charged = Person.objects.filter(is_published=True, pk__in=cases).with_sort_name().order_by("sort_name", "pk")
+    return list(charged.values_list("pk", flat=True)[:FIRST_PEOPLE_STORED])
 
 
 def lock_tally(model) -> None:

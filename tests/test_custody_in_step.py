@@ -23,6 +23,7 @@ from cases.dates import FuzzyDate
 from cases.models import (
     Case,
     CategoryTally,
+    ChargePeople,
     Citation,
     CustodyDayTally,
     CustodyMonthTally,
@@ -124,8 +125,9 @@ def stored_spans() -> list[tuple]:
     )
 
 
-def current_custody_and_tally() -> tuple[list, list, list, list, list]:
-    """Each person's copy of their custody now, and the tallies counted from them and their spans."""
+def current_custody_and_tally() -> tuple[list, list, list, list, list, list]:
+    """Each person's copy of their custody now, and the tallies counted from them and their spans,
+    with each charge's first people by name, stored with its tally."""
     tally = CustodyTally.objects.order_by("state", "reported_end")
     months = CustodyMonthTally.objects.order_by("kind", "month")
     days = CustodyDayTally.objects.order_by("state", "day", "kind")
@@ -136,6 +138,7 @@ def current_custody_and_tally() -> tuple[list, list, list, list, list]:
         list(tally.values_list("state", "reported_end", "individuals", "minimums", "unknown_groups")),
         list(months.values_list("kind", "month", "individuals", "minimums", "unknown_groups")),
         list(days.values_list("state", "day", "kind", "individuals", "minimums", "unknown_groups")),
+        list(ChargePeople.objects.order_by("charge").values_list("charge", "first_people")),
     )
 
 

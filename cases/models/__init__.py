@@ -2,7 +2,7 @@
 
 from .base import ImportedItem
 from .cache import PublicGeneration
-from .cases import Case, Charge, Theme
+from .cases import Case, Charge, ChargePeople, Theme
 from .custody import CategoryTally, CustodyDayTally, CustodyMonthTally, CustodySpan, CustodyTally
 from .events import Citation, Event
 from .people import Headcount, NameVariant, Organization, Person
@@ -12,6 +12,7 @@ __all__ = [
     "Case",
     "CategoryTally",
     "Charge",
+    "ChargePeople",
     "Citation",
     "CustodyDayTally",
     "CustodyMonthTally",

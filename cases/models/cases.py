@@ -128,9 +128,36 @@ class Charge(models.Model):
     def get_absolute_url(self):
         return reverse("cases:charge-detail", args=[self.slug])
 
+    def first_people(self) -> list[int]:
+        """The ids of its first published people (of its published cases) by public name, then id, as
+        stored (ChargePeople): FIRST_PEOPLE_STORED at most."""
+        stored = ChargePeople.objects.filter(charge=self.pk).values_list("first_people", flat=True)
+        return stored.first() or []
+
     @property
     def is_public(self) -> bool:
         return Charge.objects.public().filter(pk=self.pk).exists()
+
+
+# A charge's page lists 50 of its people: one more tells it whether there are more.
+FIRST_PEOPLE_STORED = 51
+
+
+class ChargePeople(models.Model):
+    """A charge's first FIRST_PEOPLE_STORED published people (of its published cases) by public name,
+    then id: what its page lists, which would otherwise walk thousands of people by name checking
+    each one's cases. Derived, kept in step with the statistics' counts by charge
+    (cases.statistics.refresh_category_tally), in the same transaction; no row, no people."""
+
+    charge = models.OneToOneField(Charge, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    first_people = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("first people of a charge")
+        verbose_name_plural = _("first people of charges")
+
+    def __str__(self):
+        return str(self.charge)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import os
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.db import models
-from django.db.models import Count, Max, Q
+from django.db import connections, models
+from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
@@ -49,42 +49,92 @@ def web_url_constraint(field: str, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=condition, name=name)
 
 
-class SourceQuerySet(PublishableQuerySet):
-    def with_public_support(self):
-        """Annotate what a source supports in public: `event_count` published events citing it, in
-        `case_count` published cases, the latest of them changed at `support_updated_at`.
+# How many of the cases a source supports the sources list names, and so each source stores.
+FIRST_CASES_STORED = 10
+# What SourceQuerySet.refresh_support stores on a source.
+SUPPORT_FIELDS = ["public_event_count", "public_case_count", "public_support_updated_at", "public_first_cases"]
 
-        Counted over these sources' own citations: ask it of a page of sources, not all of them."""
-        from .events import published_event
 
-        cited = published_event("citations__event__")
-        return self.annotate(
-            event_count=Count("citations__event", filter=cited or None, distinct=True),
-            case_count=Count("citations__event__case", filter=cited or None, distinct=True),
-            support_updated_at=Max("citations__event__updated_at", filter=cited or None),
+def first_of_each(citations: models.QuerySet, count: int) -> list[tuple[int, int, int]]:
+    """The first `count` cases by title (then id) that `citations` cite each source in: (source id,
+    case id, events of it cited), by source and in that order.
+
+    Numbered in the database, so that only the first few of a source's hundreds of cases come back;
+    around the grouped query in SQL, as the ORM would group by the row number too."""
+    pairs = (
+        citations.exclude(event__case=None)
+        .order_by()
+        .values(of_source=F("source_id"), of_case=F("event__case_id"), case_title=F("event__case__title"))
+        .annotate(events=Count("event", distinct=True))
+    )
+    sql, params = pairs.query.sql_with_params()
+    with connections[pairs.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT of_source, of_case, events FROM ("
+            " SELECT of_source, of_case, events,"
+            " ROW_NUMBER() OVER (PARTITION BY of_source ORDER BY case_title, of_case) AS place"
+            f" FROM ({sql}) AS pairs"
+            ") AS numbered WHERE place <= %s ORDER BY of_source, place",
+            [*params, count],
         )
+        return cursor.fetchall()
 
-    def supported_cases(self) -> dict[int, list[tuple]]:
-        """For each source here, the published cases it supports, by title, each with the number of
-        its published events the source is cited for: {source id: [(case, events), …]}."""
-        from .cases import Case
+
+class SourceQuerySet(PublishableQuerySet):
+    def refresh_support(self) -> None:
+        """Store what each of these sources supports in public: `public_event_count` published events
+        citing it, in `public_case_count` published cases, the latest of them changed at
+        `public_support_updated_at`, and `public_first_cases`, the first FIRST_CASES_STORED of those
+        cases by title (then id), each with the number of its published events citing the source.
+
+        Called in the transaction of every write that changes them (cases.signals: a citation, an
+        event, its case or person published, unpublished, edited, moved or deleted), so the sources
+        list reads its twenty sources and their named cases instead of counting every fact they cite."""
         from .events import Citation, published_event
 
-        pairs = (
-            Citation.objects.filter(published_event("event__"), source__in=self.values("pk"))
-            .exclude(event__case=None)
-            .values_list("source_id", "event__case_id")
-            .annotate(events=Count("event", distinct=True))
-            .order_by()
-        )
-        pairs = list(pairs)
-        cases = Case.objects.published().in_bulk({case_id for _source_id, case_id, _events in pairs})
-        supported: dict[int, list[tuple]] = {}
-        for source_id, case_id, events in pairs:
-            supported.setdefault(source_id, []).append((cases[case_id], events))
-        for cases_of_source in supported.values():
-            cases_of_source.sort(key=lambda pair: (pair[0].title, pair[0].pk))
-        return supported
+        ids = set(self.values_list("pk", flat=True))
+        if not ids:
+            return
+        cited = Citation.objects.filter(published_event("event__"), source__in=ids).order_by()
+        totals = {
+            source: (events, cases, latest)
+            for source, events, cases, latest in cited.values("source_id")
+            .annotate(
+                events=Count("event", distinct=True),
+                cases=Count("event__case", distinct=True),
+                latest=Max("event__updated_at"),
+            )
+            .values_list("source_id", "events", "cases", "latest")
+        }
+        first_cases: dict[int, list[list[int]]] = {}
+        for source, case, events in first_of_each(cited, FIRST_CASES_STORED):
+            first_cases.setdefault(source, []).append([case, events])
+        sources = []
+        for pk in sorted(ids):
+            events, cases, latest = totals.get(pk, (0, 0, None))
+            sources.append(
+                Source(
+                    pk=pk,
+                    public_event_count=events,
+                    public_case_count=cases,
+                    public_support_updated_at=latest,
+                    public_first_cases=first_cases.get(pk, []),
+                )
+            )
+        Source.objects.bulk_update(sources, SUPPORT_FIELDS, batch_size=500)
+
+    def first_cases(self, sources) -> dict[int, list[tuple]]:
+        """The cases `sources` name in `public_first_cases`, read in one query: {source id: [(case, events), …]}.
+
+        A case unpublished by a write that sends no signals (a queryset update) is left out rather than shown."""
+        from .cases import Case
+
+        wanted = {case for source in sources for case, _events in source.public_first_cases}
+        cases = Case.objects.published().in_bulk(wanted) if wanted else {}
+        return {
+            source.pk: [(cases[case], events) for case, events in source.public_first_cases if case in cases]
+            for source in sources
+        }
 
 
 class PrivateStorage(FileSystemStorage):
@@ -171,7 +221,18 @@ class Source(Publishable):
         help_text=_("How far the team trusts this source."),
     )
 
-    history = HistoricalRecords()
+    # What it supports in public (SUPPORT_FIELDS), counted by SourceQuerySet.refresh_support; 0 and
+    # empty for a source of unpublished facts only.
+    public_event_count = models.PositiveIntegerField(_("published events supported"), default=0, editable=False)
+    public_case_count = models.PositiveIntegerField(_("published cases supported"), default=0, editable=False)
+    public_support_updated_at = models.DateTimeField(
+        _("latest change of what it supports"), null=True, blank=True, editable=False
+    )
+    # [[case id, published events citing it], …]: the first FIRST_CASES_STORED of those cases by title.
+    public_first_cases = models.JSONField(_("first cases supported"), default=list, editable=False)
+
+    # What it supports is derived from the events, whose own history keeps it.
+    history = HistoricalRecords(excluded_fields=SUPPORT_FIELDS)
 
     objects = SourceQuerySet.as_manager()
 

@@ -10,6 +10,7 @@ from .meta import PageMeta, case_subjects, cited_sources, last_updated, latest_i
 
 # A charge's or a theme's page lists this many of its cases and people at most, with a link to the
 # list that filters, sorts, pages and downloads them all: a theme may cover thousands of cases.
+# (A charge stores one more of its people, models.cases.FIRST_PEOPLE_STORED, to tell whether there are more.)
 LISTED_AT_MOST = 50
 
 
@@ -44,11 +45,17 @@ def case_detail(request, slug):
 def charge_detail(request, slug):
     charge = get_object_or_404(Charge.objects.public(), slug=slug)
     cases, more_cases = first(Case.objects.published().filter(charges=charge).with_public_subjects(), LISTED_AT_MOST)
-    # The first people by name, then their custody: joining the custody of every person charged
-    # before taking the first would read thousands of spans and events.
-    charged = Person.objects.published().in_published_cases(charges=charge).with_sort_name().order_by("sort_name", "pk")
-    first_ids, more_people = first(charged.values_list("pk", flat=True), LISTED_AT_MOST)
-    people = Person.objects.filter(pk__in=first_ids).with_custody().with_sort_name().order_by("sort_name", "pk")
+    # The first people by name as stored (finding them walks thousands of people by name), then
+    # their custody: joining the custody of every person charged would read thousands of spans.
+    first_ids = charge.first_people()
+    more_people = len(first_ids) > LISTED_AT_MOST
+    people = (
+        Person.objects.published()
+        .filter(pk__in=first_ids[:LISTED_AT_MOST])
+        .with_custody()
+        .with_sort_name()
+        .order_by("sort_name", "pk")
+    )
     meta = PageMeta(
         title=_("Charge: “%(name)s”") % {"name": charge.name},
         description=charge.description or _("Everyone charged with “%(name)s”, case by case.") % {"name": charge.name},

@@ -5,11 +5,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from ..models import Citation, Event, Source
+from ..models.sources import FIRST_CASES_STORED
 from .meta import PageMeta, last_updated, latest_information
 
 SOURCES_PER_PAGE = 20
 # A source's cases named on the list; its own page has every event it supports.
-CASES_PER_SOURCE = 10
+CASES_PER_SOURCE = FIRST_CASES_STORED
 # A source's page lists what it supports a page at a time: a report may support thousands of facts.
 EVENTS_PER_PAGE = 50
 
@@ -18,15 +19,13 @@ def source_list(request):
     page = Paginator(Source.objects.published().order_by("title", "pk"), SOURCES_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    # What each source supports is counted for this page's sources only: a demo world's thousands
-    # of sources cite 1.6 million facts between them.
-    on_page = Source.objects.filter(pk__in=[source.pk for source in page])
-    page.object_list = list(on_page.with_public_support().order_by("title", "pk"))
-    supported = on_page.supported_cases()
+    # What each source supports is stored on it (SourceQuerySet.refresh_support): a demo world's
+    # thousands of sources cite 1.6 million facts between them.
+    first_cases = Source.objects.first_cases(page)
     for source in page:
-        source.supported_cases = supported.get(source.pk, [])[:CASES_PER_SOURCE]
-        source.more_cases = source.case_count - len(source.supported_cases)
-    stamps = [source.support_updated_at for source in page if source.support_updated_at]
+        source.supported_cases = first_cases[source.pk][:CASES_PER_SOURCE]
+        source.more_cases = source.public_case_count - len(source.supported_cases)
+    stamps = [source.public_support_updated_at for source in page if source.public_support_updated_at]
     meta = PageMeta(
         title=_("Sources"),
         description=_("The documents every fact on casetracker is cited from, and what each of them supports."),
