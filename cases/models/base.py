@@ -171,11 +171,20 @@ class Publishable(models.Model):
     # Editable fields the public never sees. A save that changes only these is no news to the
     # public: it leaves `updated_at` (pages' "last updated", the sitemap's lastmod) as it was.
     staff_only_fields = frozenset({"internal_notes"})
+    # Columns kept in step with other records by their own code alone: a save of the whole row leaves
+    # them out, since an instance read before they last changed would put its stale copy back.
+    derived_fields: frozenset[str] = frozenset()
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
+        if self.derived_fields and not self._state.adding and not kwargs.get("force_insert"):
+            if kwargs.get("update_fields") is None:
+                fields = self._meta.concrete_fields
+                kwargs["update_fields"] = [
+                    f.name for f in fields if not f.primary_key and f.name not in self.derived_fields
+                ]
         if not self._state.adding:
             public = self.public_field_names()
             stored = type(self)._base_manager.filter(pk=self.pk).values("version", "updated_at", *public).first()

@@ -311,6 +311,8 @@ class Case(LatestEventMixin, Publishable):
         m2m_fields=[people, organizations, charges],
         excluded_fields=["search_text", "latest_event_start", "latest_event_end", "latest_event_precision"],
     )
+    # Written by CaseQuerySet.refresh_latest_event alone.
+    derived_fields = frozenset({"latest_event_start", "latest_event_end", "latest_event_precision"})
 
     class Meta:
         verbose_name = _("case")

@@ -487,6 +487,8 @@ class Person(Publishable):
     objects = PersonQuerySet.as_manager()
     # search_text and the custody columns are derived: history keeps what they are derived from.
     history = HistoricalRecords(excluded_fields=["search_text", *COPIED_CUSTODY])
+    # Written by cases.custody alone.
+    derived_fields = frozenset(COPIED_CUSTODY)
 
     class Meta:
         verbose_name = _("person")
@@ -589,11 +591,6 @@ class Person(Publishable):
         if self.portrait and not self.portrait._committed:
             # Stored re-encoded, so no copy with its metadata is ever written to disk.
             self.portrait.save(self.portrait.name, reencoded(self.portrait.file, self.portrait.name), save=False)
-        if not self._state.adding and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
-            # The copied custody is written by cases.custody alone: an instance read before the spans
-            # last changed would otherwise put its stale copy back.
-            fields = self._meta.concrete_fields
-            kwargs["update_fields"] = [f.name for f in fields if not f.primary_key and f.name not in COPIED_CUSTODY]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

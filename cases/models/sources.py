@@ -233,6 +233,8 @@ class Source(Publishable):
 
     # What it supports is derived from the events, whose own history keeps it.
     history = HistoricalRecords(excluded_fields=SUPPORT_FIELDS)
+    # Written by SourceQuerySet.refresh_support alone.
+    derived_fields = frozenset(SUPPORT_FIELDS)
 
     objects = SourceQuerySet.as_manager()
 
