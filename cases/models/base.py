@@ -179,12 +179,10 @@ class Publishable(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self.derived_fields and not self._state.adding and not kwargs.get("force_insert"):
-            if kwargs.get("update_fields") is None:
-                fields = self._meta.concrete_fields
-                kwargs["update_fields"] = [
-                    f.name for f in fields if not f.primary_key and f.name not in self.derived_fields
-                ]
+        whole_row = not (self._state.adding or kwargs.get("force_insert") or kwargs.get("update_fields") is not None)
+        if self.derived_fields and whole_row:
+            fields = [field for field in self._meta.concrete_fields if not field.primary_key]
+            kwargs["update_fields"] = [field.name for field in fields if field.name not in self.derived_fields]
         if not self._state.adding:
             public = self.public_field_names()
             stored = type(self)._base_manager.filter(pk=self.pk).values("version", "updated_at", *public).first()
