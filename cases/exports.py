@@ -31,6 +31,8 @@ from .models.base import slug_from
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 CHUNK_SIZE = 500
 # People are read this many at a time by their ids: a few index look-ups each, not a model instance.
+# At 2,000 PostgreSQL's estimate of a chunk's query passed its default `jit_above_cost`, and
+# compiling it took longer than running it.
 PEOPLE_CHUNK_SIZE = 1000
 BUFFER_SIZE = 64 * 1024
 LIST_SEPARATOR = "; "
