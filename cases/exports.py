@@ -5,17 +5,25 @@ would run as a formula are neutralised.
 """
 
 import csv
+import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from itertools import islice
-from typing import NamedTuple
+from operator import itemgetter
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Prefetch
+from django.db import connections
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models.expressions import RawSQL
 
+from . import dates
 from .addresses import address_of
+from .choices import IN_CUSTODY_STATES, Identity, NameLanguage
+from .dates import FuzzyDate
 from .filters import CaseFilter, EventFilter, OrganizationFilter, PersonFilter
 from .models import Case, Event, NameVariant, Organization, Person
 from .models.base import slug_from
@@ -24,7 +32,9 @@ from .models.base import slug_from
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 CHUNK_SIZE = 500
 # People are read this many at a time by their ids: a few index look-ups each, not a model instance.
-PEOPLE_CHUNK_SIZE = 2000
+# At 2,000 PostgreSQL's estimate of a chunk's query passed its default `jit_above_cost`, and
+# compiling it took longer than running it.
+PEOPLE_CHUNK_SIZE = 1000
 BUFFER_SIZE = 64 * 1024
 LIST_SEPARATOR = "; "
 # A file name stays readable and within what every file system takes.
@@ -195,66 +205,14 @@ COLUMNS = {
 }  # fmt: skip
 
 
-class CountryCode(NamedTuple):
-    code: str
-
-
-class Variant(NamedTuple):
-    name: str
-    language: str
-
-
-class Fetched(list):
-    """Related records read beforehand, answering `.all()` as a prefetched manager would."""
-
-    def all(self):
-        return self
-
-
-class PersonRecord:
-    """A person as an export row reads them: plain values from the database behind the model's own
-    properties (so the row says what the person's page says) without the cost of a model instance."""
-
-    public_name = Person.public_name
-    public_name_variants = Person.public_name_variants
-    russian_name = Person.russian_name
-    is_group = Person.is_group
-    headcount = Person.headcount
-    custody_since = Person.custody_since
-    custody_last_reported = Person.custody_last_reported
-    custody_confirmed = Person.custody_confirmed
-    custody_on_record_since = Person.custody_on_record_since
-    custody_began = Person.custody_began
-    custody_began_by = Person.custody_began_by
-    expected_end = Person.expected_end
-    in_custody = Person.in_custody
-
-    def __init__(self, values: dict, name_variants: list, public_cases: list, url: str):
-        self.__dict__.update(values)
-        self.country = CountryCode(values["country"])
-        self.name_variants = Fetched(name_variants)
-        self.public_cases = public_cases
-        self.url = url
-
-    def get_absolute_url(self) -> str:
-        return self.url
-
-
-PERSON_FIELDS = (
+PERSON_VALUES = (
     "pk", "slug", "name", "name_withheld", "public_alias", "identity", "group_size", "group_size_is_minimum", "role",
-    "country", "location", "summary", "summary_ru",
+    "country", "location", "summary", "summary_ru", "custody", "custody_since_start", "custody_since_end",
+    "custody_since_precision", "custody_reported_start", "custody_reported_end", "custody_reported_precision",
+    "custody_span_began", "sentence_months", "sentence_days", "expected_end_start", "expected_end_end",
+    "expected_end_precision", "began_by_start", "began_by_end", "began_by_precision",
 )  # fmt: skip
-CUSTODY_FIELDS = (
-    "custody", "custody_since_start", "custody_since_end", "custody_since_precision", "custody_reported_start",
-    "custody_reported_end", "custody_reported_precision", "custody_span_began", "sentence_months", "sentence_days",
-    "expected_end_start",
-    "expected_end_end", "expected_end_precision", "began_by_start", "began_by_end", "began_by_precision",
-    "custody_as_of",
-)  # fmt: skip
-
-
-class CaseSlug(NamedTuple):
-    slug: str
+NAMES_AND_CASES = ("variant_names", "russian_spelling", "case_slugs")
 
 
 def chunked(iterable: Iterable, size: int) -> Iterator[list]:
@@ -263,29 +221,117 @@ def chunked(iterable: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def person_records(filterset) -> Iterator[PersonRecord]:
-    """The filtered people in the list's order: their ids first (one query the database sorts
-    without joining anything it need not), then each chunk of ids by index look-ups."""
+@lru_cache(maxsize=8192)
+def edtf_of(start: date, end: date, precision: str) -> str:
+    """The EDTF of a date given as its three columns: people share few enough dates that each is
+    worked out once, by FuzzyDate, whose rule it stays."""
+    return FuzzyDate(start, end, precision).edtf
+
+
+def with_names_and_cases(people):
+    """`people` with their name variants (in the model's order), their first Russian spelling and
+    their published cases' slugs, as arrays the database builds (PostgreSQL): no query of their own."""
+    variants = NameVariant.objects.filter(person=OuterRef("pk")).order_by("name", "pk")
+    cases = Case.objects.published().filter(people=OuterRef("pk")).order_by("slug")
+    return people.annotate(
+        variant_names=ArraySubquery(variants.values("name")),
+        russian_spelling=Subquery(variants.filter(language=NameLanguage.RUSSIAN).values("name")[:1]),
+        case_slugs=ArraySubquery(cases.values("slug")),
+    )
+
+
+def names_and_cases_apart(chunk: list[int]) -> dict[int, tuple[list, str, list]]:
+    """What `with_names_and_cases` reads, by two queries, for a database without arrays (SQLite)."""
+    variants: dict[int, list] = defaultdict(list)
+    russian: dict[int, str] = {}
+    for person_id, name, language in NameVariant.objects.filter(person__in=chunk).values_list(
+        "person_id", "name", "language"
+    ):
+        variants[person_id].append(name)
+        if language == NameLanguage.RUSSIAN:
+            russian.setdefault(person_id, name)
+    cases: dict[int, list] = defaultdict(list)
+    for person_id, slug in (
+        Case.objects.published().filter(people__in=chunk).order_by("slug").values_list("people", "slug")
+    ):
+        cases[person_id].append(slug)
+    return {pk: (variants[pk], russian.get(pk), cases[pk]) for pk in chunk}
+
+
+def person_cells(values: tuple, url: Callable[[str], str], confirmed_since: date) -> dict:
+    """`person_row` from the values `person_chunks` reads, rule for rule (tests/test_exports.py holds
+    the two to the same rows): the model's properties cost more per row than the whole export may."""
+    (
+        _pk, slug, name, withheld, alias, identity, group_size, minimum, role, country, location, summary,
+        summary_ru, custody, since_start, since_end, since_precision, reported_start, reported_end,
+        reported_precision, began, months, days, end_start, end_end, end_precision, by_start, by_end,
+        by_precision, variants, russian, cases,
+    ) = values  # fmt: skip
+    since = None if since_start is None else edtf_of(since_start, since_end, since_precision)
+    if reported_start is None:
+        reported, reported_end = since, since_end
+    else:
+        reported = edtf_of(reported_start, reported_end, reported_precision)
+    began_on_record = bool(began) and since is not None
+    return {
+        "slug": slug,
+        "name": alias if withheld else name,
+        "name_ru": "" if withheld else russian or "",
+        "name_variants": [] if withheld else variants or [],
+        "identity": identity,
+        "group_size": group_size,
+        "group_size_is_minimum": minimum,
+        # A group of unknown size has no number (see Person.headcount).
+        "individuals": group_size if identity == Identity.GROUP else 1,
+        "role": role,
+        "country": country or None,
+        "location": location,
+        "summary": summary,
+        "summary_ru": summary_ru,
+        "custody": custody,
+        "in_custody": custody in IN_CUSTODY_STATES,
+        "custody_since": since,
+        "custody_began": since if began_on_record else None,
+        "custody_on_record_since": since,
+        "custody_began_by": None if began_on_record or by_start is None else edtf_of(by_start, by_end, by_precision),
+        "custody_last_reported": reported,
+        "custody_confirmed": reported is not None and reported_end >= confirmed_since,
+        "sentence_months": months,
+        "sentence_days": days,
+        "expected_end": None if end_start is None else edtf_of(end_start, end_end, end_precision),
+        "cases": cases or [],
+        "url": url(slug),
+    }
+
+
+def person_chunks(filterset, absolute: Callable[[str], str]) -> Iterator[list[dict]]:
+    """The filtered people's rows in the list's order, a chunk at a time: their ids first (one query
+    the database sorts), then each chunk of ids in one query that reads the finished values (two
+    more where the database has no arrays)."""
     as_of = filterset.form.cleaned_data.get("as_of")
-    url = address_of("cases:person-detail")
-    ids = filterset.qs.values_list("pk", flat=True).iterator(chunk_size=PEOPLE_CHUNK_SIZE)
-    for chunk in chunked(ids, PEOPLE_CHUNK_SIZE):
-        people = (
-            Person.objects.filter(pk__in=chunk).with_custody(as_of).order_by().values(*PERSON_FIELDS, *CUSTODY_FIELDS)
-        )
-        variants = defaultdict(list)
-        for person_id, name, language in NameVariant.objects.filter(person__in=chunk).values_list(
-            "person_id", "name", "language"
-        ):
-            variants[person_id].append(Variant(name, language))
-        cases = defaultdict(list)
-        published_cases = Case.objects.published().filter(people__in=chunk).order_by("slug")
-        for person_id, slug in published_cases.values_list("people", "slug"):
-            cases[person_id].append(CaseSlug(slug))
-        by_id = {values["pk"]: values for values in people}
-        for pk in chunk:
-            values = by_id[pk]
-            yield PersonRecord(values, variants[pk], cases[pk], url(values["slug"]))
+    # What "confirmed" is measured against: the status date asked for, or today (see with_custody).
+    confirmed_since = dates.confirmed_since(as_of)
+    path = address_of("cases:person-detail")
+
+    def url(slug: str) -> str:
+        return absolute(path(slug))
+
+    ids = filterset.qs.values_list("pk", flat=True)
+    arrays = connections[ids.db].vendor == "postgresql"
+    for chunk in chunked(ids.iterator(chunk_size=PEOPLE_CHUNK_SIZE), PEOPLE_CHUNK_SIZE):
+        # On PostgreSQL the ids travel as one array: Django prepares `pk__in` id by id, which cost
+        # as much as building the rest of the query.
+        chosen = RawSQL("SELECT UNNEST(%s)", (chunk,)) if arrays else chunk
+        people = Person.objects.filter(pk__in=chosen).with_custody(as_of).order_by()
+        if arrays:
+            found = {
+                values[0]: values
+                for values in with_names_and_cases(people).values_list(*PERSON_VALUES, *NAMES_AND_CASES)
+            }
+        else:
+            apart = names_and_cases_apart(chunk)
+            found = {values[0]: values + apart[values[0]] for values in people.values_list(*PERSON_VALUES)}
+        yield [person_cells(found[pk], url, confirmed_since) for pk in chunk]
 
 
 def published_case_slugs():
@@ -303,13 +349,18 @@ class Dataset:
     filterset_class: type
     queryset: Callable
     row: Callable[[object, Callable[[str], str]], dict]
-    # The filtered records as `row` reads them, when they are read otherwise than `filterset.qs`.
-    records: Callable[[object], Iterable] | None = None
+    # The filtered rows a chunk at a time, when built otherwise than by `row` from `filterset.qs`.
+    row_chunks: Callable[[object, Callable[[str], str]], Iterator[list[dict]]] | None = None
+
+    def chunks(self, filterset, absolute: Callable[[str], str]) -> Iterator[list[dict]]:
+        if self.row_chunks is not None:
+            return self.row_chunks(filterset, absolute)
+        records = filterset.qs.iterator(chunk_size=CHUNK_SIZE)
+        return ([self.row(record, absolute) for record in chunk] for chunk in chunked(records, CHUNK_SIZE))
 
     def rows(self, filterset, absolute: Callable[[str], str]) -> Iterator[dict]:
-        records = self.records(filterset) if self.records else filterset.qs.iterator(chunk_size=CHUNK_SIZE)
-        for record in records:
-            yield self.row(record, absolute)
+        for chunk in self.chunks(filterset, absolute):
+            yield from chunk
 
     @property
     def columns(self) -> list[str]:
@@ -322,7 +373,7 @@ DATASETS = {
         PersonFilter,
         lambda: Person.objects.published().order_by("pk"),
         person_row,
-        person_records,
+        person_chunks,
     ),
     "organizations": Dataset(
         "organizations",
@@ -357,15 +408,28 @@ def csv_cell(value) -> str:
         else:
             value = LIST_SEPARATOR.join(map(str, value))
     elif isinstance(value, bool):
-        value = "true" if value else "false"
+        value = BOOLEAN_CELLS[value]
     return neutralise(value)
 
 
-class _Echo:
-    """A file-like object csv.writer can write to, handing each line back."""
+# Cells csv.writer already writes as `csv_cell` would (None as empty, a date in ISO): the numbers
+# exported are ids and counts, never negative, so none starts like a formula.
+WRITTEN_AS_THEY_ARE = frozenset({int, date, type(None)})
+BOOLEAN_CELLS = {True: "true", False: "false"}
 
-    def write(self, line: str) -> str:
-        return line
+
+def csv_values(values: Iterable) -> list:
+    """`csv_cell` of each value, without a call for the cells that need none: most of them."""
+    return [
+        value
+        if value.__class__ in WRITTEN_AS_THEY_ARE
+        else (f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value)
+        if value.__class__ is str
+        else BOOLEAN_CELLS[value]
+        if value.__class__ is bool
+        else csv_cell(value)
+        for value in values
+    ]
 
 
 def buffered(parts: Iterator[str], size: int = BUFFER_SIZE) -> Iterator[str]:
@@ -384,23 +448,32 @@ def buffered(parts: Iterator[str], size: int = BUFFER_SIZE) -> Iterator[str]:
         yield "".join(pending)
 
 
-def as_csv(records: Iterable[dict], columns: list[str]) -> Iterator[str]:
-    def lines():
-        writer = csv.writer(_Echo())
+def as_csv(chunks: Iterable[list[dict]], columns: list[str]) -> Iterator[str]:
+    def parts():
+        cells = itemgetter(*columns)
+        out = io.StringIO()
+        writer = csv.writer(out)
         # The byte-order mark makes spreadsheet programs read the file as UTF-8 (Cyrillic names).
-        yield "\ufeff" + writer.writerow(columns)
-        for record in records:
-            yield writer.writerow([csv_cell(record[column]) for column in columns])
+        writer.writerow(columns)
+        yield "\ufeff" + out.getvalue()
+        for chunk in chunks:
+            out.seek(0)
+            out.truncate()
+            writer.writerows(csv_values(cells(record)) for record in chunk)
+            yield out.getvalue()
 
-    return buffered(lines())
+    return buffered(parts())
 
 
-def as_json(records: Iterable[dict], dataset: str, filters: dict) -> Iterator[str]:
+def as_json(chunks: Iterable[list[dict]], dataset: str, filters: dict) -> Iterator[str]:
     def parts():
         encoder = DjangoJSONEncoder(ensure_ascii=False)
         yield f'{{"dataset": {encoder.encode(dataset)}, "filters": {encoder.encode(filters)}, "results": ['
-        for index, record in enumerate(records):
-            yield ("," if index else "") + "\n" + encoder.encode(record)
+        separator = "\n"
+        for chunk in chunks:
+            if chunk:
+                yield separator + ",\n".join(map(encoder.encode, chunk))
+                separator = ",\n"
         yield "\n]}\n"
 
     return buffered(parts())

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from datetime import date
 
 import pytest
 from django.urls import NoReverseMatch, reverse
@@ -221,19 +222,27 @@ def test_a_long_list_streams_in_chunks_with_a_fixed_number_of_queries(client, dj
 def test_people_rows_say_what_the_model_properties_say(rf):
     """The export reads plain values, not model instances: its rows must equal those built from
     the instances, for the records where the two could part ways."""
-    from cases.choices import Identity
+    from cases.choices import Identity, NameLanguage, SentenceServed
     from cases.exports import person_row, published_case_slugs
     from cases.filters import PersonFilter
+    from cases.models import CustodySpan, NameVariant
 
     withheld = make_person(
         "Secret Name", slug="withheld-trade-unionist", name_withheld=True,
         public_alias="Name withheld — a trade unionist", variants=["Секретное Имя"], country="KZ",
     )  # fmt: skip
+    NameVariant.objects.create(person=withheld, name="Секретный", language=NameLanguage.RUSSIAN)
     sentenced = make_person("Maks Bokaev", variants=["Макс Бокаев", "Maks Bokayev"], country="KZ")
+    # Two Russian spellings: the first by name is the Russian name.
+    NameVariant.objects.create(person=sentenced, name="Максим Бокаев", language=NameLanguage.RUSSIAN)
+    NameVariant.objects.create(person=sentenced, name="Макс Бокаев", language=NameLanguage.RUSSIAN)
     unknown_group = make_person("Zhanaozen strikers", identity=Identity.GROUP)
     make_person("Oil workers", identity=Identity.GROUP, group_size=12, group_size_is_minimum=True)
     make_person("No events at all")
-    case = make_case("Land protest case", people=[withheld, sentenced, unknown_group])
+    estimated = make_person("Aset Test")
+    unreported = make_person("Talgat Ayan")
+    case = make_case("Land protest case", people=[withheld, sentenced, unknown_group, unreported])
+    make_case("Appeal case", people=[sentenced])
     make_case("Hidden case", people=[sentenced], is_published=False)
     make_event(case, "2016-05-17", type=EventType.DETAINED, custody=CustodyState.DETAINED, person=sentenced)
     make_event(case, "2016-11", type=EventType.CONVICTED, custody=CustodyState.IMPRISONED, sentence_months=60,
@@ -241,14 +250,54 @@ def test_people_rows_say_what_the_model_properties_say(rf):
     make_event(case, "2017", type=EventType.CONVICTED, custody=CustodyState.IMPRISONED, sentence_months=36,
                person=withheld)  # fmt: skip
     make_event(case, "2019-40", type=EventType.RELEASED, custody=CustodyState.AT_LIBERTY, person=unknown_group)
+    make_event(case, "early 2015", type=EventType.DETAINED, custody=CustodyState.DETAINED, person=unreported,
+               sentence_days=15)  # fmt: skip
+    # A custody whose latest report is not on record: its first report stands for it.
+    CustodySpan.objects.filter(person=unreported).update(last_report=None)
+    # A custody whose beginning is estimated from a part of the sentence served.
+    estimate_case = make_case("Imprisonment of Aset Test", people=[estimated])
+    make_event(estimate_case, "2017", type=EventType.CONVICTED, stage=CaseStage.CONVICTED)
+    make_event(estimate_case, "2018-03", type=EventType.PAROLE_DENIED, custody=CustodyState.IMPRISONED,
+               sentence_months=72, sentence_served=SentenceServed.ONE_THIRD)  # fmt: skip
     make_person("Unpublished", is_published=False)
     absolute = rf.get("/").build_absolute_uri
-    for params in ({}, {"as_of": "2016-12-31"}, {"as_of": "2019-12-31", "sort": "-name"}):
+    for params in (
+        {},
+        {"as_of": "2016-12-31"},
+        {"as_of": "2019-12-31", "sort": "-name"},
+        {"sort": "latest"},
+        {"as_of": "2018-06-30", "sort": "expected_end"},
+        {"group": "true"},
+        {"in_custody": "true"},
+    ):
         filterset = PersonFilter(params, queryset=DATASETS["people"].queryset())
         assert filterset.is_valid()
         fast = list(DATASETS["people"].rows(filterset, absolute))
         instances = filterset.qs.prefetch_related("name_variants", published_case_slugs())
         assert fast == [person_row(person, absolute) for person in instances], params
-        assert len(fast) == 5
-    assert any(row["expected_end"] for row in fast) and any(row["individuals"] is None for row in fast)
-    assert "Секретное" not in json.dumps(fast, ensure_ascii=False)
+        if not params:
+            everyone = fast
+    assert len(everyone) == 7
+    by_slug = {row["slug"]: row for row in everyone}
+    assert by_slug["maks-bokaev"]["name_ru"] == "Макс Бокаев"
+    assert by_slug["maks-bokaev"]["cases"] == ["appeal-case", "land-protest-case"]
+    assert by_slug["no-events-at-all"]["cases"] == [] and by_slug["no-events-at-all"]["custody"] == "unknown"
+    assert by_slug["talgat-ayan"]["custody_last_reported"] == "2015-01/2015-04"
+    assert by_slug["aset-test"]["custody_began_by"] == "2016-03"
+    assert any(row["expected_end"] for row in everyone) and any(row["individuals"] is None for row in everyone)
+    assert "Секрет" not in json.dumps(everyone, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["plain", "=1+1", "-2", "@x", "\tx", "", None, 0, 12, True, False, date(2018, 3, 1), ["a", "=b"], ["-a", "b"], []],
+)
+def test_a_csv_cell_is_written_as_neutralise_says_however_it_is_typed(value):
+    from cases.exports import csv_cell, csv_values
+
+    def written(cells) -> str:
+        out = io.StringIO()
+        csv.writer(out).writerow(cells)
+        return out.getvalue()
+
+    assert written(csv_values([value])) == written([csv_cell(value)])

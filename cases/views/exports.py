@@ -20,12 +20,12 @@ def export(request, dataset: str, fmt: str):
         )
     # Every row's address starts the same: the site's, worked out once rather than row by row.
     site = absolute_url("/", request).removesuffix("/")
-    records = dataset.rows(filterset, lambda path: site + path)
+    chunks = dataset.chunks(filterset, lambda path: site + path)
     if fmt == "csv":
-        content = as_csv(records, dataset.columns)
+        content = as_csv(chunks, dataset.columns)
     else:
         filters = {name: value for name, value in request.GET.items() if value}
-        content = as_json(records, dataset.name, filters)
+        content = as_json(chunks, dataset.name, filters)
     response = StreamingHttpResponse(content, content_type=CONTENT_TYPES[fmt])
     filename = export_filename(dataset.name, filterset.form.cleaned_data, fmt, timezone.localdate())
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
