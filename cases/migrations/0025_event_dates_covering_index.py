@@ -25,6 +25,6 @@ def remove_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0020_person_current_expected_end")]
+    dependencies = [("cases", "0024_charge_people")]
 
     operations = [migrations.RunPython(add_index, remove_index)]
