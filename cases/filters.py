@@ -198,7 +198,7 @@ class PersonFilter(SubjectFilterSet):
 
     def filter_in_custody(self, queryset, name, value):
         if value == "true":
-            return queryset.filter(custody__in=IN_CUSTODY_STATES)
+            return queryset.held_in_custody(self.form.cleaned_data.get("as_of"))
         return queryset.exclude(custody__in=IN_CUSTODY_STATES)
 
     def filter_group(self, queryset, name, value):

@@ -314,7 +314,16 @@ class PersonQuerySet(NamedQuerySet):
         return counts
 
     def in_custody_on(self, on: date | None = None):
-        return self.with_custody(on).filter(custody__in=IN_CUSTODY_STATES)
+        return self.with_custody(on).held_in_custody(on)
+
+    def held_in_custody(self, on: date | None = None):
+        """`in_custody_on` for a queryset already `with_custody(on)`. It reads the state of the span
+        itself, not `custody` (which falls back to unknown, never a state of custody): the database
+        then estimates how many match from its statistics instead of guessing a few, and joins tens
+        of thousands of them by hashing rather than one by one."""
+        alias = custody_span_alias(on)
+        state = f"{alias}_state"
+        return self.alias(**{state: F(f"{alias}__state")}).filter(**{f"{state}__in": IN_CUSTODY_STATES})
 
     def not_in_custody_on(self, on: date | None = None):
         return self.with_custody(on).exclude(custody__in=IN_CUSTODY_STATES)
