@@ -116,7 +116,7 @@ MONTH_SQL = {
 
 class Part(IntEnum):
     """What a row of `summed_for` sums: the month kinds of CustodyMonthTally, then the cases and the
-    people under each charge and theme (the people's part follows the cases'), then the people themselves."""
+    people under each charge and theme, then the people themselves."""
 
     BEGUN = BEGUN
     ENDED = ENDED
@@ -129,15 +129,6 @@ class Part(IntEnum):
 
 
 CATEGORIES = [(Charge, Part.CHARGE_CASES, Part.CHARGE_PEOPLE), (Theme, Part.THEME_CASES, Part.THEME_PEOPLE)]
-
-
-def _category_tables() -> list[tuple[str, str, Part]]:
-    """The table linking cases to each kind of category, its column naming the category, and its part."""
-    tables = []
-    for model, cases_part, _ in CATEGORIES:
-        through = getattr(CaseRecord, f"{model._meta.model_name}s").through
-        tables.append((through._meta.db_table, through._meta.get_field(model._meta.model_name).column, cases_part))
-    return tables
 
 
 def _headcount(individuals: int | None, minimums: int | None, unknown_groups: int | None) -> Headcount:
@@ -210,23 +201,17 @@ def summed_for(people: QuerySet, months: bool = True, categories: bool = True) -
             f" {CaseRecord.people.through._meta.db_table} l JOIN chosen ON chosen.person = l.person_id"
             f" JOIN {CaseRecord._meta.db_table} c ON c.id = l.case_id WHERE c.is_published)"
         )
-        # Every charge and theme of every case, read once for both: (part of its cases, case, category).
-        ctes.append(
-            "categories AS ("
-            + " UNION ALL ".join(
-                f"SELECT {cases_part:d} AS part, case_id, {column} AS category FROM {table}"
-                for table, column, cases_part in _category_tables()
-            )
-            + ")"
-        )
-        parts += [
-            "SELECT part, category, COUNT(*), 0, 0, 0 FROM categories"
-            " WHERE case_id IN (SELECT case_id FROM links) GROUP BY part, category",
-            # Each person once under a category, however many of their cases fall under it.
-            f"SELECT part + 1, category, 0, {sums} FROM (SELECT DISTINCT categories.part, categories.category,"
-            " links.person, links.individuals, links.minimums, links.unknown_groups"
-            " FROM links JOIN categories ON categories.case_id = links.case_id) pairs GROUP BY part, category",
-        ]
+        for model, cases_part, people_part in CATEGORIES:
+            through = getattr(CaseRecord, f"{model._meta.model_name}s").through
+            table, column = through._meta.db_table, through._meta.get_field(model._meta.model_name).column
+            parts += [
+                f"SELECT {cases_part:d}, t.{column}, COUNT(*), 0, 0, 0 FROM {table} t"
+                f" WHERE t.case_id IN (SELECT case_id FROM links) GROUP BY t.{column}",
+                # Each person once under a category, however many of their cases fall under it.
+                f"SELECT {people_part:d}, category, 0, {sums} FROM (SELECT DISTINCT t.{column} AS category,"
+                " l.person, l.individuals, l.minimums, l.unknown_groups"
+                f" FROM links l JOIN {table} t ON t.case_id = l.case_id) pairs GROUP BY category",
+            ]
     sql = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(parts)
     with transaction.atomic(using=chosen.db, savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
