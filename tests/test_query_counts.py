@@ -46,6 +46,8 @@ def pages() -> dict[str, str]:
         "theme": theme.get_absolute_url(),
         "source": source.get_absolute_url(),
         "statistics": reverse("cases:statistics") + as_of,
+        "statistics of everyone": reverse("cases:statistics"),
+        "statistics by country": reverse("cases:statistics") + "?country=KZ",
         "feed of updates": reverse("cases:feed-updates"),
         "feed of a person": reverse("cases:feed-person", args=[person.slug]),
         "feed of a charge": reverse("cases:feed-charge", args=[charge.slug]),
@@ -95,9 +97,9 @@ def counts(django_db_setup, django_db_blocker):
 PAGES = [
     "home", "people", "people as of a date", "people by expected end", "people found", "cases", "organisations",
     "events", "sources", "person", "person in Russian", "case", "organisation", "charge", "theme", "source",
-    "statistics", "feed of updates", "feed of a person", "feed of a charge", "feed of a theme", "api people",
-    "api person", "api cases", "api case", "api organisations", "api events", "export of people", "sitemap index",
-    "sitemap of people", "sitemap of themes", "admin people",
+    "statistics", "statistics of everyone", "statistics by country", "feed of updates", "feed of a person",
+    "feed of a charge", "feed of a theme", "api people", "api person", "api cases", "api case", "api organisations",
+    "api events", "export of people", "sitemap index", "sitemap of people", "sitemap of themes", "admin people",
     "admin cases", "admin events", "admin case form",
 ]  # fmt: skip
 

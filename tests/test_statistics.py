@@ -112,8 +112,28 @@ def test_statistics_queries_do_not_grow_with_the_people(client, django_assert_ma
     for index in range(count):
         case = make_case(people=[make_person()], charges=[charge], themes=[theme])
         make_event(case, f"2018-{index % 12 + 1:02d}", type=EventType.DETAINED, custody=CustodyState.DETAINED)
-    # Two of them read who is under each charge and theme, to count a group as its size; one the countries;
-    # one the newest event, for "latest information dates from".
-    with django_assert_max_num_queries(12):
+    # One query sums every figure of the people filtered (cases.statistics.summed_for), after one setting
+    # for it on PostgreSQL; the others read the charges and themes to name, the countries, the choices
+    # of charge and theme, and the newest events (for "latest information dates from" and the last month).
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("cases:statistics"), {"in_custody": "true", "as_of": "2018-12-31"})
     assert response.context["headcount"].individuals == count
+
+
+@pytest.mark.parametrize(
+    "prefix, month, carried",
+    [
+        ("", "March 2018", "1 carried forward, unconfirmed"),
+        ("/ru", "Март 2018 г.", "1 — перенесено с прежнего сообщения"),
+    ],
+)
+def test_each_month_is_drawn_as_a_titled_bar_in_both_charts_and_a_row_of_the_table(client, prefix, month, carried):
+    case = make_case(people=[make_person(), make_person("Relatives", identity="group")])
+    make_event(case, "2018-03-02", type=EventType.DETAINED, custody=CustodyState.DETAINED)
+    html = client.get(prefix + reverse("cases:statistics"), {"until": "2018-05-31"}).content.decode()
+    # Reported in March, carried forward unconfirmed from April: one individual and a group of unknown size.
+    assert html.count(f"<g><title>{month}: 1</title>") == 2
+    assert html.count(f"({carried}") == 4  # April and May, in both charts
+    assert f'<tr><th scope="row"><time datetime="2018-03">{month}</time></th><td>1 ' in html
+    assert html.count("<g><title>") == 2 * html.count('<tr><th scope="row"><time') == 2 * 3
+    assert 'class="bar carried" x="' in html

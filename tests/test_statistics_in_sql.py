@@ -4,12 +4,23 @@ in a small world with each kind of weight and each way a span meets a month's en
 from datetime import date
 
 import pytest
+from django.http import QueryDict
 
 from cases import dates
 from cases.choices import IN_CUSTODY_STATES, CustodyState, EventType, Identity
 from cases.dates import last_day_of_month
+from cases.filters import StatisticsFilter
 from cases.models import Charge, CustodySpan, Event, Headcount, Person, Theme
-from cases.statistics import MonthCount, counts_by_charge, counts_by_theme, custody_by_month
+from cases.statistics import (
+    MonthCount,
+    _category_sums,
+    counts_by_charge,
+    counts_by_theme,
+    custody_by_month,
+    figures,
+    month_changes,
+    summed_for,
+)
 
 from .factories import make_case, make_charge, make_event, make_person, make_theme
 
@@ -143,3 +154,66 @@ def test_the_counts_by_category_in_sql_equal_the_former_count(tricky_world, mode
     for people in (tricky_world, tricky_world.filter(country="KZ"), tricky_world.groups()):
         summed = sorted((row.name, row.people, row.at_least, row.unknown_groups) for row in counts(people))
         assert summed == counted_in_python(model, people)
+
+
+def plain_sums(people) -> tuple:
+    """What `summed_for` sums, by the queries of the unfiltered page's tallies, one per figure."""
+    months = month_changes(CustodySpan.objects.filter(person__in=people.order_by().values("pk")))
+    month_rows = sorted(
+        (row["kind"], int(row["month"]), row["individuals"] or 0, row["minimums"] or 0, row["unknown_groups"] or 0)
+        for row in months
+    )
+    pks = people.order_by().values("pk")
+    by_category = {
+        model: {pk: (cases, count) for pk, (_, cases, count) in _category_sums(model, pks).items()}
+        for model in (Charge, Theme)
+    }
+    return people.headcount(), month_rows, by_category
+
+
+def filtered(query: str):
+    filterset = StatisticsFilter(QueryDict(query), queryset=Person.objects.published())
+    assert filterset.is_valid()
+    return filterset.qs
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["country=KZ", "as_of=2018-06-30&in_custody=true", "in_custody=true", "in_custody=false", "group=true",
+     "charge=fraud", "theme=civil-society", "as_of=2018-02-28&custody=detained", "since=2018-05-01", "search=Ardak"],
+)  # fmt: skip
+def test_a_filtered_page_sums_in_one_query_what_the_plain_queries_sum(tricky_world, query):
+    people = filtered(query)
+    summed = summed_for(people)
+    assert summed.headcount, "the filter matches someone"
+    month_rows = sorted(
+        (row["kind"], row["month"], row["individuals"] or 0, row["minimums"] or 0, row["unknown_groups"] or 0)
+        for row in summed.month_rows
+    )
+    assert (summed.headcount, month_rows, summed.by_category) == plain_sums(people)
+
+
+def test_the_filtered_figures_equal_the_figures_read_one_by_one(tricky_world):
+    people = filtered("as_of=2018-06-30&in_custody=true")
+    found = figures(people, until=date(2018, 12, 31))
+    assert found.headcount == people.headcount() == Headcount(19, True, 1)
+    assert found.months == custody_by_month(people, until=date(2018, 12, 31)) != []
+    assert (found.by_charge, found.by_theme) == (counts_by_charge(people), counts_by_theme(people))
+
+
+def test_the_unconfirmed_months_read_the_report_copied_onto_the_person(tricky_world):
+    """An open span's last report is the person's current report: the one query reads that copy."""
+    open_spans = CustodySpan.objects.filter(valid_until__isnull=True, person__in=tricky_world)
+    assert open_spans.exists()
+    for span in open_spans.select_related("person", "last_report"):
+        assert span.person.current_report_end == span.last_report.date_end
+
+
+@pytest.mark.parametrize("on", [None, date(2018, 2, 28), date(2018, 6, 30), date(2018, 10, 1)])
+def test_a_custody_filter_finds_whom_the_custody_annotation_finds(tricky_world, on):
+    annotated = tricky_world.with_custody(on)
+    for states in (IN_CUSTODY_STATES, [CustodyState.IMPRISONED], [CustodyState.AT_LIBERTY, CustodyState.UNKNOWN]):
+        expected = set(annotated.filter(custody__in=states))
+        assert set(annotated.in_custody_states(states, on)) == expected
+        assert set(tricky_world.in_custody_states(states, on)) == expected
+    assert set(tricky_world.in_custody_on(on)) == set(annotated.filter(custody__in=IN_CUSTODY_STATES))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from ..filters import StatisticsFilter
 from ..models import Event, Person
-from ..statistics import bar_chart, counts_by_charge, counts_by_theme, custody_by_month
+from ..statistics import bar_chart, figures
 from .lists import active_filters, materialise_choices
 from .meta import PageMeta, latest_information, narrowed_to_country
 
@@ -33,16 +33,15 @@ def statistics(request):
     if not filterset.is_valid():
         return render(request, "cases/statistics.html", context, status=400)
     context["meta"] = replace(meta, title=narrowed_to_country(meta.title, filterset.form.cleaned_data.get("country")))
-    people = filterset.qs
     data = filterset.form.cleaned_data
-    months = custody_by_month(people, since=data.get("since"), until=data.get("until"))
+    found = figures(filterset.qs, since=data.get("since"), until=data.get("until"))
     context.update(
         active_filters=active_filters(request, filterset.form),
-        headcount=people.headcount(),
-        months=months,
-        chart=bar_chart(months),
-        narrow_chart=bar_chart(months, **NARROW_CHART),
-        by_charge=counts_by_charge(people),
-        by_theme=counts_by_theme(people),
+        headcount=found.headcount,
+        months=found.months,
+        chart=bar_chart(found.months),
+        narrow_chart=bar_chart(found.months, **NARROW_CHART),
+        by_charge=found.by_charge,
+        by_theme=found.by_theme,
     )
     return render(request, "cases/statistics.html", context)
