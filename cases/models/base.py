@@ -179,13 +179,14 @@ class Publishable(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        whole_row = not (self._state.adding or kwargs.get("force_insert") or kwargs.get("update_fields") is not None)
-        if self.derived_fields and whole_row:
-            fields = [field for field in self._meta.concrete_fields if not field.primary_key]
-            kwargs["update_fields"] = [field.name for field in fields if field.name not in self.derived_fields]
         if not self._state.adding:
             public = self.public_field_names()
             stored = type(self)._base_manager.filter(pk=self.pk).values("version", "updated_at", *public).first()
+            whole_row = not (kwargs.get("force_insert") or kwargs.get("update_fields") is not None)
+            # A row still stored (a deleted one restored from its history is inserted whole).
+            if self.derived_fields and whole_row and stored is not None:
+                fields = [field for field in self._meta.concrete_fields if not field.primary_key]
+                kwargs["update_fields"] = [field.name for field in fields if field.name not in self.derived_fields]
             # Count from the stored row, not from this copy: a copy rebuilt from history (a
             # revert) carries an old number, and versions must never go back.
             self.version = (stored["version"] if stored is not None else self.version) + 1
