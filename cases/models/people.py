@@ -120,12 +120,13 @@ def headcount_aggregates(among: Q | None = None, prefix: str = "") -> dict:
     }
 
 
+# What a tally row sums: the individuals, the groups whose size is a minimum, those of unknown size.
+WEIGHTS = ("individuals", "minimums", "unknown_groups")
+
+
 def tally_aggregates(among: Q | None = None, prefix: str = "") -> dict:
     """The sums over CustodyTally rows (those matching `among`, or all) that make a Headcount."""
-    return {
-        f"{prefix}{name}": Coalesce(models.Sum(name, filter=among), 0)
-        for name in ("individuals", "minimums", "unknown_groups")
-    }
+    return {f"{prefix}{name}": Coalesce(models.Sum(name, filter=among), 0) for name in WEIGHTS}
 
 
 def headcount_from(row: dict, prefix: str = "") -> Headcount:
@@ -318,13 +319,25 @@ class PersonQuerySet(NamedQuerySet):
         """
         tallied = self._tallied_states(on)
         if tallied is not None:
-            in_custody = Q(state__in=IN_CUSTODY_STATES)
+            # Summed by state, then added up here: a condition on the state in each sum would be
+            # tested on each of the tally's many rows.
             stale = Q(reported_end__lt=dates.confirmed_since()) | Q(reported_end__isnull=True)
-            row = CustodyTally.objects.filter(state__in=sorted(tallied)).aggregate(
-                **tally_aggregates(prefix="all_"),
-                **tally_aggregates(in_custody, prefix="in_custody_"),
-                **tally_aggregates(in_custody & stale, prefix="unconfirmed_"),
+            tally = CustodyTally.objects.all()
+            if tallied != frozenset(CustodyState.values):
+                tally = tally.filter(state__in=sorted(tallied))
+            by_state = (
+                tally.values("state")
+                .annotate(**tally_aggregates(prefix="all_"), **tally_aggregates(stale, prefix="stale_"))
+                .order_by()
             )
+            row = {f"{part}_{name}": 0 for part in ("all", "in_custody", "unconfirmed") for name in WEIGHTS}
+            for counted in by_state:
+                held = counted["state"] in IN_CUSTODY_STATES
+                for name in WEIGHTS:
+                    row[f"all_{name}"] += counted[f"all_{name}"]
+                    if held:
+                        row[f"in_custody_{name}"] += counted[f"all_{name}"]
+                        row[f"unconfirmed_{name}"] += counted[f"stale_{name}"]
         else:
             if on is None:
                 queryset, custody, reported_end = self, "current_custody", "current_report_end"
