@@ -10,7 +10,7 @@ from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -244,3 +244,39 @@ def test_two_editors_saving_the_same_case_at_once_lose_no_update(monkeypatch):
     # The refused editor's form keeps what they typed, ready to save again on the new version.
     assert f'name="edit_version" value="{case.version}"' in responses[refused].content.decode()
     assert Case.objects.count() == 1
+
+
+@on_postgresql_only
+def test_two_citations_of_one_source_saved_at_once_are_both_counted(monkeypatch):
+    from cases.models import Source, sources
+
+    source = make_source("World Report 2019")
+    # Two cases, so that neither write waits for the other on a case's row.
+    cases = {"One.": make_case("Prosecution of Max Bokayev"), "Two.": make_case("Prosecution of Talgat Ayan")}
+    counted = sources.first_of_each
+
+    def count_slowly(citations, count):
+        # Hold the count for a moment, so the other citation is saved while this one is open.
+        found = counted(citations, count)
+        time.sleep(0.3)
+        return found
+
+    monkeypatch.setattr(sources, "first_of_each", count_slowly)
+    start = threading.Barrier(2)
+
+    def cite(quote):
+        start.wait()
+        try:
+            with transaction.atomic():  # as the admin saves a form
+                make_event(cases[quote], "2018-03", source=source, quote=quote)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=cite, args=(quote,)) for quote in ("One.", "Two.")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    source = Source.objects.get(pk=source.pk)
+    assert (source.public_event_count, source.public_case_count) == (2, 2)

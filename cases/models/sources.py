@@ -6,7 +6,7 @@ import os
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils.translation import get_language_info, gettext
@@ -81,6 +81,7 @@ def first_of_each(citations: models.QuerySet, count: int) -> list[tuple[int, int
 
 
 class SourceQuerySet(PublishableQuerySet):
+    @transaction.atomic
     def refresh_support(self) -> None:
         """Store what each of these sources supports in public: `public_event_count` published events
         citing it, in `public_case_count` published cases, the latest of them changed at
@@ -92,7 +93,12 @@ class SourceQuerySet(PublishableQuerySet):
         list reads its twenty sources and their named cases instead of counting every fact they cite."""
         from .events import Citation, published_event
 
-        ids = set(self.values_list("pk", flat=True))
+        # The sources' rows are locked (in one order, so two writes never wait for each other) before
+        # they are counted: a write that commits first is then seen by the count of one that waited
+        # for it, instead of each writing its own count over the other's. (SQLite lets one
+        # transaction write at a time anyway.)
+        locked = Source.objects.filter(pk__in=self.values("pk")).order_by("pk").select_for_update()
+        ids = set(locked.values_list("pk", flat=True))
         if not ids:
             return
         cited = Citation.objects.filter(published_event("event__"), source__in=ids).order_by()
