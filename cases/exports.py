@@ -82,38 +82,6 @@ def edtf(fuzzy_date) -> str | None:
     return fuzzy_date.edtf if fuzzy_date else None
 
 
-def person_row(person: Person, absolute: Callable[[str], str]) -> dict:
-    return {
-        "slug": person.slug,
-        "name": person.public_name,
-        "name_ru": person.russian_name,
-        "name_variants": [variant.name for variant in person.public_name_variants],
-        "identity": person.identity,
-        "group_size": person.group_size,
-        "group_size_is_minimum": person.group_size_is_minimum,
-        # Summing this column counts people, not records; empty for a group of unknown size.
-        "individuals": None if person.headcount.unknown_groups else person.headcount.individuals,
-        "role": person.role,
-        "country": person.country.code or None,
-        "location": person.location,
-        "summary": person.summary,
-        "summary_ru": person.summary_ru,
-        "custody": person.custody,
-        "in_custody": person.in_custody,
-        "custody_since": edtf(person.custody_since),
-        "custody_began": edtf(person.custody_began),
-        "custody_on_record_since": edtf(person.custody_on_record_since),
-        "custody_began_by": edtf(person.custody_began_by),
-        "custody_last_reported": edtf(person.custody_last_reported),
-        "custody_confirmed": person.custody_confirmed,
-        "sentence_months": person.sentence_months,
-        "sentence_days": person.sentence_days,
-        "expected_end": edtf(person.expected_end),
-        "cases": [case.slug for case in person.public_cases],
-        "url": absolute(person.get_absolute_url()),
-    }
-
-
 def organization_row(organization: Organization, absolute: Callable[[str], str]) -> dict:
     return {
         "slug": organization.slug,
@@ -259,8 +227,9 @@ def names_and_cases_apart(chunk: list[int]) -> dict[int, tuple[list, str, list]]
 
 
 def person_cells(values: tuple, url: Callable[[str], str], confirmed_since: date) -> dict:
-    """`person_row` from the values `person_chunks` reads, rule for rule (tests/test_exports.py holds
-    the two to the same rows): the model's properties cost more per row than the whole export may."""
+    """A person's row from the values `person_chunks` reads, by the rules of the model's properties
+    (tests/test_exports.py holds the two to the same rows): the properties themselves cost more per
+    row than the whole export may."""
     (
         _pk, slug, name, withheld, alias, identity, group_size, minimum, role, country, location, summary,
         summary_ru, custody, since_start, since_end, since_precision, reported_start, reported_end,
@@ -348,13 +317,15 @@ class Dataset:
     name: str
     filterset_class: type
     queryset: Callable
-    row: Callable[[object, Callable[[str], str]], dict]
-    # The filtered rows a chunk at a time, when built otherwise than by `row` from `filterset.qs`.
+    # A record's row; or, for a list read otherwise than record by record from `filterset.qs`,
+    # `row_chunks`: the filtered rows a chunk at a time.
+    row: Callable[[object, Callable[[str], str]], dict] | None = None
     row_chunks: Callable[[object, Callable[[str], str]], Iterator[list[dict]]] | None = None
 
     def chunks(self, filterset, absolute: Callable[[str], str]) -> Iterator[list[dict]]:
         if self.row_chunks is not None:
             return self.row_chunks(filterset, absolute)
+        assert self.row is not None
         records = filterset.qs.iterator(chunk_size=CHUNK_SIZE)
         return ([self.row(record, absolute) for record in chunk] for chunk in chunked(records, CHUNK_SIZE))
 
@@ -372,8 +343,7 @@ DATASETS = {
         "people",
         PersonFilter,
         lambda: Person.objects.published().order_by("pk"),
-        person_row,
-        person_chunks,
+        row_chunks=person_chunks,
     ),
     "organizations": Dataset(
         "organizations",
