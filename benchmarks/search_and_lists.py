@@ -191,7 +191,9 @@ def derive_spans(person, events) -> list:
             continue
         if spans:
             spans[-1].valid_until = day
-        spans.append(CustodySpan(person=person, state=event.custody, valid_from=day, event=event))
+        spans.append(
+            CustodySpan(person=person, state=event.custody, valid_from=day, event=event, since_end=event.date_end)
+        )
     return spans
 
 

@@ -147,7 +147,12 @@ def _spans_from(person_id: int, timeline: list[Report]) -> list[CustodySpan]:
             began = report.type in STATE_BEGINNING_TYPES or (report.type in STATE_CHANGING_TYPES and bool(spans))
             spans.append(
                 CustodySpan(
-                    person_id=person_id, state=report.state, valid_from=valid_from, event_id=report.pk, began=began
+                    person_id=person_id,
+                    state=report.state,
+                    valid_from=valid_from,
+                    event_id=report.pk,
+                    since_end=report.date_end,
+                    began=began,
                 )
             )
             reports_of_span.append([report, *more])
@@ -463,7 +468,7 @@ def copy_custody_now(people: QuerySet) -> int:
     return people.update(
         current_custody=Coalesce(Subquery(open_span.values("state")[:1]), Value(CustodyState.UNKNOWN)),
         current_report_end=Subquery(open_span.values("last_report__date_end")[:1]),
-        current_since_end=Subquery(open_span.values("event__date_end")[:1]),
+        current_since_end=Subquery(open_span.values("since_end")[:1]),
         current_expected_end_start=Subquery(open_span.values("expected_end_start")[:1]),
         current_expected_end_end=Subquery(open_span.values("expected_end_end")[:1]),
     )

@@ -491,11 +491,11 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
     log(f"{len(world.citations):,} citations written")
     spans = _insert(
         CustodySpan,
-        ["person_id", "state", "valid_from", "valid_until", "event_id", "began", "sentence_event_id",
+        ["person_id", "state", "valid_from", "valid_until", "event_id", "since_end", "began", "sentence_event_id",
          "expected_end_start", "expected_end_end", "expected_end_precision", "last_report_id", "began_by_start",
          "began_by_end", "began_by_precision", "began_by_event_id"],
         (
-            (span.person_id, span.state, span.valid_from, span.valid_until, span.event_id, span.began,
+            (span.person_id, span.state, span.valid_from, span.valid_until, span.event_id, span.since_end, span.began,
              span.sentence_event_id, span.expected_end_start, span.expected_end_end, span.expected_end_precision,
              span.last_report_id, span.began_by_start, span.began_by_end, span.began_by_precision,
              span.began_by_event_id)

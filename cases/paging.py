@@ -46,19 +46,20 @@ class CappedPaginator(Paginator):
         return min(ceil(hits / self.per_page), self.max_pages)
 
     def page(self, number):
-        """The page, its rows read in two steps past the first page: the keys of the page in the
-        list's order, then the rows of those keys. The OFFSET then skips keys alone, not rows with
-        every join their columns need (five times faster at 100,000 people)."""
+        """The page, its rows read in two steps within one query: the keys of the page in the list's
+        order, then the rows of those keys. The sort and the OFFSET then carry keys alone, not rows
+        with every join their columns need: a sort the database cannot read from an index (the
+        latest change on a date) keeps only a page's worth of keys in memory, and each join is made
+        for the page's rows, not for every row sorted (five times faster at 100,000 people)."""
         number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
         objects = self.object_list
-        if bottom == 0 or not isinstance(objects, QuerySet):
+        if not isinstance(objects, QuerySet):
             return super().page(number)
-        top = min(bottom + self.per_page, self.count)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        keys = list(objects.values_list("pk", flat=True)[bottom:top])
-        return Page(objects.filter(pk__in=keys), number, self)
+        return Page(objects.filter(pk__in=objects.values("pk")[bottom:top]), number, self)
 
     def is_past_cap(self, number) -> bool:
         """Whether page `number` lies beyond the pages offered only because the list was cut short."""

@@ -10,7 +10,7 @@ import pytest
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import F, ProtectedError
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, settings
@@ -116,6 +116,7 @@ def stored_spans() -> list[tuple]:
             "valid_from",
             "valid_until",
             "event",
+            "since_end",
             "began",
             "sentence_event",
             "expected_end_start",
@@ -171,6 +172,10 @@ class WritesCustodyDependsOn(RuleBasedStateMachine):
         rebuild_all_custody_spans()
         assert stored_spans() == stored
         assert current_custody_and_tally() == tallied
+
+    @invariant()
+    def each_span_carries_its_events_date_end(self):
+        assert not CustodySpan.objects.exclude(since_end=F("event__date_end")).exists()
 
     @rule(model=st.sampled_from([Person, Case, Event, Source]), index=st.integers(0, 4))
     def publish_or_unpublish(self, model, index):

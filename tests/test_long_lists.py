@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from cases import paging
+from cases.models import Case
 
 from .factories import make_case
 
@@ -59,3 +60,17 @@ def test_a_later_page_holds_the_next_rows_in_the_lists_order(client):
         make_case(f"Case {n:02}")
     page = client.get(reverse("cases:case-list"), {"page": "2", "sort": "-name"}).context["results"]
     assert [case.title for case in page] == ["Case 02", "Case 01", "Case 00"]
+
+
+def test_every_page_is_the_lists_rows_in_its_order_read_in_one_query(django_assert_num_queries):
+    for n in range(7):
+        make_case(f"Case {n:02}")
+    cases = Case.objects.order_by("-title", "pk")
+    paginator = paging.CappedPaginator(cases, 3, orphans=1)
+    in_order = [case.title for case in cases]
+    pages = []
+    for number in paginator.page_range:
+        with django_assert_num_queries(1):
+            pages.append([case.title for case in paginator.page(number)])
+    # Seven rows, three a page, the last row an orphan of the page before it.
+    assert pages == [in_order[:3], in_order[3:]]

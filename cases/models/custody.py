@@ -28,6 +28,9 @@ class CustodySpan(models.Model):
     event = models.ForeignKey(
         "Event", on_delete=models.CASCADE, related_name="+", help_text=_("The event that set it.")
     )
+    # A copy of the setting event's date_end: lists sort by a person's latest change on a date from
+    # the span alone, without looking up an event for each of a hundred thousand people.
+    since_end = models.DateField(help_text=_("The end of the setting event's date (copied from the event)."))
     began = models.BooleanField(
         default=False,
         help_text=_(

@@ -230,7 +230,7 @@ class PersonQuerySet(NamedQuerySet):
             custody=Coalesce(span("state"), models.Value(CustodyState.UNKNOWN)),
             custody_event_id=span("event_id"),
             custody_since_start=span("event__date_start"),
-            custody_since_end=span("event__date_end"),
+            custody_since_end=span("since_end"),
             custody_since_precision=span("event__date_precision"),
             custody_reported_start=span("last_report__date_start"),
             custody_reported_end=span("last_report__date_end"),
