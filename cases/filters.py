@@ -66,6 +66,14 @@ class CountryFilter(django_filters.Filter):
         return queryset.in_country(value) if value else queryset
 
 
+class ChoiceFilter(django_filters.ChoiceFilter):
+    """A choice among fixed values, drawn by the select every public filter uses."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", ManyOptionsSelect)
+        super().__init__(*args, **kwargs)
+
+
 def custody_states(name: str, value: str) -> frozenset[str]:
     """The custody states a `custody` (one state) or `in_custody` (true or false) parameter asks for."""
     if name == "custody":
@@ -93,7 +101,7 @@ class PublicFilterSet(django_filters.FilterSet):
     until = django_filters.DateFilter(
         method="filter_nothing", label=_("With an event until"), widget=DateInput(), help_text=_("YYYY-MM-DD")
     )
-    sort = django_filters.ChoiceFilter(
+    sort = ChoiceFilter(
         method="filter_nothing",
         label=_("Sort by"),
         choices=[("name", _("Name (A–Z)")), ("-name", _("Name (Z–A)")), ("latest", _("Latest change first"))],
@@ -152,24 +160,18 @@ class PersonFilter(SubjectFilterSet):
     as_of = django_filters.DateFilter(
         method="filter_nothing", label=_("Status on"), widget=DateInput(), help_text=_("YYYY-MM-DD; empty: latest")
     )
-    custody = django_filters.ChoiceFilter(
-        choices=CustodyState.choices, method="filter_custody", label=_("Custody"), empty_label=ANY
-    )
-    in_custody = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_custody", label=_("In custody"), empty_label=ANY
-    )
-    kind = django_filters.ChoiceFilter(
-        choices=CaseKind.choices, method="filter_in_cases", label=_("Case kind"), empty_label=ANY
-    )
-    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"), empty_label=ANY)
-    group = django_filters.ChoiceFilter(
+    custody = ChoiceFilter(choices=CustodyState.choices, method="filter_custody", label=_("Custody"), empty_label=ANY)
+    in_custody = ChoiceFilter(choices=YES_NO, method="filter_custody", label=_("In custody"), empty_label=ANY)
+    kind = ChoiceFilter(choices=CaseKind.choices, method="filter_in_cases", label=_("Case kind"), empty_label=ANY)
+    role = ChoiceFilter(choices=Role.choices, label=_("Role"), empty_label=ANY)
+    group = ChoiceFilter(
         choices=[("false", _("individuals")), ("true", _("groups"))],
         method="filter_group",
         label=_("Individuals or groups"),
         empty_label=_("Both"),
     )
 
-    sort = django_filters.ChoiceFilter(
+    sort = ChoiceFilter(
         method="filter_nothing",
         label=_("Sort by"),
         choices=[
@@ -220,7 +222,7 @@ class StatisticsFilter(PersonFilter):
 
 
 class OrganizationFilter(SubjectFilterSet):
-    kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices, label=_("Kind"), empty_label=ANY)
+    kind = ChoiceFilter(choices=OrganizationKind.choices, label=_("Kind"), empty_label=ANY)
 
     class Meta(PublicFilterSet.Meta):
         model = Organization
@@ -230,8 +232,8 @@ class CaseFilter(PublicFilterSet):
     as_of = django_filters.DateFilter(
         method="filter_nothing", label=_("Stage on"), widget=DateInput(), help_text=_("YYYY-MM-DD; empty: latest")
     )
-    stage = django_filters.ChoiceFilter(choices=CaseStage.choices, label=_("Stage"), empty_label=ANY)
-    kind = django_filters.ChoiceFilter(choices=CaseKind.choices, label=_("Kind"), empty_label=ANY)
+    stage = ChoiceFilter(choices=CaseStage.choices, label=_("Stage"), empty_label=ANY)
+    kind = ChoiceFilter(choices=CaseKind.choices, label=_("Kind"), empty_label=ANY)
     charge = django_filters.CharFilter(
         field_name="charges__slug",
         label=_("Charge"),
@@ -242,15 +244,13 @@ class CaseFilter(PublicFilterSet):
         label=_("Theme"),
         widget=EnteredNamesSelect(choices=theme_choices),  # type: ignore[arg-type]  # a callable, read at each render
     )
-    custody = django_filters.ChoiceFilter(
+    custody = ChoiceFilter(
         choices=CustodyState.choices,
         method="filter_custody",
         label=_("Someone in this custody state"),
         empty_label=ANY,
     )
-    in_custody = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_custody", label=_("Someone in custody"), empty_label=ANY
-    )
+    in_custody = ChoiceFilter(choices=YES_NO, method="filter_custody", label=_("Someone in custody"), empty_label=ANY)
     location = django_filters.CharFilter(lookup_expr="icontains", label=_("Location contains"))
     person = django_filters.CharFilter(method="filter_person", label=_("Person (slug)"), widget=forms.HiddenInput)
     organization = django_filters.CharFilter(
@@ -289,7 +289,7 @@ class EventFilter(django_filters.FilterSet):
         widget=DateInput(),
         help_text=_("YYYY-MM-DD"),
     )
-    type = django_filters.ChoiceFilter(choices=EventType.choices, label=_("Type"), empty_label=ANY)
+    type = ChoiceFilter(choices=EventType.choices, label=_("Type"), empty_label=ANY)
     country = CountryFilter()
     theme = django_filters.CharFilter(
         method="filter_theme",
