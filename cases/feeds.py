@@ -14,7 +14,6 @@ cases.addresses): reached under another host name, no entry looks new.
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
@@ -205,7 +204,9 @@ class ThemeFeed(EventFeed):
         return get_object_or_404(Theme.objects.public(), slug=slug)
 
     def events(self, theme):
-        return Event.objects.published().filter(Q(case__themes=theme) | Q(case=None, theme=theme))
+        published = Event.objects.published()
+        in_its_cases, of_no_case = published.filter(case__themes=theme), published.filter(case=None, theme=theme)
+        return published.newest_of_each(in_its_cases, of_no_case, count=FEED_LENGTH)
 
     def subtitle(self, theme):
         return _("Published changes in cases under “%(name)s”, and developments that concern it, newest first.") % {

@@ -9,6 +9,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from cases import feeds
 from cases.choices import CustodyState, EventType
 
 from .factories import (
@@ -299,3 +300,15 @@ def test_a_browser_gets_the_feed_as_xml_so_it_applies_the_stylesheet_and_readers
     assert reader["Content-Type"].startswith("application/atom+xml")
     assert "Accept" in browser["Vary"] and "Accept" in reader["Vary"]
     assert browser.content == reader.content
+
+
+def test_a_theme_feed_holds_the_newest_of_its_cases_events_and_its_developments_together(client, monkeypatch):
+    monkeypatch.setattr(feeds, "FEED_LENGTH", 3)
+    theme = make_theme("Civil Society")
+    case = make_case("The case", themes=[theme])
+    for day in ("2018-01-10", "2018-03-10", "2018-05-10"):
+        make_event(case, day, description=f"In the case on {day}.")
+    for day in ("2017-12-10", "2018-04-10"):
+        make_event(None, day, theme=theme, type=EventType.CONTEXT, description=f"A development on {day}.")
+    titles = entry_titles(client, reverse("cases:feed-theme", args=[theme.slug]))
+    assert [title.split(": ", 1)[0] for title in titles] == ["10 May 2018", "10 April 2018", "10 March 2018"]
