@@ -87,7 +87,7 @@ def filtered_page(request, filterset):
     if not is_whole_number(number, 1):
         context["page_error"] = _("The page number must be a whole number of 1 or more.")
         return context, 400
-    paginator = CappedPaginator(filterset.qs, PAGE_SIZE)
+    paginator = CappedPaginator(filterset.qs, PAGE_SIZE, rows=filterset.rows())
     if paginator.is_past_cap(number):
         context["page_error"] = _(
             "Only the first %(pages)s pages of a list are shown: narrow the filters, or download the whole list."
