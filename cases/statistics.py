@@ -231,16 +231,25 @@ def summed_for(people: QuerySet, months: bool = True, categories: bool = True) -
             f" {CaseRecord.people.through._meta.db_table} l JOIN chosen ON chosen.person = l.person_id"
             f" JOIN {CaseRecord._meta.db_table} c ON c.id = l.case_id WHERE c.is_published)"
         )
-        for model, cases_part, people_part in CATEGORIES:
+        for index, (model, cases_part, people_part) in enumerate(CATEGORIES):
             through = getattr(CaseRecord, f"{model._meta.model_name}s").through
             table, column = through._meta.db_table, through._meta.get_field(model._meta.model_name).column
+            # The people's cases joined with their categories by hashing, once for both figures: the
+            # planner, blind to how many cases the links hold, looked each case up along the index.
+            ctes.append(
+                f"under_{index} AS (SELECT t.{column} AS category, l.case_id, l.person, l.individuals,"
+                f" l.minimums, l.unknown_groups FROM links l JOIN {table} t ON t.case_id = l.case_id)"
+            )
             parts += [
-                f"SELECT {cases_part:d}, t.{column}, COUNT(*), 0, 0, 0 FROM {table} t"
-                f" WHERE t.case_id IN (SELECT case_id FROM links) GROUP BY t.{column}",
-                # Each person once under a category, however many of their cases fall under it.
-                f"SELECT {people_part:d}, category, 0, {sums} FROM (SELECT DISTINCT t.{column} AS category,"
-                " l.person, l.individuals, l.minimums, l.unknown_groups"
-                f" FROM links l JOIN {table} t ON t.case_id = l.case_id) pairs GROUP BY category",
+                # Each case once under a category, however many of the people it names.
+                f"SELECT {cases_part:d}, category, COUNT(*), 0, 0, 0 FROM (SELECT category, case_id"
+                f" FROM under_{index} GROUP BY category, case_id) cases GROUP BY category",
+                # Each person once under a category, however many of their cases fall under it: grouped
+                # by the two ids alone, their weights being the person's.
+                f"SELECT {people_part:d}, category, 0, {sums} FROM (SELECT category, person,"
+                " MIN(individuals) AS individuals, MIN(minimums) AS minimums,"
+                f" MIN(unknown_groups) AS unknown_groups FROM under_{index} GROUP BY category, person) pairs"
+                " GROUP BY category",
             ]
     sql = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(parts)
     with transaction.atomic(using=chosen.db, savepoint=False), connection.cursor() as cursor:

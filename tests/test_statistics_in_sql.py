@@ -217,3 +217,12 @@ def test_a_custody_filter_finds_whom_the_custody_annotation_finds(tricky_world, 
         assert set(annotated.in_custody_states(states, on)) == expected
         assert set(tricky_world.in_custody_states(states, on)) == expected
     assert set(tricky_world.in_custody_on(on)) == set(annotated.filter(custody__in=IN_CUSTODY_STATES))
+
+
+@pytest.mark.parametrize("on", [None, date(2018, 6, 30)])
+def test_a_custody_filter_joins_the_spans_once(tricky_world, on):
+    """The filter reads the state of the span that `with_custody` joined, not a second join of the
+    spans: at 100,000 people each join of the spans is a pass over all of them."""
+    people = filtered(f"in_custody=true{f'&as_of={on}' if on else ''}")
+    assert str(people.query).count(f'"{CustodySpan._meta.db_table}"') == 1
+    assert set(people) == set(tricky_world.with_custody(on).filter(custody__in=IN_CUSTODY_STATES))

@@ -374,7 +374,11 @@ class PersonQuerySet(NamedQuerySet):
         else:
             # The span's own state, not its COALESCE: the join becomes an inner one that the database
             # may walk in any order, stopping at a page's worth.
-            queryset = queryset.filter(**{f"{alias}__state__in": sorted(states)})
+            # Read through an alias of the joined span, so the filter uses the join the annotation
+            # made rather than joining the spans a second time.
+            queryset = queryset.alias(**{f"{alias}_state": F(f"{alias}__state")}).filter(
+                **{f"{alias}_state__in": sorted(states)}
+            )
         queryset._custody_filter = (states, on)
         return queryset
 
