@@ -14,17 +14,16 @@ from functools import lru_cache
 from itertools import islice
 from operator import itemgetter
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.db.models.expressions import RawSQL
 
 from . import dates
 from .addresses import address_of
 from .choices import IN_CUSTODY_STATES, Identity, NameLanguage
 from .dates import FuzzyDate
-from .filters import CaseFilter, EventFilter, OrganizationFilter, PersonFilter
+from .filters import CaseFilter, EventFilter, OrganizationFilter, PersonExportFilter
 from .models import Case, Event, NameVariant, Organization, Person
 from .models.base import slug_from
 
@@ -180,7 +179,6 @@ PERSON_VALUES = (
     "custody_span_began", "sentence_months", "sentence_days", "expected_end_start", "expected_end_end",
     "expected_end_precision", "began_by_start", "began_by_end", "began_by_precision",
 )  # fmt: skip
-NAMES_AND_CASES = ("variant_names", "russian_spelling", "case_slugs")
 
 
 def chunked(iterable: Iterable, size: int) -> Iterator[list]:
@@ -196,34 +194,23 @@ def edtf_of(start: date, end: date, precision: str) -> str:
     return FuzzyDate(start, end, precision).edtf
 
 
-def with_names_and_cases(people):
-    """`people` with their name variants (in the model's order), their first Russian spelling and
-    their published cases' slugs, as arrays the database builds (PostgreSQL): no query of their own."""
-    variants = NameVariant.objects.filter(person=OuterRef("pk")).order_by("name", "pk")
-    cases = Case.objects.published().filter(people=OuterRef("pk")).order_by("slug")
-    return people.annotate(
-        variant_names=ArraySubquery(variants.values("name")),
-        russian_spelling=Subquery(variants.filter(language=NameLanguage.RUSSIAN).values("name")[:1]),
-        case_slugs=ArraySubquery(cases.values("slug")),
-    )
-
-
-def names_and_cases_apart(chunk: list[int]) -> dict[int, tuple[list, str, list]]:
-    """What `with_names_and_cases` reads, by two queries, for a database without arrays (SQLite)."""
+def names_and_cases(chosen) -> tuple[dict[int, list], dict[int, str], dict[int, list]]:
+    """The name variants (in the model's order), the first Russian spelling and the published cases'
+    slugs of the people `chosen`, by two queries that each read them all at once, not person by
+    person: by person id."""
     variants: dict[int, list] = defaultdict(list)
     russian: dict[int, str] = {}
-    for person_id, name, language in NameVariant.objects.filter(person__in=chunk).values_list(
-        "person_id", "name", "language"
-    ):
+    spellings = NameVariant.objects.filter(person__in=chosen).order_by("name", "pk")
+    for person_id, name, language in spellings.values_list("person_id", "name", "language"):
         variants[person_id].append(name)
         if language == NameLanguage.RUSSIAN:
             russian.setdefault(person_id, name)
     cases: dict[int, list] = defaultdict(list)
     for person_id, slug in (
-        Case.objects.published().filter(people__in=chunk).order_by("slug").values_list("people", "slug")
+        Case.objects.published().filter(people__in=chosen).order_by("slug").values_list("people", "slug")
     ):
         cases[person_id].append(slug)
-    return {pk: (variants[pk], russian.get(pk), cases[pk]) for pk in chunk}
+    return variants, russian, cases
 
 
 def person_cells(values: tuple, url: Callable[[str], str], confirmed_since: date) -> dict:
@@ -275,8 +262,8 @@ def person_cells(values: tuple, url: Callable[[str], str], confirmed_since: date
 
 def person_chunks(filterset, absolute: Callable[[str], str]) -> Iterator[list[dict]]:
     """The filtered people's rows in the list's order, a chunk at a time: their ids first (one query
-    the database sorts), then each chunk of ids in one query that reads the finished values (two
-    more where the database has no arrays)."""
+    the database sorts), then for each chunk of ids their values with the custody, and their names
+    and cases (`names_and_cases`): three queries a chunk, whatever its size."""
     as_of = filterset.form.cleaned_data.get("as_of")
     # What "confirmed" is measured against: the status date asked for, or today (see with_custody).
     confirmed_since = dates.confirmed_since(as_of)
@@ -292,15 +279,12 @@ def person_chunks(filterset, absolute: Callable[[str], str]) -> Iterator[list[di
         # as much as building the rest of the query.
         chosen = RawSQL("SELECT UNNEST(%s)", (chunk,)) if arrays else chunk
         people = Person.objects.filter(pk__in=chosen).with_custody(as_of).order_by()
-        if arrays:
-            found = {
-                values[0]: values
-                for values in with_names_and_cases(people).values_list(*PERSON_VALUES, *NAMES_AND_CASES)
-            }
-        else:
-            apart = names_and_cases_apart(chunk)
-            found = {values[0]: values + apart[values[0]] for values in people.values_list(*PERSON_VALUES)}
-        yield [person_cells(found[pk], url, confirmed_since) for pk in chunk]
+        found = {values[0]: values for values in people.values_list(*PERSON_VALUES)}
+        variants, russian, cases = names_and_cases(chosen)
+        yield [
+            person_cells(found[pk] + (variants.get(pk), russian.get(pk), cases.get(pk)), url, confirmed_since)
+            for pk in chunk
+        ]
 
 
 def published_case_slugs():
@@ -341,7 +325,7 @@ class Dataset:
 DATASETS = {
     "people": Dataset(
         "people",
-        PersonFilter,
+        PersonExportFilter,
         lambda: Person.objects.published().order_by("pk"),
         row_chunks=person_chunks,
     ),
