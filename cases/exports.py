@@ -15,9 +15,7 @@ from itertools import islice
 from operator import itemgetter
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections
-from django.db.models import Prefetch
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Lookup, Prefetch
 
 from . import dates
 from .addresses import address_of
@@ -194,20 +192,38 @@ def edtf_of(start: date, end: date, precision: str) -> str:
     return FuzzyDate(start, end, precision).edtf
 
 
-def names_and_cases(chosen) -> tuple[dict[int, list], dict[int, str], dict[int, list]]:
+class AnyOf(Lookup):
+    """`field = ANY(ids)` on PostgreSQL: the ids travel as one array, and its index is walked in
+    their order; `IN` elsewhere. Django's `__in` prepares the ids one by one (which cost as much as
+    building the rest of the query), and an `IN (SELECT UNNEST(…))` was read in a hash's order:
+    each a third as fast."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*params, list(self.rhs))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*params, *self.rhs)
+
+
+def names_and_cases(ids: list[int]) -> tuple[dict[int, list], dict[int, str], dict[int, list]]:
     """The name variants (in the model's order), the first Russian spelling and the published cases'
-    slugs of the people `chosen`, by two queries that each read them all at once, not person by
+    slugs of the people `ids`, by two queries that each read them all at once, not person by
     person: by person id."""
     variants: dict[int, list] = defaultdict(list)
     russian: dict[int, str] = {}
-    spellings = NameVariant.objects.filter(person__in=chosen).order_by("name", "pk")
+    spellings = NameVariant.objects.filter(AnyOf(F("person"), ids)).order_by("name", "pk")
     for person_id, name, language in spellings.values_list("person_id", "name", "language"):
         variants[person_id].append(name)
         if language == NameLanguage.RUSSIAN:
             russian.setdefault(person_id, name)
     cases: dict[int, list] = defaultdict(list)
     for person_id, slug in (
-        Case.objects.published().filter(people__in=chosen).order_by("slug").values_list("people", "slug")
+        Case.objects.published().filter(AnyOf(F("people"), ids)).order_by("slug").values_list("people", "slug")
     ):
         cases[person_id].append(slug)
     return variants, russian, cases
@@ -272,15 +288,11 @@ def person_chunks(filterset, absolute: Callable[[str], str]) -> Iterator[list[di
     def url(slug: str) -> str:
         return absolute(path(slug))
 
-    ids = filterset.qs.values_list("pk", flat=True)
-    arrays = connections[ids.db].vendor == "postgresql"
-    for chunk in chunked(ids.iterator(chunk_size=PEOPLE_CHUNK_SIZE), PEOPLE_CHUNK_SIZE):
-        # On PostgreSQL the ids travel as one array: Django prepares `pk__in` id by id, which cost
-        # as much as building the rest of the query.
-        chosen = RawSQL("SELECT UNNEST(%s)", (chunk,)) if arrays else chunk
-        people = Person.objects.filter(pk__in=chosen).with_custody(as_of).order_by()
+    ids = filterset.qs.values_list("pk", flat=True).iterator(chunk_size=PEOPLE_CHUNK_SIZE)
+    for chunk in chunked(ids, PEOPLE_CHUNK_SIZE):
+        people = Person.objects.filter(AnyOf(F("pk"), chunk)).with_custody(as_of).order_by()
         found = {values[0]: values for values in people.values_list(*PERSON_VALUES)}
-        variants, russian, cases = names_and_cases(chosen)
+        variants, russian, cases = names_and_cases(chunk)
         yield [
             person_cells(found[pk] + (variants.get(pk), russian.get(pk), cases.get(pk)), url, confirmed_since)
             for pk in chunk
