@@ -367,7 +367,7 @@ class Dataset:
 
     def chunks(self, filterset, absolute: Callable[[str], str]) -> Iterator[list[dict]]:
         if self.row_chunks is not None:
-            return read_ahead(self.row_chunks(filterset, absolute), filterset.qs.db)
+            return read_ahead(self.row_chunks(filterset, absolute), filterset.queryset.db)
         assert self.row is not None
         records = filterset.qs.iterator(chunk_size=CHUNK_SIZE)
         return ([self.row(record, absolute) for record in chunk] for chunk in chunked(records, CHUNK_SIZE))
