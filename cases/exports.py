@@ -4,27 +4,28 @@ Never `internal_notes`, never a withheld name or its variants. CSV cells that a 
 would run as a formula are neutralised.
 """
 
+import contextlib
 import csv
 import io
+import queue
+import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from itertools import islice
 from operator import itemgetter
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections
-from django.db.models import OuterRef, Prefetch, Subquery
-from django.db.models.expressions import RawSQL
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import F, Lookup, Prefetch
 
 from . import dates
 from .addresses import address_of
 from .choices import IN_CUSTODY_STATES, Identity, NameLanguage
 from .dates import FuzzyDate
-from .filters import CaseFilter, EventFilter, OrganizationFilter, PersonFilter
+from .filters import CaseFilter, EventFilter, OrganizationFilter, PersonExportFilter
 from .models import Case, Event, NameVariant, Organization, Person
 from .models.base import slug_from
 
@@ -180,7 +181,6 @@ PERSON_VALUES = (
     "custody_span_began", "sentence_months", "sentence_days", "expected_end_start", "expected_end_end",
     "expected_end_precision", "began_by_start", "began_by_end", "began_by_precision",
 )  # fmt: skip
-NAMES_AND_CASES = ("variant_names", "russian_spelling", "case_slugs")
 
 
 def chunked(iterable: Iterable, size: int) -> Iterator[list]:
@@ -196,34 +196,41 @@ def edtf_of(start: date, end: date, precision: str) -> str:
     return FuzzyDate(start, end, precision).edtf
 
 
-def with_names_and_cases(people):
-    """`people` with their name variants (in the model's order), their first Russian spelling and
-    their published cases' slugs, as arrays the database builds (PostgreSQL): no query of their own."""
-    variants = NameVariant.objects.filter(person=OuterRef("pk")).order_by("name", "pk")
-    cases = Case.objects.published().filter(people=OuterRef("pk")).order_by("slug")
-    return people.annotate(
-        variant_names=ArraySubquery(variants.values("name")),
-        russian_spelling=Subquery(variants.filter(language=NameLanguage.RUSSIAN).values("name")[:1]),
-        case_slugs=ArraySubquery(cases.values("slug")),
-    )
+class AnyOf(Lookup):
+    """`field = ANY(ids)` on PostgreSQL: the ids travel as one array, and its index is walked in
+    their order; `IN` elsewhere. Django's `__in` prepares the ids one by one (which cost as much as
+    building the rest of the query), and an `IN (SELECT UNNEST(…))` was read in a hash's order:
+    each a third as fast."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*params, list(self.rhs))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*params, *self.rhs)
 
 
-def names_and_cases_apart(chunk: list[int]) -> dict[int, tuple[list, str, list]]:
-    """What `with_names_and_cases` reads, by two queries, for a database without arrays (SQLite)."""
+def names_and_cases(ids: list[int]) -> tuple[dict[int, list], dict[int, str], dict[int, list]]:
+    """The name variants (in the model's order), the first Russian spelling and the published cases'
+    slugs of the people `ids`, by two queries that each read them all at once, not person by
+    person: by person id."""
     variants: dict[int, list] = defaultdict(list)
     russian: dict[int, str] = {}
-    for person_id, name, language in NameVariant.objects.filter(person__in=chunk).values_list(
-        "person_id", "name", "language"
-    ):
+    spellings = NameVariant.objects.filter(AnyOf(F("person"), ids)).order_by("name", "pk")
+    for person_id, name, language in spellings.values_list("person_id", "name", "language"):
         variants[person_id].append(name)
         if language == NameLanguage.RUSSIAN:
             russian.setdefault(person_id, name)
     cases: dict[int, list] = defaultdict(list)
     for person_id, slug in (
-        Case.objects.published().filter(people__in=chunk).order_by("slug").values_list("people", "slug")
+        Case.objects.published().filter(AnyOf(F("people"), ids)).order_by("slug").values_list("people", "slug")
     ):
         cases[person_id].append(slug)
-    return {pk: (variants[pk], russian.get(pk), cases[pk]) for pk in chunk}
+    return variants, russian, cases
 
 
 def person_cells(values: tuple, url: Callable[[str], str], confirmed_since: date) -> dict:
@@ -273,10 +280,10 @@ def person_cells(values: tuple, url: Callable[[str], str], confirmed_since: date
     }
 
 
-def person_chunks(filterset, absolute: Callable[[str], str]) -> Iterator[list[dict]]:
+def person_chunks(filterset, absolute: Callable[[str], str]) -> Generator[list[dict]]:
     """The filtered people's rows in the list's order, a chunk at a time: their ids first (one query
-    the database sorts), then each chunk of ids in one query that reads the finished values (two
-    more where the database has no arrays)."""
+    the database sorts), then for each chunk of ids their values with the custody, and their names
+    and cases (`names_and_cases`): three queries a chunk, whatever its size."""
     as_of = filterset.form.cleaned_data.get("as_of")
     # What "confirmed" is measured against: the status date asked for, or today (see with_custody).
     confirmed_since = dates.confirmed_since(as_of)
@@ -285,22 +292,15 @@ def person_chunks(filterset, absolute: Callable[[str], str]) -> Iterator[list[di
     def url(slug: str) -> str:
         return absolute(path(slug))
 
-    ids = filterset.qs.values_list("pk", flat=True)
-    arrays = connections[ids.db].vendor == "postgresql"
-    for chunk in chunked(ids.iterator(chunk_size=PEOPLE_CHUNK_SIZE), PEOPLE_CHUNK_SIZE):
-        # On PostgreSQL the ids travel as one array: Django prepares `pk__in` id by id, which cost
-        # as much as building the rest of the query.
-        chosen = RawSQL("SELECT UNNEST(%s)", (chunk,)) if arrays else chunk
-        people = Person.objects.filter(pk__in=chosen).with_custody(as_of).order_by()
-        if arrays:
-            found = {
-                values[0]: values
-                for values in with_names_and_cases(people).values_list(*PERSON_VALUES, *NAMES_AND_CASES)
-            }
-        else:
-            apart = names_and_cases_apart(chunk)
-            found = {values[0]: values + apart[values[0]] for values in people.values_list(*PERSON_VALUES)}
-        yield [person_cells(found[pk], url, confirmed_since) for pk in chunk]
+    ids = filterset.qs.values_list("pk", flat=True).iterator(chunk_size=PEOPLE_CHUNK_SIZE)
+    for chunk in chunked(ids, PEOPLE_CHUNK_SIZE):
+        people = Person.objects.filter(AnyOf(F("pk"), chunk)).with_custody(as_of).order_by()
+        found = {values[0]: values for values in people.values_list(*PERSON_VALUES)}
+        variants, russian, cases = names_and_cases(chunk)
+        yield [
+            person_cells(found[pk] + (variants.get(pk), russian.get(pk), cases.get(pk)), url, confirmed_since)
+            for pk in chunk
+        ]
 
 
 def published_case_slugs():
@@ -308,6 +308,49 @@ def published_case_slugs():
     return Prefetch(
         "cases", queryset=Case.objects.published().only("pk", "slug").order_by("slug"), to_attr="public_cases"
     )
+
+
+def read_ahead(chunks: Generator[list], using: str = DEFAULT_DB_ALIAS) -> Iterator[list]:
+    """`chunks`, each read by a thread of its own while the one before it is written out: the
+    database works out the next chunk while Python writes this one (two processors, not one).
+
+    The thread uses the request's own connection (as Django's live test server does), which this
+    thread leaves alone meanwhile: the same transaction, and no second connection to open."""
+    connection = connections[using]
+    pending: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    end = object()
+
+    def read():
+        connections[using] = connection
+        try:
+            # Closed here, in this thread, with the cursor it holds.
+            with contextlib.closing(chunks):
+                for chunk in chunks:
+                    pending.put(chunk)
+                    if stop.is_set():
+                        break
+        except BaseException as error:  # raised where the chunks are written
+            pending.put(error)
+        finally:
+            pending.put(end)
+
+    connection.inc_thread_sharing()
+    reader = threading.Thread(target=read, name="export-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while (chunk := pending.get()) is not end:
+            if isinstance(chunk, BaseException):
+                raise chunk
+            yield chunk
+    finally:
+        # A download given up part-way: the reader stops after the chunk it is reading.
+        stop.set()
+        while reader.is_alive():
+            with contextlib.suppress(queue.Empty):
+                pending.get(timeout=0.1)
+        reader.join()
+        connection.dec_thread_sharing()
 
 
 @dataclass(frozen=True)
@@ -320,11 +363,11 @@ class Dataset:
     # A record's row; or, for a list read otherwise than record by record from `filterset.qs`,
     # `row_chunks`: the filtered rows a chunk at a time.
     row: Callable[[object, Callable[[str], str]], dict] | None = None
-    row_chunks: Callable[[object, Callable[[str], str]], Iterator[list[dict]]] | None = None
+    row_chunks: Callable[[object, Callable[[str], str]], Generator[list[dict]]] | None = None
 
     def chunks(self, filterset, absolute: Callable[[str], str]) -> Iterator[list[dict]]:
         if self.row_chunks is not None:
-            return self.row_chunks(filterset, absolute)
+            return read_ahead(self.row_chunks(filterset, absolute), filterset.queryset.db)
         assert self.row is not None
         records = filterset.qs.iterator(chunk_size=CHUNK_SIZE)
         return ([self.row(record, absolute) for record in chunk] for chunk in chunked(records, CHUNK_SIZE))
@@ -341,7 +384,7 @@ class Dataset:
 DATASETS = {
     "people": Dataset(
         "people",
-        PersonFilter,
+        PersonExportFilter,
         lambda: Person.objects.published().order_by("pk"),
         row_chunks=person_chunks,
     ),
@@ -390,11 +433,12 @@ BOOLEAN_CELLS = {True: "true", False: "false"}
 
 def csv_values(values: Iterable) -> list:
     """`csv_cell` of each value, without a call for the cells that need none: most of them."""
+    # Text first: most cells are (a quarter faster than asking first for the types written as they are).
     return [
-        value
-        if value.__class__ in WRITTEN_AS_THEY_ARE
-        else (f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value)
+        (f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value)
         if value.__class__ is str
+        else value
+        if value.__class__ in WRITTEN_AS_THEY_ARE
         else BOOLEAN_CELLS[value]
         if value.__class__ is bool
         else csv_cell(value)

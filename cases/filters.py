@@ -248,6 +248,18 @@ class StatisticsFilter(PersonFilter):
     sort = None
 
 
+class PersonExportFilter(PersonFilter):
+    """The people list's filters and order, for the export, which reads the custody a chunk at a
+    time (cases.exports): joined here only when the order reads it. Joined for every person, it made
+    sorting the 100,000 ids take a second; the custody filters join it themselves."""
+
+    def prepare(self, queryset):
+        data = self.form.cleaned_data
+        if data.get("as_of") and data.get("sort") in ("latest", "expected_end"):
+            return super().prepare(queryset)
+        return queryset
+
+
 class OrganizationFilter(SubjectFilterSet):
     kind = ChoiceFilter(choices=OrganizationKind.choices, label=_("Kind"), empty_label=ANY)
 
