@@ -37,6 +37,6 @@ def remove_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0025_event_dates_covering_index")]
+    dependencies = [("cases", "0027_citation_source_statistics")]
 
     operations = [migrations.RunPython(add_indexes, remove_indexes)]
