@@ -4,13 +4,10 @@ Never `internal_notes`, never a withheld name or its variants. CSV cells that a 
 would run as a formula are neutralised.
 """
 
-import contextlib
 import csv
 import io
-import queue
-import threading
 from collections import defaultdict
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -18,7 +15,6 @@ from itertools import islice
 from operator import itemgetter
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F, Lookup, Prefetch
 
 from . import dates
@@ -280,7 +276,7 @@ def person_cells(values: tuple, url: Callable[[str], str], confirmed_since: date
     }
 
 
-def person_chunks(filterset, absolute: Callable[[str], str]) -> Generator[list[dict]]:
+def person_chunks(filterset, absolute: Callable[[str], str]) -> Iterator[list[dict]]:
     """The filtered people's rows in the list's order, a chunk at a time: their ids first (one query
     the database sorts), then for each chunk of ids their values with the custody, and their names
     and cases (`names_and_cases`): three queries a chunk, whatever its size."""
@@ -310,49 +306,6 @@ def published_case_slugs():
     )
 
 
-def read_ahead(chunks: Generator[list], using: str = DEFAULT_DB_ALIAS) -> Iterator[list]:
-    """`chunks`, each read by a thread of its own while the one before it is written out: the
-    database works out the next chunk while Python writes this one (two processors, not one).
-
-    The thread uses the request's own connection (as Django's live test server does), which this
-    thread leaves alone meanwhile: the same transaction, and no second connection to open."""
-    connection = connections[using]
-    pending: queue.Queue = queue.Queue(maxsize=1)
-    stop = threading.Event()
-    end = object()
-
-    def read():
-        connections[using] = connection
-        try:
-            # Closed here, in this thread, with the cursor it holds.
-            with contextlib.closing(chunks):
-                for chunk in chunks:
-                    pending.put(chunk)
-                    if stop.is_set():
-                        break
-        except BaseException as error:  # raised where the chunks are written
-            pending.put(error)
-        finally:
-            pending.put(end)
-
-    connection.inc_thread_sharing()
-    reader = threading.Thread(target=read, name="export-read-ahead", daemon=True)
-    reader.start()
-    try:
-        while (chunk := pending.get()) is not end:
-            if isinstance(chunk, BaseException):
-                raise chunk
-            yield chunk
-    finally:
-        # A download given up part-way: the reader stops after the chunk it is reading.
-        stop.set()
-        while reader.is_alive():
-            with contextlib.suppress(queue.Empty):
-                pending.get(timeout=0.1)
-        reader.join()
-        connection.dec_thread_sharing()
-
-
 @dataclass(frozen=True)
 class Dataset:
     """One downloadable list: its filters, its records as the public sees them, and their rows."""
@@ -363,11 +316,11 @@ class Dataset:
     # A record's row; or, for a list read otherwise than record by record from `filterset.qs`,
     # `row_chunks`: the filtered rows a chunk at a time.
     row: Callable[[object, Callable[[str], str]], dict] | None = None
-    row_chunks: Callable[[object, Callable[[str], str]], Generator[list[dict]]] | None = None
+    row_chunks: Callable[[object, Callable[[str], str]], Iterator[list[dict]]] | None = None
 
     def chunks(self, filterset, absolute: Callable[[str], str]) -> Iterator[list[dict]]:
         if self.row_chunks is not None:
-            return read_ahead(self.row_chunks(filterset, absolute), filterset.queryset.db)
+            return self.row_chunks(filterset, absolute)
         assert self.row is not None
         records = filterset.qs.iterator(chunk_size=CHUNK_SIZE)
         return ([self.row(record, absolute) for record in chunk] for chunk in chunked(records, CHUNK_SIZE))
