@@ -10,7 +10,8 @@ same code that keeps it in step (cases.custody, cases.search), so it equals a re
 
 import io
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate, islice
@@ -37,10 +38,14 @@ from .custody import Report, _spans_from, copy_custody_now, rebuild_custody_tall
 from .dates import FuzzyDate
 from .models import (
     Case,
+    CategoryTally,
     Charge,
     ChargePeople,
     Citation,
+    CustodyDayTally,
+    CustodyMonthTally,
     CustodySpan,
+    CustodyTally,
     Event,
     ImportedItem,
     NameVariant,
@@ -432,6 +437,47 @@ def _make_events(world: World, sources: list[Source]) -> None:
 
 
 def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
+    # Roughly how many rows each big table gets; custody spans are derived later, about three a person.
+    bulk = {
+        Person: len(world.people),
+        NameVariant: len(world.variants),
+        Case: len(world.cases),
+        Case.people.through: len(world.cases),
+        Case.charges.through: len(world.cases),
+        Case.themes.through: len(world.cases),
+        Event: len(world.events),
+        Citation: len(world.citations),
+        CustodySpan: len(world.people),
+    }
+    with _indexes_built_after(bulk, log):
+        counts, people, cases, event_ids = _write_rows(world, charges, themes, sources, log)
+    # The same UPDATE that keeps it in step, once for every demo case.
+    Case.objects.filter(demo_filter()).refresh_latest_event()
+    Source.objects.filter(demo_filter()).refresh_support()
+    copy_custody_now(Person.objects.filter(demo_filter()))
+    rebuild_custody_tally()
+    log("headcount and statistics tallies counted")
+    if connection.vendor == "postgresql":
+        tables = {model._meta.db_table for model in bulk} | {
+            model._meta.db_table
+            for model in (
+                Organization,
+                Source,
+                CustodyTally,
+                CustodyDayTally,
+                CustodyMonthTally,
+                CategoryTally,
+                ChargePeople,
+            )
+        }
+        with connection.cursor() as cursor:
+            # Planner statistics for the new rows, as a live database would have them.
+            cursor.execute("ANALYZE " + ", ".join(map(connection.ops.quote_name, sorted(tables))))
+        log("planner statistics gathered")
+    return counts
+
+
+def _write_rows(world: World, charges, themes, sources, log) -> tuple[dict[str, int], list, list, list[int]]:
     people = Person.objects.bulk_create(world.people, batch_size=BATCH)
     NameVariant.objects.bulk_create(world.variants, batch_size=BATCH)
     organizations = Organization.objects.bulk_create(world.organizations, batch_size=BATCH)
@@ -503,17 +549,7 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
         ),
     )  # fmt: skip
     log(f"{spans:,} custody spans written")
-    # The same UPDATE that keeps it in step, once for every demo case.
-    Case.objects.filter(demo_filter()).refresh_latest_event()
-    Source.objects.filter(demo_filter()).refresh_support()
-    copy_custody_now(Person.objects.filter(demo_filter()))
-    rebuild_custody_tally()
-    log("headcount and statistics tallies counted")
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Planner statistics for the new rows, as a live database would have them.
-            cursor.execute("ANALYZE")
-    return {
+    counts = {
         "people": len(people),
         "organizations": len(organizations),
         "cases": len(cases),
@@ -522,6 +558,60 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
         "custody spans": spans,
         "sources": len(sources),
     }
+    return counts, people, cases, event_ids
+
+
+@contextmanager
+def _indexes_built_after(rows: dict, log) -> Iterator[None]:
+    """On PostgreSQL, write the tables of `rows` (model: about how many rows it gets) without their
+    secondary indexes and foreign keys, and build these anew from their stored definitions afterwards,
+    in the same transaction: building an index once over a million rows is far cheaper than adding
+    each row to it (trigram GIN indexes most of all), and one join checks a foreign key instead of a
+    trigger a row. Only for a table that holds fewer rows than it is about to get: rebuilding a big
+    table's indexes for a few rows would cost more. Indexes that back a constraint (primary keys,
+    unique constraints) stay, and so do the foreign keys of other tables."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        tables = []
+        for model, count in rows.items():
+            table = model._meta.db_table
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT %s) AS held", [count]
+            )  # noqa: S608 (a table name)
+            if cursor.fetchone()[0] < count:
+                tables.append(table)
+        cursor.execute(
+            """
+            SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid)
+            FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2
+            """,
+            [tables],
+        )
+        foreign_keys = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid)
+            FROM pg_index WHERE indrelid = ANY(%s::regclass[])
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = indexrelid) ORDER BY 1
+            """,
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for table, name, _ in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        # Enough memory to sort the biggest index in one pass; only for this transaction.
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+    log(f"{len(indexes)} indexes and {len(foreign_keys)} foreign keys of {len(tables)} tables built")
 
 
 def _new_ids(model, count: int) -> list[int]:
