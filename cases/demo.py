@@ -10,6 +10,7 @@ same code that keeps it in step (cases.custody, cases.search), so it equals a re
 
 import io
 import random
+from bisect import bisect
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -55,7 +56,7 @@ from .models import (
     Theme,
 )
 from .models.base import slug_from
-from .search import build_search_text
+from .search import build_search_text, fold_by_words
 
 DATASET = "demo"
 SLUG_PREFIX = "demo-"
@@ -144,6 +145,8 @@ class World:
     today: date
     countries: list[str]
     people: list[Person] = field(default_factory=list)
+    # Each person's country code: a model's country field makes a Country object at each read.
+    person_countries: list[str] = field(default_factory=list)
     variants: list[NameVariant] = field(default_factory=list)
     russian_names: dict[int, str] = field(default_factory=dict)  # by index into people
     organizations: list[Organization] = field(default_factory=list)
@@ -154,6 +157,12 @@ class World:
     case_themes: list[list[int]] = field(default_factory=list)
     events: list["PlannedEvent"] = field(default_factory=list)
     citations: list[tuple[int, int, str]] = field(default_factory=list)  # (event index, source index, quote)
+    folded_words: dict[str, str] = field(default_factory=dict)
+
+    def search_text(self, names: Iterable[str]) -> str:
+        """`build_search_text(names)`, each word folded once: the same few thousand words recur
+        across a hundred thousand people and their cases, and a million events."""
+        return build_search_text(names, fold=lambda text: fold_by_words(text, self.folded_words))
 
 
 def parameters_key(people: int, seed: int, countries: int) -> str:
@@ -241,10 +250,11 @@ def _make_people(world: World, count: int) -> None:
                 slug = f"{SLUG_PREFIX}{slug_from(name)}-{index}"
             summary = f"A {role_label} from {location} (demo data)."
         person = Person(name=name, slug=slug, summary=summary, **fields)
-        person.search_text = build_search_text(
-            [person.public_alias] if person.name_withheld else [name, *(v[0] for v in variants)]
+        person.search_text = world.search_text(
+            (person.public_alias,) if person.name_withheld else (name, *(v[0] for v in variants))
         )
         world.people.append(person)
+        world.person_countries.append(country)
         world.variants.extend(
             NameVariant(person=person, name=text, kind=kind, language=language) for text, kind, language in variants
         )
@@ -264,7 +274,7 @@ def _make_organizations(world: World, count: int) -> None:
             is_published=world.rng.random() >= 0.05,
             internal_notes=NOTE,
         )
-        organization.search_text = build_search_text([name])
+        organization.search_text = world.search_text((name,))
         world.organizations.append(organization)
 
 
@@ -303,14 +313,15 @@ def _vocabularies(world: World, source_count: int) -> tuple[list[Charge], list[T
 def _make_cases(world: World, charge_count: int, theme_count: int) -> None:
     rng = world.rng
     per_country: dict[str, list[int]] = {}
-    for index, person in enumerate(world.people):
-        per_country.setdefault(person.country, []).append(index)
+    for index, country in enumerate(world.person_countries):
+        per_country.setdefault(country, []).append(index)
     charges_per_country = charge_count // len(world.countries)
-    for index, person in enumerate(world.people):
+    kinds = CaseKind.values
+    for index, (person, country) in enumerate(zip(world.people, world.person_countries, strict=True)):
         for _ in range(1 if rng.random() < 0.5 else 2):
             subjects = [index]
             if rng.random() < 0.1:
-                other = rng.choice(per_country[person.country])
+                other = rng.choice(per_country[country])
                 if other != index:
                     subjects.append(other)
             number = len(world.cases) + 1
@@ -322,15 +333,15 @@ def _make_cases(world: World, charge_count: int, theme_count: int) -> None:
                 title=title,
                 title_ru=f"Дело: {variant}" if variant and rng.random() < 0.5 else "",
                 slug=f"{SLUG_PREFIX}case-{number}",
-                kind=rng.choice(CaseKind.values),
-                country=person.country,
+                kind=rng.choice(kinds),
+                country=country,
                 location=person.location,
                 summary="A case of the demo world.",
                 is_published=rng.random() >= 0.03,
                 internal_notes=NOTE,
             )
-            case.search_text = build_search_text(case.search_names())
-            country_index = world.countries.index(person.country)
+            case.search_text = world.search_text(case.search_names())
+            country_index = world.countries.index(country)
             base = country_index * charges_per_country
             world.cases.append(case)
             world.case_people.append(subjects)
@@ -343,11 +354,14 @@ def _make_cases(world: World, charge_count: int, theme_count: int) -> None:
 
 PRECISIONS = list(PRECISION_WEIGHTS)
 CUMULATIVE_WEIGHTS = list(accumulate(PRECISION_WEIGHTS.values()))
+TOTAL_WEIGHT = float(CUMULATIVE_WEIGHTS[-1])
 HELD = frozenset({CustodyState.DETAINED, CustodyState.IMPRISONED, CustodyState.HOUSE_ARREST})
 
 
 def _date(rng: random.Random, day: date, today: date) -> FuzzyDate:
-    precision = rng.choices(PRECISIONS, cum_weights=CUMULATIVE_WEIGHTS)[0]
+    # What rng.choices(PRECISIONS, cum_weights=CUMULATIVE_WEIGHTS)[0] draws, from the same random
+    # number, without building its list a million times.
+    precision = PRECISIONS[bisect(CUMULATIVE_WEIGHTS, rng.random() * TOTAL_WEIGHT, 0, len(PRECISIONS) - 1)]
     end = day + timedelta(days=rng.randint(20, 200)) if precision == DatePrecision.RANGE else None
     fuzzy = FuzzyDate.from_precision(precision, day, end)
     # Nothing may be reported as over after today.
@@ -503,15 +517,11 @@ def _write_rows(world: World, charges, themes, sources, log) -> tuple[dict[str, 
     now = timezone.now()
     labels = {kind: str(EventType(kind).label) for kind in EventType.values}
     names = [person.public_name for person in people]
-    folded: dict[str, str] = {}
 
     def description_and_search_text(event) -> tuple[str, str]:
         subject = names[event.person if event.person is not None else world.case_people[event.case][0]]
         description = f"{labels[event.type]}: a development in the demo case of {subject}."
-        # The same few words recur across a million events: fold each description once.
-        if description not in folded:
-            folded[description] = build_search_text([description])
-        return description, folded[description]
+        return description, world.search_text((description,))
 
     _insert(
         Event,

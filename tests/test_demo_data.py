@@ -65,13 +65,13 @@ def test_another_seed_makes_another_world():
     assert snapshot()["people"] != first["people"]
 
 
-def test_custody_spans_and_search_text_equal_a_rebuild():
+def test_custody_spans_and_search_text_of_people_cases_and_events_equal_a_rebuild():
     generate()
     made = spans()
     assert made
     rebuild_all_custody_spans()
     assert spans() == made
-    for model in (Person, Case):
+    for model in (Person, Case, Event):
         assert rebuild_search_text(model.objects.all()) == 0
 
 
