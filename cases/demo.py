@@ -35,7 +35,7 @@ from .choices import (
     Role,
     VariantKind,
 )
-from .custody import Report, _spans_from, copy_custody_now, rebuild_custody_tally
+from .custody import Report, _copied_custody, _spans_from, rebuild_custody_tally
 from .dates import FuzzyDate
 from .models import (
     Case,
@@ -56,6 +56,7 @@ from .models import (
     Theme,
 )
 from .models.base import slug_from
+from .models.people import COPIED_CUSTODY
 from .search import build_search_text, fold_by_words
 
 DATASET = "demo"
@@ -464,11 +465,9 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
         CustodySpan: len(world.people),
     }
     with _indexes_built_after(bulk, log):
-        counts, people, cases, event_ids = _write_rows(world, charges, themes, sources, log)
-    # The same UPDATE that keeps it in step, once for every demo case.
-    Case.objects.filter(demo_filter()).refresh_latest_event()
+        counts = _write_rows(world, charges, themes, sources, log)
     Source.objects.filter(demo_filter()).refresh_support()
-    copy_custody_now(Person.objects.filter(demo_filter()))
+    log("sources' support counted")
     rebuild_custody_tally()
     log("headcount and statistics tallies counted")
     if connection.vendor == "postgresql":
@@ -491,7 +490,17 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
     return counts
 
 
-def _write_rows(world: World, charges, themes, sources, log) -> tuple[dict[str, int], list, list, list[int]]:
+def _write_rows(world: World, charges, themes, sources, log) -> dict[str, int]:
+    # Keys first, so that what people and cases store of their events is derived before they are written.
+    person_ids = _new_ids(Person, len(world.people))
+    case_ids = _new_ids(Case, len(world.cases))
+    event_ids = _new_ids(Event, len(world.events))
+    custody_spans = _custody_spans(world, person_ids, event_ids)
+    _set_latest_events(world, event_ids)
+    for objects, ids in ((world.people, person_ids), (world.cases, case_ids)):
+        for instance, pk in zip(objects, ids, strict=True):
+            instance.pk = pk
+    log("custody spans, custody now and latest events derived")
     people = Person.objects.bulk_create(world.people, batch_size=BATCH)
     NameVariant.objects.bulk_create(world.variants, batch_size=BATCH)
     organizations = Organization.objects.bulk_create(world.organizations, batch_size=BATCH)
@@ -513,7 +522,6 @@ def _write_rows(world: World, charges, themes, sources, log) -> tuple[dict[str, 
             ((case.pk, targets[index].pk) for case, indexes in zip(cases, linked, strict=True) for index in indexes),
         )
     log("cases written")
-    event_ids = _new_ids(Event, len(world.events))
     now = timezone.now()
     labels = {kind: str(EventType(kind).label) for kind in EventType.values}
     names = [person.public_name for person in people]
@@ -555,7 +563,7 @@ def _write_rows(world: World, charges, themes, sources, log) -> tuple[dict[str, 
              span.sentence_event_id, span.expected_end_start, span.expected_end_end, span.expected_end_precision,
              span.last_report_id, span.began_by_start, span.began_by_end, span.began_by_precision,
              span.began_by_event_id)
-            for span in _custody_spans(world, [p.pk for p in people], [c.is_published for c in cases], event_ids)
+            for span in custody_spans
         ),
     )  # fmt: skip
     log(f"{spans:,} custody spans written")
@@ -568,7 +576,7 @@ def _write_rows(world: World, charges, themes, sources, log) -> tuple[dict[str, 
         "custody spans": spans,
         "sources": len(sources),
     }
-    return counts, people, cases, event_ids
+    return counts
 
 
 @contextmanager
@@ -680,11 +688,12 @@ def _insert(model, columns: list[str], rows: Iterable[tuple]) -> int:
     return written
 
 
-def _custody_spans(world: World, person_ids: list[int], case_published: list[bool], event_ids: list[int]):
-    """Every person's spans, derived as cases.custody derives them, from the events in memory."""
+def _custody_spans(world: World, person_ids: list[int], event_ids: list[int]) -> list[CustodySpan]:
+    """Every person's spans, derived as cases.custody derives them, from the events in memory; each
+    person is given the custody now that `sync_custody_spans` copies from their spans."""
     timelines: dict[int, list[Report]] = {}
     for pk, event in zip(event_ids, world.events, strict=True):
-        if not (event.custody and event.is_published and case_published[event.case]):
+        if not (event.custody and event.is_published and world.cases[event.case].is_published):
             continue
         report = Report(
             event.date.end, event.date.start, pk, event.custody, event.type, event.date.precision,
@@ -697,9 +706,35 @@ def _custody_spans(world: World, person_ids: list[int], case_published: list[boo
         else:
             for subject in world.case_people[event.case]:
                 timelines.setdefault(subject, []).append(report)
+    spans = []
     for index in sorted(timelines):
         timeline = sorted(timelines[index], key=attrgetter("order"))
-        yield from _spans_from(person_ids[index], timeline)
+        own = _spans_from(person_ids[index], timeline)
+        # Someone without spans keeps the defaults, which are what is copied for no spans.
+        for name, value in zip(COPIED_CUSTODY, _copied_custody(own, timeline), strict=True):
+            setattr(world.people[index], name, value)
+        spans.extend(own)
+    return spans
+
+
+def _set_latest_events(world: World, event_ids: list[int]) -> None:
+    """Give each case the date of its newest published event, as `CaseQuerySet.refresh_latest_event`
+    stores it: an event naming one person counts while that person is published; newest by end,
+    then start, then key (`EventQuerySet.newest_first`)."""
+    newest: dict[int, tuple[date, date, int, FuzzyDate]] = {}
+    for pk, event in zip(event_ids, world.events, strict=True):
+        if not event.is_published or (event.person is not None and not world.people[event.person].is_published):
+            continue
+        key = (event.date.end, event.date.start, pk, event.date)
+        if event.case not in newest or key[:3] > newest[event.case][:3]:
+            newest[event.case] = key
+    for index, (*_, when) in newest.items():
+        case = world.cases[index]
+        case.latest_event_start, case.latest_event_end, case.latest_event_precision = (
+            when.start,
+            when.end,
+            when.precision,
+        )
 
 
 # Deleting ---------------------------------------------------------------------------------------
