@@ -501,14 +501,14 @@ def _write_rows(world: World, charges, themes, sources, log) -> dict[str, int]:
         for instance, pk in zip(objects, ids, strict=True):
             instance.pk = pk
     log("custody spans, custody now and latest events derived")
-    people = Person.objects.bulk_create(world.people, batch_size=BATCH)
-    NameVariant.objects.bulk_create(world.variants, batch_size=BATCH)
+    people = _insert_objects(Person, world.people)
+    _insert_objects(NameVariant, world.variants)
     organizations = Organization.objects.bulk_create(world.organizations, batch_size=BATCH)
     charges = Charge.objects.bulk_create(charges)
     themes = Theme.objects.bulk_create(themes)
     sources = Source.objects.bulk_create(sources)
     log("people, organisations, charges, themes and sources written")
-    cases = Case.objects.bulk_create(world.cases, batch_size=BATCH)
+    cases = _insert_objects(Case, world.cases)
     links = (
         (Case.people.through, "person_id", world.case_people, people),
         (Case.organizations.through, "organization_id", world.case_organizations, organizations),
@@ -592,6 +592,16 @@ def _indexes_built_after(rows: dict, log) -> Iterator[None]:
         yield
         return
     with connection.cursor() as cursor:
+        # A table cannot be altered while checks of this transaction's earlier writes to it wait for
+        # the commit: check them now, then put every constraint back in its initial mode.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute(
+            "SELECT quote_ident(nspname) || '.' || quote_ident(conname) FROM pg_constraint"
+            " JOIN pg_namespace ON pg_namespace.oid = connamespace WHERE condeferrable AND NOT condeferred"
+        )
+        if immediate := [name for (name,) in cursor.fetchall()]:
+            cursor.execute(f"SET CONSTRAINTS {', '.join(immediate)} IMMEDIATE")
         tables = []
         for model, count in rows.items():
             table = model._meta.db_table
@@ -659,6 +669,27 @@ def _batches(rows: Iterable[tuple], size: int):
     rows = iter(rows)
     while batch := list(islice(rows, size)):
         yield batch
+
+
+def _insert_objects(model, objects: list) -> list:
+    """`model.objects.bulk_create(objects)`, by `_insert`: every concrete field prepared as bulk_create
+    prepares it (auto_now dates set, related objects' keys read), without its SQL built a row at a time.
+    The keys are given beforehand (`_new_ids`), or left to the database when none is. (No JSON
+    fields: COPY would be given their adapters.)"""
+    fields = [field for field in model._meta.concrete_fields if not (field.primary_key and objects[0].pk is None)]
+    for instance in objects:
+        instance._prepare_related_fields_for_save(operation_name="bulk_create")
+    _insert(
+        model,
+        [field.column for field in fields],
+        (
+            tuple(field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields)
+            for instance in objects
+        ),
+    )
+    for instance in objects:
+        instance._state.adding = False
+    return objects
 
 
 def _insert(model, columns: list[str], rows: Iterable[tuple]) -> int:
