@@ -662,6 +662,8 @@ def _copy_value(value) -> str:
         return "\\N"
     if value is True or value is False:
         return "t" if value else "f"
+    if value.__class__ is int:
+        return str(value)
     return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
 
 
@@ -703,18 +705,22 @@ def _insert(model, columns: list[str], rows: Iterable[tuple]) -> int:
     ]
     columns = [*columns, *(field.column for field in defaults)]
     fixed = tuple(field.get_db_prep_save(field.get_default(), connection) for field in defaults)
-    rows = (row + fixed for row in rows)
+    # The defaults, the same on every row, are written out once.
+    copied_fixed = "".join("\t" + _copy_value(value) for value in fixed) + "\n"
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     written = 0
     with connection.cursor() as cursor:
         for batch in _batches(rows, 50_000):
             if connection.vendor == "postgresql":
-                text = "".join("\t".join(map(_copy_value, row)) + "\n" for row in batch)
+                text = "".join("\t".join(map(_copy_value, row)) + copied_fixed for row in batch)
                 cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", io.StringIO(text))
             else:
                 marks = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", batch)  # noqa: S608
+                cursor.executemany(
+                    f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
+                    [row + fixed for row in batch],
+                )
             written += len(batch)
     return written
 
