@@ -4,8 +4,10 @@
 the benchmarks; `--delete` removes exactly what it made. Every demo record has a slug starting
 `demo-` and (where the model has them) internal notes or a description saying it is demo data;
 the parameters of the world are kept as an ImportedItem of the dataset `demo`. Records are made
-with bulk inserts, and the derived data (custody spans, search text) is computed in memory by the
-same code that keeps it in step (cases.custody, cases.search), so it equals a rebuild.
+with bulk inserts (COPY on PostgreSQL, into big tables whose secondary indexes and foreign keys
+are built after the rows), and the derived data (custody spans, each person's custody now, each
+case's latest event, search text) is computed in memory by the same code that keeps it in step
+(cases.custody, cases.search), so it equals a rebuild.
 """
 
 import io
