@@ -4,13 +4,17 @@
 the benchmarks; `--delete` removes exactly what it made. Every demo record has a slug starting
 `demo-` and (where the model has them) internal notes or a description saying it is demo data;
 the parameters of the world are kept as an ImportedItem of the dataset `demo`. Records are made
-with bulk inserts, and the derived data (custody spans, search text) is computed in memory by the
-same code that keeps it in step (cases.custody, cases.search), so it equals a rebuild.
+with bulk inserts (COPY on PostgreSQL, into big tables whose secondary indexes and foreign keys
+are built after the rows), and the derived data (custody spans, each person's custody now, each
+case's latest event, search text) is computed in memory by the same code that keeps it in step
+(cases.custody, cases.search), so it equals a rebuild.
 """
 
 import io
 import random
-from collections.abc import Iterable
+from bisect import bisect
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate, islice
@@ -33,14 +37,18 @@ from .choices import (
     Role,
     VariantKind,
 )
-from .custody import Report, _spans_from, copy_custody_now, rebuild_custody_tally
+from .custody import Report, _copied_custody, _spans_from, rebuild_custody_tally
 from .dates import FuzzyDate
 from .models import (
     Case,
+    CategoryTally,
     Charge,
     ChargePeople,
     Citation,
+    CustodyDayTally,
+    CustodyMonthTally,
     CustodySpan,
+    CustodyTally,
     Event,
     ImportedItem,
     NameVariant,
@@ -50,7 +58,8 @@ from .models import (
     Theme,
 )
 from .models.base import slug_from
-from .search import build_search_text
+from .models.people import COPIED_CUSTODY
+from .search import build_search_text, fold_by_words
 
 DATASET = "demo"
 SLUG_PREFIX = "demo-"
@@ -139,6 +148,8 @@ class World:
     today: date
     countries: list[str]
     people: list[Person] = field(default_factory=list)
+    # Each person's country code: a model's country field makes a Country object at each read.
+    person_countries: list[str] = field(default_factory=list)
     variants: list[NameVariant] = field(default_factory=list)
     russian_names: dict[int, str] = field(default_factory=dict)  # by index into people
     organizations: list[Organization] = field(default_factory=list)
@@ -149,6 +160,12 @@ class World:
     case_themes: list[list[int]] = field(default_factory=list)
     events: list["PlannedEvent"] = field(default_factory=list)
     citations: list[tuple[int, int, str]] = field(default_factory=list)  # (event index, source index, quote)
+    folded_words: dict[str, str] = field(default_factory=dict)
+
+    def search_text(self, names: Iterable[str]) -> str:
+        """`build_search_text(names)`, each word folded once: the same few thousand words recur
+        across a hundred thousand people and their cases, and a million events."""
+        return build_search_text(names, fold=lambda text: fold_by_words(text, self.folded_words))
 
 
 def parameters_key(people: int, seed: int, countries: int) -> str:
@@ -236,10 +253,11 @@ def _make_people(world: World, count: int) -> None:
                 slug = f"{SLUG_PREFIX}{slug_from(name)}-{index}"
             summary = f"A {role_label} from {location} (demo data)."
         person = Person(name=name, slug=slug, summary=summary, **fields)
-        person.search_text = build_search_text(
-            [person.public_alias] if person.name_withheld else [name, *(v[0] for v in variants)]
+        person.search_text = world.search_text(
+            (person.public_alias,) if person.name_withheld else (name, *(v[0] for v in variants))
         )
         world.people.append(person)
+        world.person_countries.append(country)
         world.variants.extend(
             NameVariant(person=person, name=text, kind=kind, language=language) for text, kind, language in variants
         )
@@ -259,7 +277,7 @@ def _make_organizations(world: World, count: int) -> None:
             is_published=world.rng.random() >= 0.05,
             internal_notes=NOTE,
         )
-        organization.search_text = build_search_text([name])
+        organization.search_text = world.search_text((name,))
         world.organizations.append(organization)
 
 
@@ -298,14 +316,15 @@ def _vocabularies(world: World, source_count: int) -> tuple[list[Charge], list[T
 def _make_cases(world: World, charge_count: int, theme_count: int) -> None:
     rng = world.rng
     per_country: dict[str, list[int]] = {}
-    for index, person in enumerate(world.people):
-        per_country.setdefault(person.country, []).append(index)
+    for index, country in enumerate(world.person_countries):
+        per_country.setdefault(country, []).append(index)
     charges_per_country = charge_count // len(world.countries)
-    for index, person in enumerate(world.people):
+    kinds = CaseKind.values
+    for index, (person, country) in enumerate(zip(world.people, world.person_countries, strict=True)):
         for _ in range(1 if rng.random() < 0.5 else 2):
             subjects = [index]
             if rng.random() < 0.1:
-                other = rng.choice(per_country[person.country])
+                other = rng.choice(per_country[country])
                 if other != index:
                     subjects.append(other)
             number = len(world.cases) + 1
@@ -317,15 +336,15 @@ def _make_cases(world: World, charge_count: int, theme_count: int) -> None:
                 title=title,
                 title_ru=f"Дело: {variant}" if variant and rng.random() < 0.5 else "",
                 slug=f"{SLUG_PREFIX}case-{number}",
-                kind=rng.choice(CaseKind.values),
-                country=person.country,
+                kind=rng.choice(kinds),
+                country=country,
                 location=person.location,
                 summary="A case of the demo world.",
                 is_published=rng.random() >= 0.03,
                 internal_notes=NOTE,
             )
-            case.search_text = build_search_text(case.search_names())
-            country_index = world.countries.index(person.country)
+            case.search_text = world.search_text(case.search_names())
+            country_index = world.countries.index(country)
             base = country_index * charges_per_country
             world.cases.append(case)
             world.case_people.append(subjects)
@@ -338,11 +357,14 @@ def _make_cases(world: World, charge_count: int, theme_count: int) -> None:
 
 PRECISIONS = list(PRECISION_WEIGHTS)
 CUMULATIVE_WEIGHTS = list(accumulate(PRECISION_WEIGHTS.values()))
+TOTAL_WEIGHT = float(CUMULATIVE_WEIGHTS[-1])
 HELD = frozenset({CustodyState.DETAINED, CustodyState.IMPRISONED, CustodyState.HOUSE_ARREST})
 
 
 def _date(rng: random.Random, day: date, today: date) -> FuzzyDate:
-    precision = rng.choices(PRECISIONS, cum_weights=CUMULATIVE_WEIGHTS)[0]
+    # What rng.choices(PRECISIONS, cum_weights=CUMULATIVE_WEIGHTS)[0] draws, from the same random
+    # number, without building its list a million times.
+    precision = PRECISIONS[bisect(CUMULATIVE_WEIGHTS, rng.random() * TOTAL_WEIGHT, 0, len(PRECISIONS) - 1)]
     end = day + timedelta(days=rng.randint(20, 200)) if precision == DatePrecision.RANGE else None
     fuzzy = FuzzyDate.from_precision(precision, day, end)
     # Nothing may be reported as over after today.
@@ -432,14 +454,63 @@ def _make_events(world: World, sources: list[Source]) -> None:
 
 
 def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
-    people = Person.objects.bulk_create(world.people, batch_size=BATCH)
-    NameVariant.objects.bulk_create(world.variants, batch_size=BATCH)
+    # Roughly how many rows each big table gets; custody spans are derived later, about three a person.
+    bulk = {
+        Person: len(world.people),
+        NameVariant: len(world.variants),
+        Case: len(world.cases),
+        Case.people.through: len(world.cases),
+        Case.charges.through: len(world.cases),
+        Case.themes.through: len(world.cases),
+        Event: len(world.events),
+        Citation: len(world.citations),
+        CustodySpan: len(world.people),
+    }
+    with _indexes_built_after(bulk, log):
+        counts = _write_rows(world, charges, themes, sources, log)
+    Source.objects.filter(demo_filter()).refresh_support()
+    log("sources' support counted")
+    rebuild_custody_tally()
+    log("headcount and statistics tallies counted")
+    if connection.vendor == "postgresql":
+        tables = {model._meta.db_table for model in bulk} | {
+            model._meta.db_table
+            for model in (
+                Organization,
+                Source,
+                CustodyTally,
+                CustodyDayTally,
+                CustodyMonthTally,
+                CategoryTally,
+                ChargePeople,
+            )
+        }
+        with connection.cursor() as cursor:
+            # Planner statistics for the new rows, as a live database would have them.
+            cursor.execute("ANALYZE " + ", ".join(map(connection.ops.quote_name, sorted(tables))))
+        log("planner statistics gathered")
+    return counts
+
+
+def _write_rows(world: World, charges, themes, sources, log) -> dict[str, int]:
+    # Keys first, so that what people and cases store of their events is derived before they are written.
+    person_ids = _new_ids(Person, len(world.people))
+    case_ids = _new_ids(Case, len(world.cases))
+    event_ids = _new_ids(Event, len(world.events))
+    custody_spans = _custody_spans(world, person_ids, event_ids)
+    _set_latest_events(world, event_ids)
+    for objects, ids in ((world.people, person_ids), (world.cases, case_ids)):
+        for instance, pk in zip(objects, ids, strict=True):
+            instance.pk = pk
+    log("custody spans, custody now and latest events derived")
+    people = _insert_objects(Person, world.people)
+    _insert_objects(NameVariant, world.variants)
     organizations = Organization.objects.bulk_create(world.organizations, batch_size=BATCH)
     charges = Charge.objects.bulk_create(charges)
     themes = Theme.objects.bulk_create(themes)
     sources = Source.objects.bulk_create(sources)
     log("people, organisations, charges, themes and sources written")
-    cases = Case.objects.bulk_create(world.cases, batch_size=BATCH)
+    cases = _insert_objects(Case, world.cases)
     links = (
         (Case.people.through, "person_id", world.case_people, people),
         (Case.organizations.through, "organization_id", world.case_organizations, organizations),
@@ -453,19 +524,14 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
             ((case.pk, targets[index].pk) for case, indexes in zip(cases, linked, strict=True) for index in indexes),
         )
     log("cases written")
-    event_ids = _new_ids(Event, len(world.events))
     now = timezone.now()
     labels = {kind: str(EventType(kind).label) for kind in EventType.values}
     names = [person.public_name for person in people]
-    folded: dict[str, str] = {}
 
     def description_and_search_text(event) -> tuple[str, str]:
         subject = names[event.person if event.person is not None else world.case_people[event.case][0]]
         description = f"{labels[event.type]}: a development in the demo case of {subject}."
-        # The same few words recur across a million events: fold each description once.
-        if description not in folded:
-            folded[description] = build_search_text([description])
-        return description, folded[description]
+        return description, world.search_text((description,))
 
     _insert(
         Event,
@@ -499,21 +565,11 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
              span.sentence_event_id, span.expected_end_start, span.expected_end_end, span.expected_end_precision,
              span.last_report_id, span.began_by_start, span.began_by_end, span.began_by_precision,
              span.began_by_event_id)
-            for span in _custody_spans(world, [p.pk for p in people], [c.is_published for c in cases], event_ids)
+            for span in custody_spans
         ),
     )  # fmt: skip
     log(f"{spans:,} custody spans written")
-    # The same UPDATE that keeps it in step, once for every demo case.
-    Case.objects.filter(demo_filter()).refresh_latest_event()
-    Source.objects.filter(demo_filter()).refresh_support()
-    copy_custody_now(Person.objects.filter(demo_filter()))
-    rebuild_custody_tally()
-    log("headcount and statistics tallies counted")
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Planner statistics for the new rows, as a live database would have them.
-            cursor.execute("ANALYZE")
-    return {
+    counts = {
         "people": len(people),
         "organizations": len(organizations),
         "cases": len(cases),
@@ -522,6 +578,70 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
         "custody spans": spans,
         "sources": len(sources),
     }
+    return counts
+
+
+@contextmanager
+def _indexes_built_after(rows: dict, log) -> Iterator[None]:
+    """On PostgreSQL, write the tables of `rows` (model: about how many rows it gets) without their
+    secondary indexes and foreign keys, and build these anew from their stored definitions afterwards,
+    in the same transaction: building an index once over a million rows is far cheaper than adding
+    each row to it (trigram GIN indexes most of all), and one join checks a foreign key instead of a
+    trigger a row. Only for a table that holds fewer rows than it is about to get: rebuilding a big
+    table's indexes for a few rows would cost more. Indexes that back a constraint (primary keys,
+    unique constraints) stay, and so do the foreign keys of other tables."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        # A table cannot be altered while checks of this transaction's earlier writes to it wait for
+        # the commit: check them now, then put every constraint back in its initial mode.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute(
+            "SELECT quote_ident(nspname) || '.' || quote_ident(conname) FROM pg_constraint"
+            " JOIN pg_namespace ON pg_namespace.oid = connamespace WHERE condeferrable AND NOT condeferred"
+        )
+        if immediate := [name for (name,) in cursor.fetchall()]:
+            cursor.execute(f"SET CONSTRAINTS {', '.join(immediate)} IMMEDIATE")
+        tables = []
+        for model, count in rows.items():
+            table = model._meta.db_table
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT %s) AS held", [count]
+            )  # noqa: S608 (a table name)
+            if cursor.fetchone()[0] < count:
+                tables.append(table)
+        cursor.execute(
+            """
+            SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid)
+            FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2
+            """,
+            [tables],
+        )
+        foreign_keys = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid)
+            FROM pg_index WHERE indrelid = ANY(%s::regclass[])
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = indexrelid) ORDER BY 1
+            """,
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for table, name, _ in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        # Enough memory to sort the biggest index in one pass; only for this transaction.
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+    log(f"{len(indexes)} indexes and {len(foreign_keys)} foreign keys of {len(tables)} tables built")
 
 
 def _new_ids(model, count: int) -> list[int]:
@@ -544,6 +664,8 @@ def _copy_value(value) -> str:
         return "\\N"
     if value is True or value is False:
         return "t" if value else "f"
+    if value.__class__ is int:
+        return str(value)
     return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
 
 
@@ -551,6 +673,27 @@ def _batches(rows: Iterable[tuple], size: int):
     rows = iter(rows)
     while batch := list(islice(rows, size)):
         yield batch
+
+
+def _insert_objects(model, objects: list) -> list:
+    """`model.objects.bulk_create(objects)`, by `_insert`: every concrete field prepared as bulk_create
+    prepares it (auto_now dates set, related objects' keys read), without its SQL built a row at a time.
+    The keys are given beforehand (`_new_ids`), or left to the database when none is. (No JSON
+    fields: COPY would be given their adapters.)"""
+    fields = [field for field in model._meta.concrete_fields if not (field.primary_key and objects[0].pk is None)]
+    for instance in objects:
+        instance._prepare_related_fields_for_save(operation_name="bulk_create")
+    _insert(
+        model,
+        [field.column for field in fields],
+        (
+            tuple(field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields)
+            for instance in objects
+        ),
+    )
+    for instance in objects:
+        instance._state.adding = False
+    return objects
 
 
 def _insert(model, columns: list[str], rows: Iterable[tuple]) -> int:
@@ -564,27 +707,32 @@ def _insert(model, columns: list[str], rows: Iterable[tuple]) -> int:
     ]
     columns = [*columns, *(field.column for field in defaults)]
     fixed = tuple(field.get_db_prep_save(field.get_default(), connection) for field in defaults)
-    rows = (row + fixed for row in rows)
+    # The defaults, the same on every row, are written out once.
+    copied_fixed = "".join("\t" + _copy_value(value) for value in fixed) + "\n"
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     written = 0
     with connection.cursor() as cursor:
         for batch in _batches(rows, 50_000):
             if connection.vendor == "postgresql":
-                text = "".join("\t".join(map(_copy_value, row)) + "\n" for row in batch)
+                text = "".join("\t".join(map(_copy_value, row)) + copied_fixed for row in batch)
                 cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", io.StringIO(text))
             else:
                 marks = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", batch)  # noqa: S608
+                cursor.executemany(
+                    f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
+                    [row + fixed for row in batch],
+                )
             written += len(batch)
     return written
 
 
-def _custody_spans(world: World, person_ids: list[int], case_published: list[bool], event_ids: list[int]):
-    """Every person's spans, derived as cases.custody derives them, from the events in memory."""
+def _custody_spans(world: World, person_ids: list[int], event_ids: list[int]) -> list[CustodySpan]:
+    """Every person's spans, derived as cases.custody derives them, from the events in memory; each
+    person is given the custody now that `sync_custody_spans` copies from their spans."""
     timelines: dict[int, list[Report]] = {}
     for pk, event in zip(event_ids, world.events, strict=True):
-        if not (event.custody and event.is_published and case_published[event.case]):
+        if not (event.custody and event.is_published and world.cases[event.case].is_published):
             continue
         report = Report(
             event.date.end, event.date.start, pk, event.custody, event.type, event.date.precision,
@@ -597,9 +745,35 @@ def _custody_spans(world: World, person_ids: list[int], case_published: list[boo
         else:
             for subject in world.case_people[event.case]:
                 timelines.setdefault(subject, []).append(report)
+    spans = []
     for index in sorted(timelines):
         timeline = sorted(timelines[index], key=attrgetter("order"))
-        yield from _spans_from(person_ids[index], timeline)
+        own = _spans_from(person_ids[index], timeline)
+        # Someone without spans keeps the defaults, which are what is copied for no spans.
+        for name, value in zip(COPIED_CUSTODY, _copied_custody(own, timeline), strict=True):
+            setattr(world.people[index], name, value)
+        spans.extend(own)
+    return spans
+
+
+def _set_latest_events(world: World, event_ids: list[int]) -> None:
+    """Give each case the date of its newest published event, as `CaseQuerySet.refresh_latest_event`
+    stores it: an event naming one person counts while that person is published; newest by end,
+    then start, then key (`EventQuerySet.newest_first`)."""
+    newest: dict[int, tuple[date, date, int, FuzzyDate]] = {}
+    for pk, event in zip(event_ids, world.events, strict=True):
+        if not event.is_published or (event.person is not None and not world.people[event.person].is_published):
+            continue
+        key = (event.date.end, event.date.start, pk, event.date)
+        if event.case not in newest or key[:3] > newest[event.case][:3]:
+            newest[event.case] = key
+    for index, (*_, when) in newest.items():
+        case = world.cases[index]
+        case.latest_event_start, case.latest_event_end, case.latest_event_precision = (
+            when.start,
+            when.end,
+            when.precision,
+        )
 
 
 # Deleting ---------------------------------------------------------------------------------------

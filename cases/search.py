@@ -9,7 +9,7 @@ Kuramshin) and ranks by similarity, served by a GIN index.
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -106,7 +106,19 @@ def revealed_words(slug: str, names: Iterable[str]) -> list[str]:
     return [word for word in words if word in slug_words or (len(word) > 2 and word in run_together)]
 
 
-def build_search_text(names: Iterable[str]) -> str:
+def fold_by_words(text: str, folded_words: dict[str, str]) -> str:
+    """`fold(text)`, one word at a time, each word folded once and kept in `folded_words`: no rule
+    reaches across a space, so this is the same, and far quicker for a million texts of few words."""
+    parts = []
+    for word in text.split():
+        if (folded := folded_words.get(word)) is None:
+            folded = folded_words[word] = fold(word)
+        if folded:
+            parts.append(folded)
+    return " ".join(parts)
+
+
+def build_search_text(names: Iterable[str], fold: Callable[[str], str] = fold) -> str:
     """What a record stores in `search_text`: its distinct folded names, each between bars."""
     folded = list(dict.fromkeys(name for name in map(fold, names) if name))
     if not folded:

@@ -10,7 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cases.models import Person
-from cases.search import CYRILLIC, fold
+from cases.search import CYRILLIC, fold, fold_by_words
 
 from .factories import make_person
 
@@ -27,6 +27,13 @@ names = st.lists(word, min_size=1, max_size=4).map(" ".join)
 @example("QH")  # found by hypothesis: "kh" made by one rule and read by an earlier one
 def test_folding_a_folded_text_changes_nothing(text):
     assert fold(fold(text)) == fold(text)
+
+
+@given(st.text())
+@example("Convicted: a development in the demo case of Maks Bokaev.")
+@example("Max  xiao-Bokaeff\tQH")
+def test_folding_word_by_word_gives_what_folding_the_whole_text_gives(text):
+    assert fold_by_words(text, {}) == fold(text)
 
 
 @given(names)
