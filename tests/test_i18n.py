@@ -219,3 +219,14 @@ def test_the_russian_catalogue_is_complete_and_compiled():
         committed = gettext.GNUTranslations(committed_file)
     # The committed .mo says exactly what the .po says: nobody forgot `compilemessages`.
     assert committed._catalog == compiled._catalog
+
+
+@pytest.mark.django_db
+def test_a_records_choice_is_shown_in_the_language_asked_for_each_time():
+    event = make_event(make_case("A case"), "2018-03", type=EventType.DETAINED, custody=CustodyState.DETAINED)
+    shown = {}
+    for language in ("en", "ru", "en"):
+        with translation.override(language):
+            shown.setdefault(language, set()).add((event.get_type_display(), event.get_custody_display()))
+            assert shown[language] == {(str(EventType.DETAINED.label), str(CustodyState.DETAINED.label))}
+    assert shown["en"] != shown["ru"]

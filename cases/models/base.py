@@ -3,9 +3,11 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.data import COUNTRIES
@@ -134,6 +136,12 @@ class LatestEventMixin:
         return FuzzyDate(self.latest_event_start, self.latest_event_end, self.latest_event_precision)
 
 
+@cache
+def choice_labels(field: models.Field) -> dict:
+    """A field's {value: label}, its labels left lazy (so each is read in the language of the page)."""
+    return dict(field.flatchoices)
+
+
 class Publishable(models.Model):
     is_published = models.BooleanField(
         _("published"),
@@ -214,6 +222,13 @@ class Publishable(models.Model):
         """Why taking this record from the public would leave a published record unsupported; empty when
         nothing would."""
         return []
+
+    def _get_FIELD_display(self, field):
+        # What get_type_display() and the like call. Django's builds the field's choices anew at each
+        # call, as hashable copies, which hashes each lazy label and so translates every label of the
+        # vocabulary (some thirty for an event's type) to show one: most of a timeline's time.
+        value = getattr(self, field.attname)
+        return force_str(choice_labels(field).get(value, value), strings_only=True)
 
 
 class ImportedItem(models.Model):
