@@ -230,3 +230,20 @@ def test_a_records_choice_is_shown_in_the_language_asked_for_each_time():
             shown.setdefault(language, set()).add((event.get_type_display(), event.get_custody_display()))
             assert shown[language] == {(str(EventType.DETAINED.label), str(CustodyState.DETAINED.label))}
     assert shown["en"] != shown["ru"]
+
+
+@pytest.mark.django_db
+def test_a_records_address_follows_the_language_and_the_prefix_it_is_served_under():
+    from django.urls import get_script_prefix, set_script_prefix
+
+    person = make_person("Maks Bokaev")
+    before = get_script_prefix()
+    try:
+        assert person.get_absolute_url() == "/people/maks-bokaev/"
+        with translation.override("ru"):
+            assert person.get_absolute_url() == "/ru/people/maks-bokaev/"
+        set_script_prefix("/tracker/")
+        assert person.get_absolute_url() == "/tracker/people/maks-bokaev/"
+    finally:
+        set_script_prefix(before)
+    assert person.get_absolute_url() == "/people/maks-bokaev/"

@@ -7,10 +7,10 @@ from typing import Any
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..addresses import address_of
 from ..choices import CaseKind, CaseStage, DatePrecision, EventType
 from .base import (
     LatestEventMixin,
@@ -77,7 +77,7 @@ class Theme(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("cases:theme-detail", args=[self.slug])
+        return address_of("cases:theme-detail")(self.slug)
 
     @property
     def is_public(self) -> bool:
@@ -126,7 +126,7 @@ class Charge(models.Model):
         return f"{self.name} ({self.article})" if self.article else self.name
 
     def get_absolute_url(self):
-        return reverse("cases:charge-detail", args=[self.slug])
+        return address_of("cases:charge-detail")(self.slug)
 
     def first_people(self) -> list[int]:
         """The ids of its first published people (of its published cases) by public name, then id, as
@@ -338,7 +338,7 @@ class Case(LatestEventMixin, Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("cases:case-detail", args=[self.slug])
+        return address_of("cases:case-detail")(self.slug)
 
     def search_names(self) -> list[str]:
         return [self.title, self.title_ru] if self.title_ru else [self.title]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import dates
+from ..addresses import address_of
 from ..choices import (
     IN_CUSTODY_STATES,
     CustodyState,
@@ -611,7 +612,7 @@ class Person(Publishable):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("cases:person-detail", args=[self.slug])
+        return address_of("cases:person-detail")(self.slug)
 
     @property
     def has_public_portrait(self) -> bool:
@@ -793,7 +794,7 @@ class Organization(LatestEventMixin, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("cases:organization-detail", args=[self.slug])
+        return address_of("cases:organization-detail")(self.slug)
 
     @property
     def public_name(self) -> str:

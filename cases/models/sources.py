@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import connections, models, transaction
 from django.db.models import Count, F, Max, Q
-from django.urls import reverse
 from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..addresses import address_of
 from ..attachments import validate_attachment
 from ..dates import FuzzyDate
 from .base import Publishable, PublishableQuerySet, choices_constraint
@@ -261,7 +261,7 @@ class Source(Publishable):
         return f"{self.title} ({self.publisher})" if self.publisher else self.title
 
     def get_absolute_url(self):
-        return reverse("cases:source-detail", args=[self.slug])
+        return address_of("cases:source-detail")(self.slug)
 
     @property
     def language_name(self) -> str:
