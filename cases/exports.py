@@ -21,7 +21,7 @@ from . import dates
 from .addresses import address_of
 from .choices import IN_CUSTODY_STATES, Identity, NameLanguage
 from .dates import FuzzyDate
-from .filters import CaseFilter, EventFilter, OrganizationFilter, PersonExportFilter
+from .filters import CaseFilter, EventFilter, OrganizationFilter, PersonFilter
 from .models import Case, Event, NameVariant, Organization, Person
 from .models.base import slug_from
 
@@ -337,7 +337,7 @@ class Dataset:
 DATASETS = {
     "people": Dataset(
         "people",
-        PersonExportFilter,
+        PersonFilter,
         lambda: Person.objects.published().order_by("pk"),
         row_chunks=person_chunks,
     ),

@@ -216,8 +216,17 @@ class PersonFilter(SubjectFilterSet):
         model = Person
 
     def prepare(self, queryset):
-        # Custody filters read the state on `as_of`, so it is annotated before they run.
-        return queryset.with_custody(self.form.cleaned_data.get("as_of"))
+        # The custody on `as_of` is joined here only when the order reads it (the custody filters join
+        # it themselves): a list's keys, count and headcount need none, and joining every person with
+        # their span took most of a filtered list's headcount (the country's 19,000 people: 75 of 100 ms).
+        data = self.form.cleaned_data
+        if data.get("as_of") and data.get("sort") in ("latest", "expected_end"):
+            return queryset.with_custody(data["as_of"])
+        return queryset
+
+    def rows(self):
+        """The people as the list shows them: with their custody on `as_of` (or now)."""
+        return self.queryset.with_custody(self.form.cleaned_data.get("as_of"))
 
     def apply_sort(self, queryset, sort: str, searching: bool):
         if sort == "latest" and self.form.cleaned_data.get("as_of") is None:
@@ -246,18 +255,6 @@ class StatisticsFilter(PersonFilter):
     """The people list's filters, for figures that have no order."""
 
     sort = None  # type: ignore[assignment]  # django-filter's way to leave out an inherited filter
-
-
-class PersonExportFilter(PersonFilter):
-    """The people list's filters and order, for the export, which reads the custody a chunk at a
-    time (cases.exports): joined here only when the order reads it. Joined for every person, it made
-    sorting the 100,000 ids take a second; the custody filters join it themselves."""
-
-    def prepare(self, queryset):
-        data = self.form.cleaned_data
-        if data.get("as_of") and data.get("sort") in ("latest", "expected_end"):
-            return super().prepare(queryset)
-        return queryset
 
 
 class OrganizationFilter(SubjectFilterSet):

@@ -352,3 +352,17 @@ def test_a_themes_events_are_the_same_read_by_walking_or_by_their_keys(client, w
     results = client.get(reverse("cases:event-list"), {"theme": "freedom-of-media"}).context["results"]
     assert len(results) == 4 and results[0] == context
     assert client.get(reverse("cases:event-list"), {"theme": "no-such-theme"}).context["results"] == []
+
+
+def test_a_filtered_people_list_joins_the_custody_for_its_rows_alone(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("cases:person-list"), {"charge": "inciting-discord"})
+    assert response.status_code == 200 and response.context["results"]
+    people = [q["sql"] for q in queries if 'FROM "cases_person"' in q["sql"]]
+    joined = [sql for sql in people if "cases_custodyspan" in sql]
+    # The page's rows show the custody; the keys, the count and the headcount read none.
+    assert len(joined) == 1 and len(people) >= 4
+    assert all(person.custody for person in response.context["results"])

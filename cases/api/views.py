@@ -111,6 +111,13 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
             people = people.with_public_cases()
         return people
 
+    def filter_queryset(self, queryset):
+        # Each person with their custody on `as_of` (or now), which the filters join only when they
+        # read it. A bad `as_of` has been answered 400 by the filters already.
+        people = super().filter_queryset(queryset)
+        form = self.filterset_class(self.request.query_params).form
+        return people.with_custody(form.cleaned_data.get("as_of") if form.is_valid() else None)
+
     def get_serializer_class(self):
         return serializers.PersonDetailSerializer if self.action == "retrieve" else serializers.PersonSerializer
 
