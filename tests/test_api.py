@@ -244,3 +244,15 @@ def test_the_schema_declares_no_security_and_says_no_authentication_is_needed(cl
     operations = [operation for path in schema["paths"].values() for operation in path.values()]
     assert operations and all("security" not in operation for operation in operations)
     assert "No authentication is needed" in schema["info"]["description"]
+
+
+def test_a_searched_people_list_joins_the_custody_for_the_people_it_serves_alone(client, bokaev_case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        data = get(client, "api:person-list", search="Bokaev", as_of="2018-03-31").json()
+    assert [(p["slug"], p["custody"]) for p in data["results"]] == [("maks-bokaev", "imprisoned")]
+    people = [q["sql"] for q in queries if 'FROM "cases_person"' in q["sql"]]
+    # The count, the headcount and the page's keys read no custody; the people served do.
+    assert len(people) >= 4 and len([sql for sql in people if "cases_custodyspan" in sql]) == 1

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -42,6 +44,9 @@ class StrictPageNumberPagination(PageNumberPagination):
                     ]
                 }
             )
+        # The rows of a page read from the records as the view serves them, when it says (cases.paging).
+        rows = view.page_rows() if hasattr(view, "page_rows") else None
+        self.django_paginator_class = partial(CappedPaginator, rows=rows)
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_number(self, request, paginator):

@@ -112,11 +112,18 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         return people
 
     def filter_queryset(self, queryset):
-        # Each person with their custody on `as_of` (or now), which the filters join only when they
-        # read it. A bad `as_of` has been answered 400 by the filters already.
+        # A list is counted and paged without the custody, which the filters join only when they read
+        # it; the people served carry it (`page_rows`). A bad `as_of` has been answered 400 already.
         people = super().filter_queryset(queryset)
+        return people if self.action == "list" else people.with_custody(self.status_date())
+
+    def page_rows(self):
+        """The people of a page as served: with their custody on `as_of` (or now)."""
+        return self.get_queryset().with_custody(self.status_date())
+
+    def status_date(self):
         form = self.filterset_class(self.request.query_params).form
-        return people.with_custody(form.cleaned_data.get("as_of") if form.is_valid() else None)
+        return form.cleaned_data.get("as_of") if form.is_valid() else None
 
     def get_serializer_class(self):
         return serializers.PersonDetailSerializer if self.action == "retrieve" else serializers.PersonSerializer
