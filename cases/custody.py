@@ -14,8 +14,7 @@ from operator import attrgetter, or_
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 
 from .choices import (
     IN_CUSTODY_STATES,
@@ -239,7 +238,7 @@ def sync_custody_spans(people: Iterable[Person | int], tally: bool = True, tally
     timelines = _custody_events_by_person(ids)
     spans = {pk: _spans_from(pk, timelines[pk]) for pk in sorted(ids)}
     CustodySpan.objects.bulk_create(span for pk in sorted(ids) for span in spans[pk])
-    copied_now = {pk: _copied_custody(spans[pk], timelines[pk]) for pk in ids}
+    copied_now = {pk: copied_custody(spans[pk], timelines[pk]) for pk in ids}
     now = {pk: copied[:2] for pk, copied in copied_now.items()}
     changed = [
         Person(pk=pk, **dict(zip(COPIED_CUSTODY, copied, strict=True)))
@@ -254,7 +253,7 @@ def sync_custody_spans(people: Iterable[Person | int], tally: bool = True, tally
         refresh_span_tallies(keys | span_tally_keys(new_spans, now.values()))
 
 
-def _copied_custody(spans: list[CustodySpan], timeline: list[Report]) -> tuple:
+def copied_custody(spans: list[CustodySpan], timeline: list[Report]) -> tuple:
     """A person's COPIED_CUSTODY: the state of the span still open (the last one), the end of its
     latest report, the end of the event that set it, and its expected end of sentence."""
     if not spans:
@@ -459,19 +458,6 @@ def rebuild_custody_tally() -> None:
     )
     rebuild_category_tally()
     refresh_charge_people()
-
-
-def copy_custody_now(people: QuerySet) -> int:
-    """Copy onto `people` their open span's state and latest report's end, in one UPDATE: for spans
-    written in bulk, which `sync_custody_spans` would have copied one person at a time."""
-    open_span = CustodySpan.objects.filter(person=OuterRef("pk"), valid_until__isnull=True)
-    return people.update(
-        current_custody=Coalesce(Subquery(open_span.values("state")[:1]), Value(CustodyState.UNKNOWN)),
-        current_report_end=Subquery(open_span.values("last_report__date_end")[:1]),
-        current_since_end=Subquery(open_span.values("since_end")[:1]),
-        current_expected_end_start=Subquery(open_span.values("expected_end_start")[:1]),
-        current_expected_end_end=Subquery(open_span.values("expected_end_end")[:1]),
-    )
 
 
 def rebuild_all_custody_spans(batch_size: int = 1000) -> int:

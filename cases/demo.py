@@ -37,7 +37,7 @@ from .choices import (
     Role,
     VariantKind,
 )
-from .custody import Report, _copied_custody, _spans_from, rebuild_custody_tally
+from .custody import Report, _spans_from, copied_custody, rebuild_custody_tally
 from .dates import FuzzyDate
 from .models import (
     Case,
@@ -750,7 +750,7 @@ def _custody_spans(world: World, person_ids: list[int], event_ids: list[int]) ->
         timeline = sorted(timelines[index], key=attrgetter("order"))
         own = _spans_from(person_ids[index], timeline)
         # Someone without spans keeps the defaults, which are what is copied for no spans.
-        for name, value in zip(COPIED_CUSTODY, _copied_custody(own, timeline), strict=True):
+        for name, value in zip(COPIED_CUSTODY, copied_custody(own, timeline), strict=True):
             setattr(world.people[index], name, value)
         spans.extend(own)
     return spans

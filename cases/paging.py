@@ -58,8 +58,8 @@ class CappedPaginator(Paginator):
 
         With `rows`, the second step reads them from the records as shown, without the filters that
         chose them: the database would otherwise test each filter again on every match (a theme
-        that 28,000 people's cases share) before keeping the page's 25. Without `rows` (the API),
-        the first page is read in one query as the list is."""
+        that 28,000 people's cases share) before keeping the page's 25. Without `rows` (the API's
+        lists but its people), the first page is read in one query as the list is."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         objects = self.object_list
