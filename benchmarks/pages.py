@@ -4,6 +4,7 @@
 database, `casetracker_bench_<N>` on the server DATABASE_URL names (default the local one),
 created, migrated, given the report and filled by `manage.py generate_demo_data` the first time
 and reused after while its demo world has the same parameters. Nothing touches other databases.
+`BENCH_DATABASE_PREFIX=mine` uses `mine_<N>` instead (a copy of one, to try a change beside it).
 
     .venv/bin/python benchmarks/pages.py                       # the report alone, 1,000, 10,000 and 100,000 people
     .venv/bin/python benchmarks/pages.py --sizes 1000 --repeat 10
@@ -45,7 +46,8 @@ GROWTH_LIMIT = 1.5
 
 def database_url(people: int) -> str:
     parts = urlsplit(os.environ.get("DATABASE_URL") or DEFAULT_SERVER)
-    return urlunsplit(parts._replace(path=f"/casetracker_bench_{people}"))
+    prefix = os.environ.get("BENCH_DATABASE_PREFIX", "casetracker_bench")
+    return urlunsplit(parts._replace(path=f"/{prefix}_{people}"))
 
 
 def main():
