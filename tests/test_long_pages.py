@@ -63,6 +63,8 @@ def test_a_source_page_lists_what_it_supports_a_page_at_a_time_each_fact_once(cl
     first = client.get(source.get_absolute_url())
     assert [event.pk for event in first.context["events"]] == [events[0].pk, events[1].pk]
     assert "Page 1 of 2" in first.content.decode()
+    # The newest published fact of them all, not the first page's newest nor the unpublished one.
+    assert first.context["meta"].latest_information.edtf == "2018-03"
     second = client.get(source.get_absolute_url(), {"page": 2}).content.decode()
     assert "Fact 3." in second and "Fact 1." not in second and "Unpublished" not in second
 

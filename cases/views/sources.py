@@ -4,9 +4,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from ..dates import FuzzyDate
 from ..models import Citation, Event, Source
 from ..models.sources import FIRST_CASES_STORED
-from .meta import PageMeta, last_updated, latest_information
+from .meta import PageMeta, last_updated
 
 SOURCES_PER_PAGE = 20
 # A source's cases named on the list; its own page has every event it supports.
@@ -38,14 +39,17 @@ def source_detail(request, slug):
     source = get_object_or_404(Source.objects.published(), slug=slug)
     # Each event once however often it cites the source, without DISTINCT over every event's columns.
     cited = Event.objects.published().filter(pk__in=Citation.objects.filter(source=source).values("event"))
-    page = Paginator(cited.with_public_citations().in_date_order(), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    events = page.object_list
-    newest = cited.order_by("-date_start", "-date_end", "-pk").first() if page else None
+    # The key and date of every fact it supports, read once: the page, the count and the newest all
+    # come from them, where a count, a page and a newest-first walk each read the facts again.
+    facts = list(cited.in_date_order().values_list("pk", "date_start", "date_end", "date_precision"))
+    page = Paginator(facts, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    keys = [fact[0] for fact in page.object_list]
+    events = list(Event.objects.filter(pk__in=keys).with_public_citations().in_date_order())
     meta = PageMeta(
         title=source.title,
         description=_("%(title)s: the facts this document supports, with its words.") % {"title": source.title},
         updated=last_updated([source], events, (event.case for event in events), (event.person for event in events)),
-        # The newest fact of them all, not of this page alone.
-        latest_information=latest_information([newest] if newest else []),
+        # The newest fact of them all (the last in date order), not of this page's alone.
+        latest_information=FuzzyDate(*facts[-1][1:]) if facts else None,
     )
     return render(request, "cases/source_detail.html", {"source": source, "events": events, "page": page, "meta": meta})
