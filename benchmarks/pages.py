@@ -174,6 +174,10 @@ def pages() -> list[tuple[str, str, int]]:
         ("organizations", reverse("cases:organization-list"), PAGE),
         ("events", reverse("cases:event-list"), PAGE),
         ("events ?since&until", f"{reverse('cases:event-list')}?since=2018-01-01&until=2018-12-31", PAGE),
+        # A name few events concern, a letter most do, and a word none has (a walk would read them all).
+        ("events ?search=Bokayev", f"{reverse('cases:event-list')}?search=Bokayev", SEARCH),
+        ("events ?search=a", f"{reverse('cases:event-list')}?search=a", SEARCH),
+        ("events ?search=Zzyzx", f"{reverse('cases:event-list')}?search=Zzyzx", SEARCH),
         ("sources", reverse("cases:source-list"), PAGE),
         ("person", person.get_absolute_url(), PAGE),
         ("case", case.get_absolute_url(), PAGE),

@@ -21,7 +21,7 @@ from . import dates
 from .addresses import address_of
 from .choices import IN_CUSTODY_STATES, Identity, NameLanguage
 from .dates import FuzzyDate
-from .filters import CaseFilter, EventFilter, OrganizationFilter, PersonFilter
+from .filters import CaseFilter, EventExportFilter, OrganizationFilter, PersonFilter
 from .models import Case, Event, NameVariant, Organization, Person
 from .models.base import slug_from
 
@@ -360,7 +360,7 @@ DATASETS = {
     ),
     "events": Dataset(
         "events",
-        EventFilter,
+        EventExportFilter,
         lambda: Event.objects.published().with_public_citations().newest_first(),
         event_row,
     ),

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from .choices import IN_CUSTODY_STATES, CaseKind, CaseStage, CustodyState, EventType, OrganizationKind, Role
 from .countries import CountryCodeField, country_choices
 from .models import Case, Charge, Event, Organization, Person, Theme
+from .paging import MAX_ROWS
 from .widgets import DateInput, EnteredNamesSelect, ManyOptionsSelect
 
 YES_NO = (("true", _("yes")), ("false", _("no")))
@@ -343,8 +344,18 @@ class EventFilter(django_filters.FilterSet):
         form = EventRangeForm
         fields: list[str] = []
 
+    # How many of the newest matches of a search are kept: the lists and the API show no row past
+    # their cap (cases.paging), and counting one more tells that there are more. None: every one
+    # (the export).
+    searched_up_to: int | None = MAX_ROWS + 1
+
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        # Applied last, in filter_queryset: the newest matches are those that pass the other filters.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        return queryset.search(self.form.cleaned_data.get("search"), first=self.searched_up_to)
 
     def rows(self):
         """The events as the list shows them, unfiltered (see PublicFilterSet.rows)."""
@@ -370,3 +381,9 @@ class EventFilter(django_filters.FilterSet):
 
     def filter_person(self, queryset, name, value):
         return queryset.concerning(Subquery(Person.objects.published().filter(slug=value).values("pk")[:1]))
+
+
+class EventExportFilter(EventFilter):
+    """The events list's filters, whose search keeps every match: the export streams them all."""
+
+    searched_up_to = None

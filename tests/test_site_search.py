@@ -1,6 +1,8 @@
 """The site search: one box on every public page, people, organisations and cases found together;
 an empty result that says so and offers the nearest names; events searched like names."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -201,3 +203,48 @@ def test_the_search_page_takes_the_same_number_of_queries_however_many_it_finds(
     for n in range(6):
         make_case(people=[make_person(f"Bokaev {n}")], organizations=[make_organization(f"Bokaev Fund {n}")])
     assert queries() == few
+
+
+@pytest.fixture
+def busy_case():
+    """One person's case with six events, each matching "Bokaev" in its own way: by its words, as
+    the person's own event, as an event of their whole case, and through an organisation."""
+    bokaev = make_person("Maks Bokaev")
+    outlet = make_organization("Bokaev Media")
+    case = make_case("Land protest case", people=[bokaev], organizations=[outlet])
+    other = make_case("Another case")
+    events = [
+        make_event(other, "2018-01", description="Bokaev spoke.", type=EventType.STATEMENT),
+        make_event(case, "2018-02", person=bokaev, description="Detained.", type=EventType.DETAINED),
+        make_event(case, "2018-03", description="Tried.", type=EventType.TRIAL),
+        make_event(other, "2018-04", description="Bokaev wrote.", type=EventType.STATEMENT),
+        make_event(case, "2018-05", person=bokaev, description="Released.", type=EventType.RELEASED),
+        make_event(case, "2018-06", description="Closed.", type=EventType.CASE_CLOSED),
+    ]
+    make_event(other, "2018-07", description="Nothing to do with it.")
+    return events
+
+
+def test_a_searched_list_keeps_the_newest_matches_of_every_way_to_match(busy_case, monkeypatch):
+    everything = list(Event.objects.published().search("Bokaev").newest_first())
+    assert everything == busy_case[::-1]
+    for first in (1, 2, 3):
+        kept = Event.objects.published().search("Bokaev", first=first).newest_first()
+        assert list(kept[:first]) == everything[:first]
+    monkeypatch.setattr("cases.models.events.FEW_SUBJECTS", 0)  # the subjects read as subqueries
+    assert list(Event.objects.published().search("Bokaev").newest_first()) == everything
+    assert list(Event.objects.published().search("Bokaev", first=2).newest_first()[:2]) == everything[:2]
+
+
+def test_a_search_is_applied_after_the_other_filters(client, busy_case, monkeypatch):
+    # Kept before the type filter, the newest event of the whole case would be the closing, no trial.
+    monkeypatch.setattr("cases.filters.EventFilter.searched_up_to", 1)
+    response = page(client, "cases:event-list", {"search": "Bokaev", "type": EventType.TRIAL})
+    assert [event.description for event in response.context["results"]] == ["Tried."]
+
+
+def test_the_event_export_keeps_every_match_of_a_search(client, busy_case, monkeypatch):
+    monkeypatch.setattr("cases.filters.EventFilter.searched_up_to", 1)
+    response = client.get(reverse("cases:event-export", kwargs={"fmt": "json"}), {"search": "Bokaev"})
+    body = json.loads(b"".join(response.streaming_content))
+    assert len(body["results"]) == 6
