@@ -248,3 +248,16 @@ def test_the_event_export_keeps_every_match_of_a_search(client, busy_case, monke
     response = client.get(reverse("cases:event-export", kwargs={"fmt": "json"}), {"search": "Bokaev"})
     body = json.loads(b"".join(response.streaming_content))
     assert len(body["results"]) == 6
+
+
+def test_the_search_page_counts_each_kind_up_to_the_lists_cap_and_says_there_are_more(client, monkeypatch):
+    monkeypatch.setattr("cases.views.search.MAX_ROWS", 2)
+    for name in ("Maks Bokaev", "Maks Ayan", "Maks Talgat"):
+        make_person(name)
+    make_case("Case of Maks")
+    html = page(client, "cases:search", {"q": "Maks"}).content.decode()
+    assert "More than 3 results for “Maks”" in html  # two people at most, and the case
+    assert "People: more than 2" in html and "Cases: 1" in html
+    assert "People: all matching “Maks”, with filters and downloads" in html
+    russian = page(client, "cases:search", {"q": "Maks"}, language="ru").content.decode()
+    assert "Более 3 результатов по запросу «Maks»" in russian and "Люди: более 2" in russian

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from ..localized import display_name, localized_text
 from ..models import Case, Organization, Person
+from ..paging import MAX_ROWS
 from ..search import suggestions
 from .meta import PageMeta, filled_in, permanent_url
 
@@ -30,9 +31,17 @@ class SiteSearchForm(forms.Form):
 class SearchGroup:
     kind: str
     label: str
-    count: int
+    count: int  # up to one past MAX_ROWS: a one-letter search matches most names
     results: list
     list_url: str
+
+    @property
+    def count_is_capped(self) -> bool:
+        return self.count > MAX_ROWS
+
+    @property
+    def shown_count(self) -> str:
+        return _("more than %(max_rows)s") % {"max_rows": MAX_ROWS} if self.count_is_capped else str(self.count)
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,7 @@ def search_groups(text: str) -> list[SearchGroup]:
             SearchGroup(
                 kind=kind,
                 label=label,
-                count=found.count(),
+                count=found.order_by().values("pk")[: MAX_ROWS + 1].count(),
                 results=list(found[:RESULTS_PER_GROUP]),
                 list_url=f"{reverse(list_name)}?{urlencode({'search': text})}",
             )
@@ -105,8 +114,9 @@ def site_search(request):
         status = 400
     elif text := form.cleaned_data["q"]:
         groups = search_groups(text)
-        total = sum(group.count for group in groups)
-        context.update(groups=groups, total=total, search_query=text)
+        total = sum(min(group.count, MAX_ROWS) for group in groups)
+        total_is_capped = any(group.count_is_capped for group in groups)
+        context.update(groups=groups, total=total, total_is_capped=total_is_capped, search_query=text)
         if not total:
             context["suggestions"] = did_you_mean(
                 text,
