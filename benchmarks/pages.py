@@ -168,6 +168,8 @@ def pages() -> list[tuple[str, str, int]]:
         ("people ?search=Bokayev", f"{reverse('cases:person-list')}?search=Bokayev", SEARCH),
         ("people ?search=a", f"{reverse('cases:person-list')}?search=a", SEARCH),
         ("people (ru)", "/ru" + reverse("cases:person-list"), PAGE),
+        ("search ?q=Bokayev", f"{reverse('cases:search')}?q=Bokayev", SEARCH),
+        ("search ?q=a", f"{reverse('cases:search')}?q=a", SEARCH),
         ("cases", reverse("cases:case-list"), PAGE),
         ("cases ?sort=latest", f"{reverse('cases:case-list')}?sort=latest", PAGE),
         ("cases ?as_of&in_custody", f"{reverse('cases:case-list')}?{as_of}&in_custody=true", PAGE),
