@@ -308,7 +308,9 @@ class PersonCategory(models.Model):
     transaction of every such write; `manage.py rebuild_custody_spans` recounts it whole.
     """
 
-    person = models.ForeignKey("Person", on_delete=models.CASCADE, related_name="+")
+    # Looked up by the unique constraint's index, which begins with the person (on PostgreSQL, by
+    # one that holds the whole row: migration 0029).
+    person = models.ForeignKey("Person", on_delete=models.CASCADE, related_name="+", db_index=False)
     kind = models.CharField(max_length=10, choices=CategoryKind.choices)
     category_id = models.PositiveIntegerField()
     solo_cases = models.PositiveIntegerField(default=0, help_text=_("Of the person's cases, those naming no one else."))
@@ -330,7 +332,8 @@ class SharedCaseLink(models.Model):
     filtered statistics page must count once however many of its chosen people they name."""
 
     case = models.ForeignKey("Case", on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey("Person", on_delete=models.CASCADE, related_name="+")
+    # Looked up by the unique constraint's index, which begins with the person.
+    person = models.ForeignKey("Person", on_delete=models.CASCADE, related_name="+", db_index=False)
 
     class Meta:
         verbose_name = _("shared case link")
