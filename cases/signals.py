@@ -183,15 +183,17 @@ def case_people_changed(sender, instance, action, reverse, pk_set, **kwargs):
         return
     if action == "pre_clear":
         instance._people_before_clear = set(instance.people.values_list("pk", flat=True))
-    elif action in {"post_add", "post_remove"}:
-        sync_custody_spans(pk_set or ())
-        refresh_person_categories({instance.pk}, pk_set or ())
+        return
+    if action in {"post_add", "post_remove"}:
+        changed = set(pk_set or ())
     elif action == "post_clear":
-        people = instance.__dict__.pop("_people_before_clear", set())
-        sync_custody_spans(people)
-        refresh_person_categories({instance.pk}, people)
-    if action in {"post_add", "post_remove", "post_clear"}:
-        _recount_categories(Case.objects.filter(pk=instance.pk))
+        changed = instance.__dict__.pop("_people_before_clear", set())
+    else:
+        return
+    sync_custody_spans(changed)
+    _recount_categories(Case.objects.filter(pk=instance.pk))
+    # After the category tally, as every write path takes the tallies' locks in one order.
+    refresh_person_categories({instance.pk}, changed)
 
 
 @receiver(pre_delete, sender=Person)
