@@ -240,14 +240,18 @@ def summed_for(people: QuerySet, months: bool = True, categories: bool = True) -
             f" SUM(p.solo_cases), {sums} FROM {PersonCategory._meta.db_table} p"
             " JOIN chosen ON chosen.person = p.person_id GROUP BY p.kind, p.category_id"
         )
+        # The cases naming several people, each once however many of its people are chosen: found
+        # once for both the charges and the themes.
+        ctes.append(
+            f"shared AS (SELECT DISTINCT s.case_id FROM {SharedCaseLink._meta.db_table} s"
+            " JOIN chosen ON chosen.person = s.person_id)"
+        )
         for model, cases_part, _ in CATEGORIES:
             through = getattr(CaseRecord, f"{model._meta.model_name}s").through
             table, column = through._meta.db_table, through._meta.get_field(model._meta.model_name).column
-            # The cases naming several people: each once, however many of its people are chosen.
             parts.append(
-                f"SELECT {cases_part:d}, t.{column}, COUNT(*), 0, 0, 0 FROM {table} t WHERE t.case_id IN"
-                f" (SELECT s.case_id FROM {SharedCaseLink._meta.db_table} s JOIN chosen ON chosen.person = s.person_id)"
-                f" GROUP BY t.{column}"
+                f"SELECT {cases_part:d}, t.{column}, COUNT(*), 0, 0, 0 FROM shared JOIN {table} t"
+                f" ON t.case_id = shared.case_id GROUP BY t.{column}"
             )
     sql = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(parts)
     with transaction.atomic(using=chosen.db, savepoint=False), connection.cursor() as cursor:
