@@ -38,6 +38,7 @@ from .statistics import (
     month_index,
     month_start,
     rebuild_category_tally,
+    rebuild_person_categories,
     refresh_charge_people,
 )
 
@@ -458,6 +459,7 @@ def rebuild_custody_tally() -> None:
     )
     rebuild_category_tally()
     refresh_charge_people()
+    rebuild_person_categories()
 
 
 def rebuild_all_custody_spans(batch_size: int = 1000) -> int:

@@ -54,6 +54,8 @@ from .models import (
     NameVariant,
     Organization,
     Person,
+    PersonCategory,
+    SharedCaseLink,
     Source,
     Theme,
 )
@@ -483,6 +485,8 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
                 CustodyMonthTally,
                 CategoryTally,
                 ChargePeople,
+                PersonCategory,
+                SharedCaseLink,
             )
         }
         with connection.cursor() as cursor:

@@ -18,13 +18,14 @@ from .models import (
     NameVariant,
     Organization,
     Person,
+    PersonCategory,
     PublicGeneration,
     Source,
     Theme,
 )
 from .models.people import CURRENT_CUSTODY
 from .search import build_search_text, rebuild_search_text, refresh_search_text
-from .statistics import refresh_category_tally
+from .statistics import refresh_category_tally, refresh_person_categories
 
 
 def _pks(people) -> set[int]:
@@ -79,6 +80,7 @@ def case_saved(sender, instance, created, raw=False, **kwargs):
     if not created and not raw:
         sync_custody_spans(_pks(instance.affected_people()))
         _recount_categories(Case.objects.filter(pk=instance.pk))
+        refresh_person_categories({instance.pk})
         # Its publication and title are what the sources list shows of it.
         _sources_cited(Citation.objects.filter(event__case=instance.pk)).refresh_support()
 
@@ -95,8 +97,11 @@ def case_categories_changed(sender, instance, action, reverse, pk_set, model, **
     category = Charge if sender is Case.charges.through else Theme
     if reverse:
         # `instance` is a charge or theme whose list of cases changed.
+        if action == "pre_clear":
+            instance._cases_before_clear = set(instance.cases.values_list("pk", flat=True))
         if action in {"post_add", "post_remove", "post_clear"}:
             refresh_category_tally(category, {instance.pk})
+            refresh_person_categories(set(pk_set or ()) | instance.__dict__.pop("_cases_before_clear", set()))
         return
     field = "charges" if category is Charge else "themes"
     if action == "pre_clear":
@@ -105,10 +110,13 @@ def case_categories_changed(sender, instance, action, reverse, pk_set, model, **
         refresh_category_tally(category, set(pk_set or ()))
     elif action == "post_clear":
         refresh_category_tally(category, instance.__dict__.pop("_categories_before_clear", set()))
+    if action in {"post_add", "post_remove", "post_clear"}:
+        refresh_person_categories({instance.pk})
 
 
 @receiver(pre_delete, sender=Case)
 def remember_case_categories(sender, instance, **kwargs):
+    instance._people = _pks(instance.people.all())
     instance._categories = {
         model: set(getattr(instance, field).values_list("pk", flat=True))
         for model, field in ((Charge, "charges"), (Theme, "themes"))
@@ -119,12 +127,15 @@ def remember_case_categories(sender, instance, **kwargs):
 def case_deleted(sender, instance, **kwargs):
     for model, among in getattr(instance, "_categories", {}).items():
         refresh_category_tally(model, among)
+    refresh_person_categories((), getattr(instance, "_people", ()))
 
 
 @receiver(post_delete, sender=Charge)
 @receiver(post_delete, sender=Theme)
 def category_deleted(sender, instance, **kwargs):
     CategoryTally.objects.filter(kind=sender._meta.model_name, category_id=instance.pk).delete()
+    # Its cases' links went with it; whether a case names several people did not change.
+    PersonCategory.objects.filter(kind=sender._meta.model_name, category_id=instance.pk).delete()
 
 
 @receiver(post_save, sender=Person)
@@ -167,15 +178,22 @@ def case_people_changed(sender, instance, action, reverse, pk_set, **kwargs):
             sync_custody_spans([instance.pk])
             cases = set(pk_set or ()) | instance.__dict__.pop("_cases_before_clear", set())
             _recount_categories(Case.objects.filter(pk__in=cases))
+            # The others those cases name may now share them, or no longer.
+            refresh_person_categories(cases, [instance.pk])
         return
     if action == "pre_clear":
         instance._people_before_clear = set(instance.people.values_list("pk", flat=True))
-    elif action in {"post_add", "post_remove"}:
-        sync_custody_spans(pk_set or ())
+        return
+    if action in {"post_add", "post_remove"}:
+        changed = set(pk_set or ())
     elif action == "post_clear":
-        sync_custody_spans(instance.__dict__.pop("_people_before_clear", set()))
-    if action in {"post_add", "post_remove", "post_clear"}:
-        _recount_categories(Case.objects.filter(pk=instance.pk))
+        changed = instance.__dict__.pop("_people_before_clear", set())
+    else:
+        return
+    sync_custody_spans(changed)
+    _recount_categories(Case.objects.filter(pk=instance.pk))
+    # After the category tally, as every write path takes the tallies' locks in one order.
+    refresh_person_categories({instance.pk}, changed)
 
 
 @receiver(pre_delete, sender=Person)

@@ -11,7 +11,7 @@ from enum import IntEnum
 from typing import Any
 
 from django.db import connections, router, transaction
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
@@ -29,9 +29,12 @@ from .models import (
     Event,
     Headcount,
     Person,
+    PersonCategory,
+    SharedCaseLink,
     Theme,
 )
 from .models.cases import FIRST_PEOPLE_STORED
+from .models.custody import CategoryKind
 
 
 @dataclass(frozen=True)
@@ -145,8 +148,9 @@ MONTH_SQL = {
 
 
 class Part(IntEnum):
-    """What a row of `summed_for` sums: the month kinds of CustodyMonthTally, then the cases and the
-    people under each charge and theme, then the people themselves."""
+    """What a row of `summed_for` sums: the month kinds of CustodyMonthTally, then under each charge and
+    theme the cases naming several of the people and the people (with their cases naming no one
+    else), then the people themselves."""
 
     BEGUN = BEGUN
     ENDED = ENDED
@@ -179,8 +183,9 @@ class Sums:
 def summed_for(people: QuerySet, months: bool = True, categories: bool = True) -> Sums:
     """The statistics of `people` in one query, whatever their number: the filter runs once and the
     database sums their spans by month (as `month_changes`), their cases and themselves by charge and
-    theme (as `_category_sums`) and their headcount (as `PersonQuerySet.headcount`), each from one
-    pass over the rows it reads, joined on the people by hashing rather than person by person.
+    theme (as `_category_sums`, from each person's rows of PersonCategory and the links of the cases
+    naming several people) and their headcount (as `PersonQuerySet.headcount`), each from one pass
+    over the rows it reads, joined on the people by hashing rather than person by person.
 
     An open span's report is read from the person's copy of their custody now (COPIED_CUSTODY),
     not from its event among the million: the open span is that custody."""
@@ -225,39 +230,36 @@ def summed_for(people: QuerySet, months: bool = True, categories: bool = True) -
             f"SELECT {Part.UNCONFIRMED:d}, unconfirmed, 0, {sums} FROM spans WHERE unconfirmed IS NOT NULL"
             " GROUP BY unconfirmed",
         ]
+    part_params: list[Any] = []
     if categories:
-        ctes.append(
-            "links AS (SELECT l.case_id, chosen.* FROM"
-            f" {CaseRecord.people.through._meta.db_table} l JOIN chosen ON chosen.person = l.person_id"
-            f" JOIN {CaseRecord._meta.db_table} c ON c.id = l.case_id WHERE c.is_published)"
+        # Each person once under each of their charges and themes, with their cases naming no one
+        # else, from their rows of PersonCategory: no pairs to make distinct.
+        part_params += [CategoryKind.CHARGE.value]
+        parts.append(
+            f"SELECT CASE p.kind WHEN %s THEN {Part.CHARGE_PEOPLE:d} ELSE {Part.THEME_PEOPLE:d} END, p.category_id,"
+            f" SUM(p.solo_cases), {sums} FROM {PersonCategory._meta.db_table} p"
+            " JOIN chosen ON chosen.person = p.person_id GROUP BY p.kind, p.category_id"
         )
-        for index, (model, cases_part, people_part) in enumerate(CATEGORIES):
+        # The cases naming several people, each once however many of its people are chosen: found
+        # once for both the charges and the themes.
+        ctes.append(
+            f"shared AS (SELECT DISTINCT s.case_id FROM {SharedCaseLink._meta.db_table} s"
+            " JOIN chosen ON chosen.person = s.person_id)"
+        )
+        for model, cases_part, _ in CATEGORIES:
             through = getattr(CaseRecord, f"{model._meta.model_name}s").through
             table, column = through._meta.db_table, through._meta.get_field(model._meta.model_name).column
-            # The people's cases joined with their categories by hashing, once for both figures: the
-            # planner, blind to how many cases the links hold, looked each case up along the index.
-            ctes.append(
-                f"under_{index} AS (SELECT t.{column} AS category, l.case_id, l.person, l.individuals,"
-                f" l.minimums, l.unknown_groups FROM links l JOIN {table} t ON t.case_id = l.case_id)"
+            parts.append(
+                f"SELECT {cases_part:d}, t.{column}, COUNT(*), 0, 0, 0 FROM shared JOIN {table} t"
+                f" ON t.case_id = shared.case_id GROUP BY t.{column}"
             )
-            parts += [
-                # Each case once under a category, however many of the people it names.
-                f"SELECT {cases_part:d}, category, COUNT(*), 0, 0, 0 FROM (SELECT category, case_id"
-                f" FROM under_{index} GROUP BY category, case_id) cases GROUP BY category",
-                # Each person once under a category, however many of their cases fall under it: grouped
-                # by the two ids alone, their weights being the person's.
-                f"SELECT {people_part:d}, category, 0, {sums} FROM (SELECT category, person,"
-                " MIN(individuals) AS individuals, MIN(minimums) AS minimums,"
-                f" MIN(unknown_groups) AS unknown_groups FROM under_{index} GROUP BY category, person) pairs"
-                " GROUP BY category",
-            ]
     sql = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(parts)
     with transaction.atomic(using=chosen.db, savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Its cost estimate, over a hundred thousand rows, makes PostgreSQL compile the statement
             # (JIT) first, which took a third of its time and saved nothing; for this statement only.
             cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, *part_params])
         rows = cursor.fetchall()
     found: dict[int, dict[int, tuple]] = {part: {} for part in Part}
     for part, key, cases, *weights in rows:
@@ -268,7 +270,10 @@ def summed_for(people: QuerySet, months: bool = True, categories: bool = True) -
         for month, (_, individuals, minimums, unknown) in found[part].items()
     ]
     by_category = {
-        model: {pk: (cases, _headcount(*found[people_part][pk][1:])) for pk, (cases, *_) in found[cases_part].items()}
+        model: {
+            pk: (solo + found[cases_part].get(pk, (0,))[0], _headcount(*weights))
+            for pk, (solo, *weights) in found[people_part].items()
+        }
         for model, cases_part, people_part in CATEGORIES
     }
     headcount = _headcount(*found[Part.EVERYONE][0][1:])
@@ -445,6 +450,94 @@ def _category_tally_rows(model, among: list[int] | None = None) -> list[Category
         )
         for pk, (_, cases, count) in _category_sums(model, published, among).items()
     ]
+
+
+def _named_with_others() -> Exists:
+    """Whether a link's case names someone else too: looked up by the case, so that recounting a
+    few people reads their cases' links alone."""
+    links = CaseRecord.people.through.objects
+    return Exists(links.filter(case=OuterRef("case")).exclude(person=OuterRef("person")))
+
+
+def _person_category_rows(model) -> QuerySet:
+    """PersonCategory's rows of charges or themes (`model`) as a query: per person and category of
+    their published cases, how many of those cases name no one else."""
+    field = f"case__{model._meta.model_name}s"
+    return (
+        CaseRecord.people.through.objects.filter(case__is_published=True, **{f"{field}__isnull": False})
+        .values(linked=F("person"), category=F(field))
+        .annotate(kind=Value(model._meta.model_name), solo=Count("pk", filter=~_named_with_others()))
+        .order_by()
+    )
+
+
+def _shared_case_rows() -> QuerySet:
+    """SharedCaseLink's rows as a query: the links of the published cases naming several people."""
+    return (
+        CaseRecord.people.through.objects.filter(_named_with_others(), case__is_published=True)
+        .values(linked_case=F("case"), linked=F("person"))
+        .order_by()
+    )
+
+
+def _insert(model, columns: str, rows: QuerySet, selected: str) -> None:
+    """Write `rows` into `model`'s table in one INSERT … SELECT: a rebuild writes hundreds of
+    thousands of rows, which the database copies without a round trip through Python."""
+    sql, params = rows.query.sql_with_params()
+    table = model._meta.db_table
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {selected} FROM ({sql}) AS found", params)
+
+
+def _write_person_categories(people: set[int] | None = None, cases: set[int] | None = None) -> None:
+    """Write the rows of these people (PersonCategory) and cases (SharedCaseLink), or of all."""
+    if people is None or people:
+        for model in (Charge, Theme):
+            rows = _person_category_rows(model)
+            _insert(
+                PersonCategory,
+                "person_id, kind, category_id, solo_cases",
+                rows if people is None else rows.filter(person__in=people),
+                "linked, kind, category, solo",
+            )
+    if cases is None or cases:
+        rows = _shared_case_rows()
+        _insert(
+            SharedCaseLink,
+            "case_id, person_id",
+            rows if cases is None else rows.filter(case__in=cases),
+            "linked_case, linked",
+        )
+
+
+@transaction.atomic
+def refresh_person_categories(cases: Iterable[int], people: Iterable[int] = ()) -> None:
+    """Recount the links of these cases naming several people (SharedCaseLink), and the charges and
+    themes of their people and of `people` (PersonCategory): those just taken out of them."""
+    cases = set(cases)
+    people = set(people) | set(
+        CaseRecord.people.through.objects.filter(case__in=cases).values_list("person", flat=True)
+    )
+    if not (cases or people):
+        return
+    lock_tally(PersonCategory)
+    _deleted(PersonCategory.objects.filter(person__in=people))
+    _deleted(SharedCaseLink.objects.filter(case__in=cases))
+    _write_person_categories(people, cases)
+
+
+@transaction.atomic
+def rebuild_person_categories() -> None:
+    lock_tally(PersonCategory)
+    _deleted(PersonCategory.objects.all())
+    _deleted(SharedCaseLink.objects.all())
+    _write_person_categories()
+
+
+def _deleted(rows: QuerySet) -> None:
+    # One DELETE, not a row loaded and signalled at a time (half a million in a rebuild): the write
+    # that made them stale has told the public pages already.
+    rows._raw_delete(rows.db)
 
 
 def refresh_charge_people(among: set[int] | None = None) -> None:

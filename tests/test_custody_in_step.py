@@ -31,6 +31,8 @@ from cases.models import (
     CustodyTally,
     Event,
     Person,
+    PersonCategory,
+    SharedCaseLink,
     Source,
 )
 from cases.models.people import CURRENT_CUSTODY, CURRENT_ORDER
@@ -38,7 +40,7 @@ from cases.report import ReportLoader
 from cases.resources import EventResource, PersonResource
 from cases.services import merge_people, record_status_update, set_published
 
-from .factories import make_case, make_event, make_person, make_source
+from .factories import make_case, make_charge, make_event, make_person, make_source, make_theme
 from .test_permission_matrix import person_form
 
 pytestmark = pytest.mark.django_db
@@ -126,9 +128,10 @@ def stored_spans() -> list[tuple]:
     )
 
 
-def current_custody_and_tally() -> tuple[list, list, list, list, list, list]:
+def current_custody_and_tally() -> tuple[list, list, list, list, list, list, list, list]:
     """Each person's copy of their custody now, and the tallies counted from them and their spans,
-    with each charge's first people by name, stored with its tally."""
+    with each charge's first people by name, stored with its tally, and each person's charges and
+    themes with the cases they share, which the filtered statistics count by."""
     tally = CustodyTally.objects.order_by("state", "reported_end")
     months = CustodyMonthTally.objects.order_by("kind", "month")
     days = CustodyDayTally.objects.order_by("state", "day", "kind")
@@ -140,6 +143,12 @@ def current_custody_and_tally() -> tuple[list, list, list, list, list, list]:
         list(months.values_list("kind", "month", "individuals", "minimums", "unknown_groups")),
         list(days.values_list("state", "day", "kind", "individuals", "minimums", "unknown_groups")),
         list(ChargePeople.objects.order_by("charge").values_list("charge", "first_people")),
+        list(
+            PersonCategory.objects.order_by("person", "kind", "category_id").values_list(
+                "person", "kind", "category_id", "solo_cases"
+            )
+        ),
+        list(SharedCaseLink.objects.order_by("case", "person").values_list("case", "person")),
     )
 
 
@@ -311,8 +320,10 @@ class WritesCustodyDependsOn(RuleBasedStateMachine):
 
 def test_after_any_sequence_of_writes_the_spans_equal_a_rebuild_from_scratch():
     bokaev, ayan, draft = make_person("Maks Bokaev"), make_person("Talgat Ayan"), make_person(is_published=False)
-    shared = make_case("Land protest case", people=[bokaev, ayan, draft])
-    make_case("Unpublished case", people=[ayan], is_published=False)
+    shared = make_case(
+        "Land protest case", people=[bokaev, ayan, draft], charges=[make_charge()], themes=[make_theme()]
+    )
+    make_case("Unpublished case", people=[ayan], is_published=False, charges=[make_charge()])
     report = make_source("World Report")
     make_source("Unpublished source", is_published=False)
     make_event(shared, "2016-05", type=EventType.CONVICTED, custody=CustodyState.IMPRISONED, source=report)

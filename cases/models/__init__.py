@@ -3,7 +3,15 @@
 from .base import ImportedItem
 from .cache import PublicGeneration
 from .cases import Case, Charge, ChargePeople, Theme
-from .custody import CategoryTally, CustodyDayTally, CustodyMonthTally, CustodySpan, CustodyTally
+from .custody import (
+    CategoryTally,
+    CustodyDayTally,
+    CustodyMonthTally,
+    CustodySpan,
+    CustodyTally,
+    PersonCategory,
+    SharedCaseLink,
+)
 from .events import Citation, Event
 from .people import Headcount, NameVariant, Organization, Person
 from .sources import Source
@@ -24,7 +32,9 @@ __all__ = [
     "NameVariant",
     "Organization",
     "Person",
+    "PersonCategory",
     "PublicGeneration",
+    "SharedCaseLink",
     "Source",
     "Theme",
 ]

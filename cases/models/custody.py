@@ -294,3 +294,51 @@ class CategoryTally(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.category_id}: {self.individuals}"
+
+
+class PersonCategory(models.Model):
+    """A charge or theme under which a person has a published case, with how many of those cases
+    name no one else: what a filtered statistics page counts its people by (`cases.statistics
+    summed_for`), a row a person and category rather than each case joined with its categories and
+    the pairs made distinct. The cases naming several people are in SharedCaseLink, counted once
+    however many of their people are chosen.
+
+    Depends on the cases alone (their publication, people, charges and themes), not on the person's
+    publication or size, which the page reads from the person. Kept in step by cases.signals in the
+    transaction of every such write; `manage.py rebuild_custody_spans` recounts it whole.
+    """
+
+    # Looked up by the unique constraint's index, which begins with the person (on PostgreSQL, by
+    # one that holds the whole row: migration 0029).
+    person = models.ForeignKey("Person", on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=10, choices=CategoryKind.choices)
+    category_id = models.PositiveIntegerField()
+    solo_cases = models.PositiveIntegerField(default=0, help_text=_("Of the person's cases, those naming no one else."))
+
+    class Meta:
+        verbose_name = _("person's category")
+        verbose_name_plural = _("people's categories")
+        constraints = [
+            choices_constraint("kind", CategoryKind, "cases_person_category_kind_valid"),
+            models.UniqueConstraint(fields=["person", "kind", "category_id"], name="cases_person_category_one_row"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id}: {self.kind} {self.category_id}"
+
+
+class SharedCaseLink(models.Model):
+    """A published case that names several people, and one of them (see PersonCategory): the cases a
+    filtered statistics page must count once however many of its chosen people they name."""
+
+    case = models.ForeignKey("Case", on_delete=models.CASCADE, related_name="+")
+    # Looked up by the unique constraint's index, which begins with the person.
+    person = models.ForeignKey("Person", on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        verbose_name = _("shared case link")
+        verbose_name_plural = _("shared case links")
+        constraints = [models.UniqueConstraint(fields=["person", "case"], name="cases_shared_case_link_one_row")]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.person_id}"

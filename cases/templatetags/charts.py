@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from ..models import Headcount
 from ..statistics import Bar, BarChart, MonthCount
 
 register = template.Library()
@@ -50,11 +51,24 @@ def chart_table_rows(months: Sequence[MonthCount]) -> SafeString:
 
 def _row(month: MonthCount) -> str:
     headcount = month.headcount
-    apart = f" {escape(headcount.groups_apart)}" if month.unknown_groups else ""
+    language = get_language()
+    apart = f" {escape(_groups_apart(month.unknown_groups, language))}" if month.unknown_groups else ""
     return (
         f'<tr><th scope="row"><time datetime="{month.month_end:%Y-%m}">{escape(month_name(month.month_end))}</time>'
-        f"</th><td>{escape(headcount.number)}{apart}</td><td>{localize(month.carried_forward)}</td></tr>"
+        f"</th><td>{escape(headcount.number)}{apart}</td><td>{_localized(month.carried_forward, language)}</td></tr>"
     )
+
+
+# The same few hundred numbers recur month after month: each formatted once per language, as the
+# month names are (localising and translating them a row at a time took a fifth of the page).
+@lru_cache(maxsize=4096)
+def _localized(number: int, language: str) -> str:
+    return str(localize(number))  # in the active language, which `language` names for the cache
+
+
+@lru_cache(maxsize=1024)
+def _groups_apart(unknown_groups: int, language: str) -> str:
+    return Headcount(unknown_groups=unknown_groups).groups_apart
 
 
 def month_name(day: date) -> str:
