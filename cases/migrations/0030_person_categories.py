@@ -33,7 +33,7 @@ def remove_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0028_statistics_covering_indexes"),
+        ("cases", "0029_event_newest_of_people"),
     ]
 
     operations = [
