@@ -15,9 +15,10 @@ from itertools import islice
 from operator import itemgetter
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import F, Lookup, Prefetch
+from django.db import connection
+from django.db.models import F, Lookup, OuterRef, Prefetch
 
-from . import dates
+from . import dates, export_sql
 from .addresses import address_of
 from .choices import IN_CUSTODY_STATES, Identity, NameLanguage
 from .dates import FuzzyDate
@@ -299,6 +300,38 @@ def person_chunks(filterset, absolute: Callable[[str], str]) -> Iterator[list[di
         ]
 
 
+def chunk_people(ids: list[int], on: date | None):
+    """The values of `person_chunks` for the people `ids` in one query (PostgreSQL), with their
+    published cases' slugs as `names_and_cases` reads them (their names: `export_sql.name_variants`)."""
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    cases = Case.objects.published().filter(people=OuterRef("pk")).order_by("slug")
+    return (
+        Person.objects.filter(AnyOf(F("pk"), ids))
+        .with_custody(on)
+        .order_by()
+        .annotate(case_slugs=ArraySubquery(cases.values("slug")))
+        .values(*PERSON_VALUES, "case_slugs")
+    )
+
+
+def person_texts(filterset, absolute: Callable[[str], str], fmt: str) -> Iterator[str]:
+    """`person_chunks` as the text of `fmt`, written by PostgreSQL (`cases.export_sql`): the ids in
+    the list's order, then one query a chunk that returns each row's finished text."""
+    as_of = filterset.form.cleaned_data.get("as_of")
+    marker = "slug-marker"
+    before, after = absolute(address_of("cases:person-detail")(marker)).split(marker)
+    values = (dates.confirmed_since(as_of), before, after)
+    separator = "" if fmt == "csv" else ",\n"
+    ids = filterset.qs.values_list("pk", flat=True).iterator(chunk_size=PEOPLE_CHUNK_SIZE)
+    for chunk in chunked(ids, PEOPLE_CHUNK_SIZE):
+        people, params = chunk_people(chunk, as_of).query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(export_sql.person_text(people, fmt), (*values, *params))
+            texts = dict(cursor.fetchall())
+        yield separator.join([texts[pk] for pk in chunk])
+
+
 def published_case_slugs():
     """Just enough of a record's published cases to list their slugs."""
     return Prefetch(
@@ -317,6 +350,9 @@ class Dataset:
     # `row_chunks`: the filtered rows a chunk at a time.
     row: Callable[[object, Callable[[str], str]], dict] | None = None
     row_chunks: Callable[[object, Callable[[str], str]], Iterator[list[dict]]] | None = None
+    # On PostgreSQL, the filtered rows a chunk at a time as the finished text of a format, written
+    # by the database: what `python_texts` writes from `chunks`, byte for byte.
+    sql_texts: Callable[[object, Callable[[str], str], str], Iterator[str]] | None = None
 
     def chunks(self, filterset, absolute: Callable[[str], str]) -> Iterator[list[dict]]:
         if self.row_chunks is not None:
@@ -329,6 +365,16 @@ class Dataset:
         for chunk in self.chunks(filterset, absolute):
             yield from chunk
 
+    def texts(self, filterset, absolute: Callable[[str], str], fmt: str) -> Iterator[str]:
+        """The filtered rows a chunk at a time as the text of `fmt` (`as_csv` and `as_json` frame it)."""
+        if self.sql_texts is not None and connection.vendor == "postgresql":
+            return self.sql_texts(filterset, absolute, fmt)
+        return self.python_texts(filterset, absolute, fmt)
+
+    def python_texts(self, filterset, absolute: Callable[[str], str], fmt: str) -> Iterator[str]:
+        chunks = self.chunks(filterset, absolute)
+        return csv_texts(chunks, self.columns) if fmt == "csv" else json_texts(chunks)
+
     @property
     def columns(self) -> list[str]:
         return COLUMNS[self.name]
@@ -340,6 +386,7 @@ DATASETS = {
         PersonFilter,
         lambda: Person.objects.published().order_by("pk"),
         row_chunks=person_chunks,
+        sql_texts=person_texts,
     ),
     "organizations": Dataset(
         "organizations",
@@ -415,31 +462,48 @@ def buffered(parts: Iterator[str], size: int = BUFFER_SIZE) -> Iterator[str]:
         yield "".join(pending)
 
 
-def as_csv(chunks: Iterable[list[dict]], columns: list[str]) -> Iterator[str]:
+def csv_texts(chunks: Iterable[list[dict]], columns: list[str]) -> Iterator[str]:
+    """Each chunk's rows as CSV lines."""
+    cells = itemgetter(*columns)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for chunk in chunks:
+        out.seek(0)
+        out.truncate()
+        writer.writerows(csv_values(cells(record)) for record in chunk)
+        yield out.getvalue()
+
+
+def json_texts(chunks: Iterable[list[dict]]) -> Iterator[str]:
+    """Each chunk's records as JSON, one a line, joined by commas."""
+    encoder = DjangoJSONEncoder(ensure_ascii=False)
+    for chunk in chunks:
+        yield ",\n".join(map(encoder.encode, chunk))
+
+
+def as_csv(texts: Iterable[str], columns: list[str]) -> Iterator[str]:
+    """The CSV file of the rows `texts` (`Dataset.texts`)."""
+
     def parts():
-        cells = itemgetter(*columns)
         out = io.StringIO()
-        writer = csv.writer(out)
+        csv.writer(out).writerow(columns)
         # The byte-order mark makes spreadsheet programs read the file as UTF-8 (Cyrillic names).
-        writer.writerow(columns)
         yield "\ufeff" + out.getvalue()
-        for chunk in chunks:
-            out.seek(0)
-            out.truncate()
-            writer.writerows(csv_values(cells(record)) for record in chunk)
-            yield out.getvalue()
+        yield from texts
 
     return buffered(parts())
 
 
-def as_json(chunks: Iterable[list[dict]], dataset: str, filters: dict) -> Iterator[str]:
+def as_json(texts: Iterable[str], dataset: str, filters: dict) -> Iterator[str]:
+    """The JSON file of the records `texts` (`Dataset.texts`)."""
+
     def parts():
         encoder = DjangoJSONEncoder(ensure_ascii=False)
         yield f'{{"dataset": {encoder.encode(dataset)}, "filters": {encoder.encode(filters)}, "results": ['
         separator = "\n"
-        for chunk in chunks:
-            if chunk:
-                yield separator + ",\n".join(map(encoder.encode, chunk))
+        for text in texts:
+            if text:
+                yield separator + text
                 separator = ",\n"
         yield "\n]}\n"
 
