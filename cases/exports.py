@@ -8,6 +8,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -15,7 +16,7 @@ from itertools import islice
 from operator import itemgetter
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Lookup, OuterRef, Prefetch
 
 from . import dates, export_sql
@@ -33,6 +34,8 @@ CHUNK_SIZE = 500
 # At 2,000 PostgreSQL's estimate of a chunk's query passed its default `jit_above_cost`, and
 # compiling it took longer than running it.
 PEOPLE_CHUNK_SIZE = 1000
+# The first chunk is smaller: the download starts after a tenth of a chunk's work.
+FIRST_PEOPLE_CHUNK_SIZE = 100
 BUFFER_SIZE = 64 * 1024
 LIST_SEPARATOR = "; "
 # A file name stays readable and within what every file system takes.
@@ -211,6 +214,18 @@ class AnyOf(Lookup):
         return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*params, *self.rhs)
 
 
+def listed_ids(filterset) -> Iterator[list[int]]:
+    """The filtered people's ids in the list's order, `PEOPLE_CHUNK_SIZE` at a time after a smaller
+    first chunk, read from the database as they are sent."""
+    # Outside a transaction Django declares its cursor WITH HOLD, and PostgreSQL reads such a
+    # cursor's every row before the first (150 ms at 100,000 people): the ids are read in one.
+    with transaction.atomic() if connection.get_autocommit() else nullcontext():
+        ids = filterset.qs.values_list("pk", flat=True).iterator(chunk_size=PEOPLE_CHUNK_SIZE)
+        if first := list(islice(ids, FIRST_PEOPLE_CHUNK_SIZE)):
+            yield first
+        yield from chunked(ids, PEOPLE_CHUNK_SIZE)
+
+
 def names_and_cases(ids: list[int]) -> tuple[dict[int, list], dict[int, str], dict[int, list]]:
     """The name variants (in the model's order), the first Russian spelling and the published cases'
     slugs of the people `ids`, by two queries that each read them all at once, not person by
@@ -289,8 +304,7 @@ def person_chunks(filterset, absolute: Callable[[str], str]) -> Iterator[list[di
     def url(slug: str) -> str:
         return absolute(path(slug))
 
-    ids = filterset.qs.values_list("pk", flat=True).iterator(chunk_size=PEOPLE_CHUNK_SIZE)
-    for chunk in chunked(ids, PEOPLE_CHUNK_SIZE):
+    for chunk in listed_ids(filterset):
         people = Person.objects.filter(AnyOf(F("pk"), chunk)).with_custody(as_of).order_by()
         found = {values[0]: values for values in people.values_list(*PERSON_VALUES)}
         variants, russian, cases = names_and_cases(chunk)
@@ -323,8 +337,7 @@ def person_texts(filterset, absolute: Callable[[str], str], fmt: str) -> Iterato
     before, after = absolute(address_of("cases:person-detail")(marker)).split(marker)
     values = (dates.confirmed_since(as_of), before, after)
     separator = "" if fmt == "csv" else ",\n"
-    ids = filterset.qs.values_list("pk", flat=True).iterator(chunk_size=PEOPLE_CHUNK_SIZE)
-    for chunk in chunked(ids, PEOPLE_CHUNK_SIZE):
+    for chunk in listed_ids(filterset):
         people, params = chunk_people(chunk, as_of).query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(export_sql.person_text(people, fmt), (*values, *params))
@@ -447,9 +460,10 @@ def csv_values(values: Iterable) -> list:
 
 
 def buffered(parts: Iterator[str], size: int = BUFFER_SIZE) -> Iterator[str]:
-    """The first part at once (the download starts), then parts joined into pieces of about `size`
-    characters: a server writes each piece it is handed separately, and a row is far smaller."""
-    yield next(parts, "")
+    """The first two parts at once (the file's head and its first rows: the download starts), then
+    parts joined into pieces of about `size` characters: a server writes each piece it is handed
+    separately, and a row is far smaller."""
+    yield from islice(parts, 2)
     pending: list[str] = []
     length = 0
     for part in parts:

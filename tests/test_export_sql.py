@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from dataclasses import replace
 
 import pytest
@@ -129,12 +130,14 @@ def test_the_json_written_by_the_database_is_the_python_json_byte_for_byte(world
 
 
 def test_a_chunk_boundary_keeps_the_list_order_and_the_separators(world, monkeypatch):
+    monkeypatch.setattr("cases.exports.FIRST_PEOPLE_CHUNK_SIZE", 3)
     monkeypatch.setattr("cases.exports.PEOPLE_CHUNK_SIZE", 4)
     for fmt in ("csv", "json"):
         assert texts({"sort": "-name"}, fmt, written_by_sql=True) == texts({"sort": "-name"}, fmt, written_by_sql=False)
 
 
 def test_the_downloads_are_the_files_python_writes(client, world, monkeypatch):
+    monkeypatch.setattr("cases.exports.FIRST_PEOPLE_CHUNK_SIZE", 2)
     monkeypatch.setattr("cases.exports.PEOPLE_CHUNK_SIZE", 5)
     downloads = {}
     for written_by_sql in (True, False):
@@ -146,3 +149,19 @@ def test_the_downloads_are_the_files_python_writes(client, world, monkeypatch):
     assert downloads[True, "csv"] == downloads[False, "csv"]
     assert downloads[True, "json"] == downloads[False, "json"]
     assert len(json.loads(downloads[True, "json"])["results"]) == 7 + len(FORMULA_TRIGGERS) + len(DATES)
+
+
+def test_the_cells_written_as_they_are_hold_nothing_to_quote_escape_or_neutralise():
+    """`PERSON_KINDS` writes a "word" without CSV quoting or JSON escaping: the database holds these
+    columns to these values (the people's and the spans' check constraints)."""
+    from django_countries import countries
+
+    from cases.choices import Role
+    from cases.export_sql import PERSON_KINDS
+
+    assert {name for name, kind in PERSON_KINDS.items() if kind == "word"} == {
+        "identity", "role", "country", "custody", "custody_since", "custody_began", "custody_on_record_since",
+        "custody_began_by", "custody_last_reported", "expected_end",
+    }  # fmt: skip
+    words = [*Identity.values, *Role.values, *CustodyState.values, *(code for code, _ in countries)]
+    assert all(re.fullmatch(r"[A-Za-z_]+", word) for word in words)

@@ -341,3 +341,17 @@ def test_a_csv_cell_is_written_as_neutralise_says_however_it_is_typed(value):
         return out.getvalue()
 
     assert written(csv_values([value])) == written([csv_cell(value)])
+
+
+def test_a_download_sends_its_first_rows_before_it_reads_the_rest(client, monkeypatch):
+    monkeypatch.setattr("cases.exports.FIRST_PEOPLE_CHUNK_SIZE", 2)
+    monkeypatch.setattr("cases.exports.PEOPLE_CHUNK_SIZE", 3)
+    for index in range(6):
+        make_person(f"Person {index}")
+    for fmt in ("csv", "json"):
+        response = client.get(reverse("cases:person-export", kwargs={"fmt": fmt}))
+        pieces = iter(response.streaming_content)
+        head, first_rows = next(pieces), next(pieces)
+        assert b"person-0" not in head
+        assert b"person-1" in first_rows and b"person-2" not in first_rows, fmt
+        assert b"person-5" in b"".join(pieces)
