@@ -10,7 +10,6 @@ bytes; change a rule in one, change it in the other.
 from collections.abc import Callable
 
 from .choices import IN_CUSTODY_STATES, DatePrecision, Identity, NameLanguage
-from .dates import PRECISIONS
 from .models import NameVariant
 
 # The `to_char` pattern of each precision EDTF writes as one value (`Precision.edtf`): the others
@@ -22,7 +21,6 @@ EDTF_PATTERNS = {
     DatePrecision.SECOND_HALF: 'YYYY"-41"',
     DatePrecision.YEAR: "YYYY",
 }
-assert set(EDTF_PATTERNS) == {precision for precision, row in PRECISIONS.items() if row.edtf is not None}
 
 # What each column of `COLUMNS["people"]` holds, which says how it is written: text, a number,
 # true or false, a list of texts, or a word: a text that neither starts like a formula nor holds a
@@ -127,7 +125,7 @@ CSV_CELLS: dict[str, Callable[[str], str]] = {
     "word": lambda value: f"coalesce({value}, '')",
     "number": lambda value: f"coalesce({value}::text, '')",
     "boolean": lambda value: f"CASE WHEN {value} THEN 'true' ELSE 'false' END",
-    # LIST_SEPARATOR
+    # Joined by `cases.exports.LIST_SEPARATOR`.
     "list": lambda value: csv_text(f"array_to_string({value}, '; ')"),
 }
 

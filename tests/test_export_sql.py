@@ -151,6 +151,15 @@ def test_the_downloads_are_the_files_python_writes(client, world, monkeypatch):
     assert len(json.loads(downloads[True, "json"])["results"]) == 7 + len(FORMULA_TRIGGERS) + len(DATES)
 
 
+def test_every_column_and_every_precision_has_its_sql():
+    from cases.dates import PRECISIONS
+    from cases.export_sql import EDTF_PATTERNS, PERSON_KINDS
+    from cases.exports import COLUMNS
+
+    assert list(PERSON_KINDS) == COLUMNS["people"]
+    assert set(EDTF_PATTERNS) == {precision for precision, row in PRECISIONS.items() if row.edtf is not None}
+
+
 def test_the_cells_written_as_they_are_hold_nothing_to_quote_escape_or_neutralise():
     """`PERSON_KINDS` writes a "word" without CSV quoting or JSON escaping: the database holds these
     columns to these values (the people's and the spans' check constraints)."""
