@@ -339,12 +339,17 @@ def person_texts(filterset, absolute: Callable[[str], str], fmt: str) -> Iterato
     as_of = filterset.form.cleaned_data.get("as_of")
     marker = "slug-marker"
     before, after = absolute(address_of("cases:person-detail")(marker)).split(marker)
-    values = (dates.confirmed_since(as_of), before, after)
+    people, params = chunk_people([], as_of).query.sql_with_params()
+    sql = export_sql.person_text(people, fmt)
+    arguments = [dates.confirmed_since(as_of), before, after, *params]
+    # The ids travel as one array (AnyOf), the query's only list: its text is the same for every
+    # chunk, built once (2 ms a chunk), and each chunk's ids take the array's place.
+    ids_at = next(at for at, argument in enumerate(arguments) if isinstance(argument, list))
     separator = "" if fmt == "csv" else ",\n"
     for chunk in listed_ids(filterset):
-        people, params = chunk_people(chunk, as_of).query.sql_with_params()
+        arguments[ids_at] = chunk
         with connection.cursor() as cursor:
-            cursor.execute(export_sql.person_text(people, fmt), (*values, *params))
+            cursor.execute(sql, arguments)
             texts = dict(cursor.fetchall())
         yield separator.join([texts[pk] for pk in chunk])
 
