@@ -341,3 +341,41 @@ def test_a_csv_cell_is_written_as_neutralise_says_however_it_is_typed(value):
         return out.getvalue()
 
     assert written(csv_values([value])) == written([csv_cell(value)])
+
+
+def test_a_download_sends_its_first_rows_before_it_reads_the_rest(client, monkeypatch):
+    monkeypatch.setattr("cases.exports.FIRST_PEOPLE_CHUNK_SIZE", 2)
+    monkeypatch.setattr("cases.exports.PEOPLE_CHUNK_SIZE", 3)
+    for index in range(6):
+        make_person(f"Person {index}")
+    for fmt in ("csv", "json"):
+        response = client.get(reverse("cases:person-export", kwargs={"fmt": fmt}))
+        pieces = iter(response.streaming_content)
+        head, first_rows = next(pieces), next(pieces)
+        assert b"person-0" not in head
+        assert b"person-1" in first_rows and b"person-2" not in first_rows, fmt
+        assert b"person-5" in b"".join(pieces)
+
+
+def test_a_download_left_half_read_closes_its_cursor_in_its_transaction(monkeypatch):
+    import sys
+
+    monkeypatch.setattr("cases.exports.FIRST_PEOPLE_CHUNK_SIZE", 1)
+    monkeypatch.setattr("cases.exports.PEOPLE_CHUNK_SIZE", 2)
+    for index in range(5):
+        make_person(f"Person {index}")
+    # As outside the test's transaction: the download opens its own (here a savepoint, whose end
+    # closes a cursor declared in it, as a transaction's does).
+    monkeypatch.setattr("django.db.transaction.get_autocommit", lambda: True)
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    dataset = DATASETS["people"]
+    for read in (1, 2):
+        filterset = dataset.filterset_class({}, queryset=dataset.queryset())
+        assert filterset.is_valid()
+        texts = dataset.texts(filterset, "https://example.org".__add__, "csv")
+        for _ in range(read):
+            next(texts)
+        texts.close()
+        assert not unraisable, [hook.exc_value for hook in unraisable]
+    assert Person.objects.count() == 5

@@ -20,12 +20,12 @@ def export(request, dataset: str, fmt: str):
         )
     # Every row's address starts the same: the site's, worked out once rather than row by row.
     site = absolute_url("/", request).removesuffix("/")
-    chunks = dataset.chunks(filterset, lambda path: site + path)
+    texts = dataset.texts(filterset, lambda path: site + path, fmt)
     if fmt == "csv":
-        content = as_csv(chunks, dataset.columns)
+        content = as_csv(texts, dataset.columns)
     else:
         filters = {name: value for name, value in request.GET.items() if value}
-        content = as_json(chunks, dataset.name, filters)
+        content = as_json(texts, dataset.name, filters)
     response = StreamingHttpResponse(content, content_type=CONTENT_TYPES[fmt])
     filename = export_filename(dataset.name, filterset.form.cleaned_data, fmt, timezone.localdate())
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
