@@ -68,7 +68,7 @@ class CappedPaginator(Paginator):
         top = min(bottom + self.per_page, self.count)
         if top + self.orphans >= self.count:
             top = self.count
-        keys = list(objects.values_list("pk", flat=True)[bottom:top])
+        keys = objects.keys_between(bottom, top, self.count)
         if self.rows is None:
             return Page(objects.filter(pk__in=keys), number, self)
         found = {row.pk: row for row in self.rows.filter(pk__in=keys)}
