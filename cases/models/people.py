@@ -452,16 +452,16 @@ class PersonQuerySet(NamedQuerySet):
 
     def in_custody_states(self, states: Iterable[str], on: date | None = None):
         """Those whose custody on `on` (or the latest known) is one of `states`."""
-        alias, states = custody_span_alias(on), frozenset(states)
-        queryset = self if alias in self.query._filtered_relations else self.with_custody(on)
+        states = frozenset(states)
+        # The joined span's own state, not `with_custody`'s COALESCE (nor its joins of the span's events,
+        # which a filter does not read): without "unknown" the join becomes an inner one that the
+        # database may walk in any order, stopping at a page's worth.
+        queryset, state = self._with_span_field(on, "state")
+        held = Q(**{f"{state}__in": sorted(states)})
         if CustodyState.UNKNOWN in states:
-            # Unknown is having no span then: the outer join's empty side.
-            queryset = queryset.filter(custody__in=sorted(states))
-        else:
-            # The span's own state, not its COALESCE: the join becomes an inner one that the database
-            # may walk in any order, stopping at a page's worth.
-            queryset, state = queryset._with_span_field(on, "state")
-            queryset = queryset.filter(**{f"{state}__in": sorted(states)})
+            # Unknown is also having no span then: the outer join's empty side.
+            held |= Q(**{f"{state}__isnull": True})
+        queryset = queryset.filter(held)
         queryset._custody_filter = (states, on)
         return queryset
 
