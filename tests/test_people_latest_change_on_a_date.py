@@ -8,8 +8,10 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import F
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.choices import CustodyState, EventType
@@ -157,3 +159,15 @@ def test_the_api_pages_and_the_export_list_the_people_in_one_order(world, client
     assert paged == expected
     assert [row["slug"] for row in csv.DictReader(io.StringIO(body))] == expected
     assert [person.slug for person in listed] == expected
+
+
+def test_a_long_lists_page_reads_its_keys_in_three_runs_a_short_one_in_one_sort(world, client, monkeypatch):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("cases:person-list"), {"as_of": "2018-06-15", "sort": "latest"})
+        return len(captured.captured_queries)
+
+    sorted_whole = queries()
+    monkeypatch.setattr("cases.models.people.MAX_ROWS", 0)
+
+    assert queries() == sorted_whole + 2
