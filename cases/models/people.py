@@ -453,15 +453,20 @@ class PersonQuerySet(NamedQuerySet):
     def in_custody_states(self, states: Iterable[str], on: date | None = None):
         """Those whose custody on `on` (or the latest known) is one of `states`."""
         states = frozenset(states)
-        # The joined span's own state, not `with_custody`'s COALESCE (nor its joins of the span's events,
-        # which a filter does not read): without "unknown" the join becomes an inner one that the
-        # database may walk in any order, stopping at a page's worth.
+        # The joined span's state alone, without `with_custody`'s joins of the span's events and its
+        # other annotations, which a filter does not read.
         queryset, state = self._with_span_field(on, "state")
-        held = Q(**{f"{state}__in": sorted(states)})
         if CustodyState.UNKNOWN in states:
-            # Unknown is also having no span then: the outer join's empty side.
-            held |= Q(**{f"{state}__isnull": True})
-        queryset = queryset.filter(held)
+            # Unknown is having no span then: the outer join's empty side, read through a COALESCE.
+            # Written "state is null or …", the database expects no row of it (the column has no
+            # nulls) and sorts every person instead of walking the list in order (15 -> 156 ms).
+            custody = f"{state}_or_unknown"
+            queryset = queryset.alias(**{custody: Coalesce(F(state), models.Value(CustodyState.UNKNOWN))})
+            queryset = queryset.filter(**{f"{custody}__in": sorted(states)})
+        else:
+            # The span's own state: the join becomes an inner one that the database may walk in any
+            # order, stopping at a page's worth.
+            queryset = queryset.filter(**{f"{state}__in": sorted(states)})
         queryset._custody_filter = (states, on)
         return queryset
 
