@@ -53,8 +53,10 @@ class CappedPaginator(Paginator):
     def page(self, number):
         """The page, read in two steps: the keys of the page in the list's order, then the rows of
         those keys. The sort and the OFFSET then carry keys alone, not rows with every join their
-        columns need: a sort the database cannot read from an index (the latest change on a date)
-        keeps only a page's worth of keys, and each join is made for the page's rows alone.
+        columns need: a sort the database cannot read from an index keeps only a page's worth of
+        keys, and each join is made for the page's rows alone. The QuerySet reads its keys
+        (`keys_between`), in its own way where its order has a faster one (the people by latest
+        change on a date, from indexes).
 
         With `rows`, the second step reads them from the records as shown, without the filters that
         chose them: the database would otherwise test each filter again on every match (a theme
@@ -68,7 +70,7 @@ class CappedPaginator(Paginator):
         top = min(bottom + self.per_page, self.count)
         if top + self.orphans >= self.count:
             top = self.count
-        keys = list(objects.values_list("pk", flat=True)[bottom:top])
+        keys = objects.keys_between(bottom, top, self.count)
         if self.rows is None:
             return Page(objects.filter(pk__in=keys), number, self)
         found = {row.pk: row for row in self.rows.filter(pk__in=keys)}

@@ -65,6 +65,12 @@ class PublishableQuerySet(models.QuerySet):
             return self.all()
         return self.filter(is_published=True)
 
+    def keys_between(self, bottom: int, top: int, count: int) -> list:
+        """The keys of these `count` records (counted up to one past the cap, cases.paging) from place
+        `bottom` to `top` (excluded) in their order: the first step of reading a page of a long list.
+        A QuerySet whose order can be read faster otherwise says how (PersonQuerySet)."""
+        return list(self.values_list("pk", flat=True)[bottom:top])
+
     def touch(self):
         """Record a change the public sees in a part stored elsewhere (a citation, a name variant,
         a case's charges): it moves `updated_at`, the "last updated" of public pages."""

@@ -29,6 +29,7 @@ from ..choices import (
     VariantKind,
 )
 from ..dates import FuzzyDate, sentence_in_words
+from ..paging import MAX_ROWS
 from ..portraits import reencoded, validate_portrait
 from ..search import revealed_words
 from .base import (
@@ -176,16 +177,35 @@ def custody_span_alias(on: date | None) -> str:
     return f"custody_span_{on:%Y%m%d}" if on is not None else "custody_span_latest"
 
 
+def span_holds(on: date | None, prefix: str = "") -> Q:
+    """The custody span (through `prefix`) that holds on `on`, or the open one: a person's spans follow
+    one another, so at most one does."""
+    if on is None:
+        return Q(**{f"{prefix}valid_until__isnull": True})
+    return Q(**{f"{prefix}valid_from__lte": on}) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gt": on})
+    )
+
+
 class PersonQuerySet(NamedQuerySet):
     case_field = "people"
     # The (states, date) of the custody filter `in_custody_states` applied last: what lets `headcount`
     # see a list of everyone in some states on a date, which the tallies count.
     _custody_filter: tuple[frozenset[str], date | None] | None = None
+    # The status date while these people are ordered by their latest change on it (`by_latest_change`):
+    # what lets `keys_between` read a page of them from indexes.
+    _latest_change_on: date | None = None
 
     def _clone(self):
         clone = super()._clone()
         clone._custody_filter = self._custody_filter
+        clone._latest_change_on = self._latest_change_on
         return clone
+
+    def order_by(self, *field_names):
+        queryset = super().order_by(*field_names)
+        queryset._latest_change_on = None  # another order
+        return queryset
 
     def in_country(self, code: str):
         return self.filter(country=code)
@@ -213,16 +233,7 @@ class PersonQuerySet(NamedQuerySet):
         person's spans follow one another, so at most one does; the last one is open-ended), never
         a look-up per person nor every event: lists, counts and exports stay set operations.
         """
-        alias = custody_span_alias(on)
-        if on is None:
-            holds = Q(custody_spans__valid_until__isnull=True)
-        else:
-            holds = Q(custody_spans__valid_from__lte=on) & (
-                Q(custody_spans__valid_until__isnull=True) | Q(custody_spans__valid_until__gt=on)
-            )
-        queryset = self
-        if alias not in self.query._filtered_relations:
-            queryset = self.alias(**{alias: FilteredRelation("custody_spans", condition=holds)})
+        queryset, alias = self._with_span(on)
 
         def span(path: str) -> F:
             return F(f"{alias}__{path}")
@@ -248,6 +259,80 @@ class PersonQuerySet(NamedQuerySet):
             # What "confirmed" is measured against: the status date asked for, or today.
             custody_as_of=models.Value(on or dates.today(), output_field=models.DateField()),
         )
+
+    def _with_span(self, on: date | None) -> tuple["PersonQuerySet", str]:
+        """These people with the custody span that holds on `on` (or the open one) joined under an
+        alias (once, however many read it), and that alias."""
+        alias = custody_span_alias(on)
+        if alias in self.query._filtered_relations:
+            return self, alias
+        holds = FilteredRelation("custody_spans", condition=span_holds(on, "custody_spans__"))
+        return self.alias(**{alias: holds}), alias
+
+    def _with_span_field(self, on: date | None, field: str) -> tuple["PersonQuerySet", str]:
+        """These people with `field` of the custody span that holds on `on` as an alias, and its name.
+        Filters read the span through it, so they use the one join: a filter on the span's own path in
+        a later call would join the spans again (a relation to many)."""
+        queryset, alias = self._with_span(on)
+        name = f"{alias}_{field}"
+        if name not in queryset.query.annotations:
+            queryset = queryset.alias(**{name: F(f"{alias}__{field}")})
+        return queryset, name
+
+    def by_latest_change(self, on: date | None = None):
+        """Ordered by the latest change of their custody on `on` (or now), newest first: by the end of
+        the date of the event that set the span holding then; those with none last; then by public name.
+
+        Without a date, from the copy on the person (cases.custody), which an index holds in this
+        order. On a date the order is a join of every person with their span, which the database
+        sorts whole: a page reads its keys from indexes instead (`keys_between`)."""
+        if on is None:
+            return self.with_sort_name().order_by(F("current_since_end").desc(nulls_last=True), "sort_name", "pk")
+        queryset, since_end = self._with_span_field(on, "since_end")
+        queryset = queryset.with_sort_name().order_by(F(since_end).desc(nulls_last=True), "sort_name", "pk")
+        queryset._latest_change_on = on
+        return queryset
+
+    def keys_between(self, bottom: int, top: int, count: int) -> list[int]:
+        """The keys of these people from place `bottom` to `top` (excluded) in their order: a page's.
+
+        Ordered by the latest change on a date (`by_latest_change`) and more than `MAX_ROWS` of them,
+        in three runs one after the other, each read in that order from an index, no further than `top`:
+
+        1. those whose span holds on the date though its event's date ends after it: an event dated
+           "2018" or a range holds from its start, so a status date may fall within it. Few spans
+           begin before their event's date is over (a partial index holds them);
+        2. the others with a span then, whose event ended by the date: read down from the date;
+        3. those with no span then, by name.
+
+        The whole order, a join of every person with their span sorted by its date, took 90 ms at
+        100,000 people, a few ms this way. A shorter list is sorted whole, in one query that reads
+        its filters once (a search's matches) where the runs would read them in each."""
+        on = self._latest_change_on
+        if on is None or count <= MAX_ROWS or not self.query.standard_ordering:
+            return super().keys_between(bottom, top, count)
+        queryset, since_end = self._with_span_field(on, "since_end")
+        queryset, valid_from = queryset._with_span_field(on, "valid_from")
+        # A custody filter on the date leaves the people with a span, or those without, or both.
+        states = self._custody_filter[0] if self._custody_filter and self._custody_filter[1] == on else None
+        runs = []
+        if states is None or states - {CustodyState.UNKNOWN}:
+            runs += [
+                # valid_from < since_end follows from the rest, and matches the partial index.
+                queryset.filter(**{f"{since_end}__gt": on, f"{valid_from}__lt": F(since_end)}),
+                queryset.filter(**{f"{since_end}__lte": on}),
+            ]
+        if states is None or CustodyState.UNKNOWN in states:
+            # No span then: a null valid_from, which the join's condition reads, the database takes for
+            # an anti-join; of a null since_end, which no span lacks, it would expect no row and sort
+            # every person.
+            runs.append(queryset.filter(**{f"{valid_from}__isnull": True}).order_by("sort_name", "pk"))
+        keys: list[int] = []
+        for run in runs:
+            if len(keys) >= top:
+                break
+            keys += run.values_list("pk", flat=True)[: top - len(keys)]
+        return keys[bottom:top]
 
     def with_public_portrait(self):
         """People whose portrait the public may see (see `Person.has_public_portrait`)."""
@@ -367,19 +452,21 @@ class PersonQuerySet(NamedQuerySet):
 
     def in_custody_states(self, states: Iterable[str], on: date | None = None):
         """Those whose custody on `on` (or the latest known) is one of `states`."""
-        alias, states = custody_span_alias(on), frozenset(states)
-        queryset = self if alias in self.query._filtered_relations else self.with_custody(on)
+        states = frozenset(states)
+        # The joined span's state alone, without `with_custody`'s joins of the span's events and its
+        # other annotations, which a filter does not read.
+        queryset, state = self._with_span_field(on, "state")
         if CustodyState.UNKNOWN in states:
-            # Unknown is having no span then: the outer join's empty side.
-            queryset = queryset.filter(custody__in=sorted(states))
+            # Unknown is having no span then: the outer join's empty side, read through a COALESCE.
+            # Written "state is null or …", the database expects no row of it (the column has no
+            # nulls) and sorts every person instead of walking the list in order (15 -> 156 ms).
+            custody = f"{state}_or_unknown"
+            queryset = queryset.alias(**{custody: Coalesce(F(state), models.Value(CustodyState.UNKNOWN))})
+            queryset = queryset.filter(**{f"{custody}__in": sorted(states)})
         else:
-            # The span's own state, not its COALESCE: the join becomes an inner one that the database
-            # may walk in any order, stopping at a page's worth.
-            # Read through an alias of the joined span, so the filter uses the join the annotation
-            # made rather than joining the spans a second time.
-            queryset = queryset.alias(**{f"{alias}_state": F(f"{alias}__state")}).filter(
-                **{f"{alias}_state__in": sorted(states)}
-            )
+            # The span's own state: the join becomes an inner one that the database may walk in any
+            # order, stopping at a page's worth.
+            queryset = queryset.filter(**{f"{state}__in": sorted(states)})
         queryset._custody_filter = (states, on)
         return queryset
 
