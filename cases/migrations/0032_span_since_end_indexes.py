@@ -37,6 +37,6 @@ def remove_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0028_statistics_covering_indexes")]
+    dependencies = [("cases", "0031_export_covering_indexes")]
 
     operations = [migrations.RunPython(add_indexes, remove_indexes)]
