@@ -165,6 +165,7 @@ def pages() -> list[tuple[str, str, int]]:
         ("people ?country&role&group", f"{reverse('cases:person-list')}?country=KZ&role=journalist&group=false", PAGE),
         ("people ?page=middle", f"{reverse('cases:person-list')}?page={people_pages // 2}", PAGE),
         ("people ?page=last", f"{reverse('cases:person-list')}?page={people_pages}", PAGE),
+        ("people ?since&until", f"{reverse('cases:person-list')}?since=2018-01-01&until=2018-03-01", PAGE),
         ("people ?search=Bokayev", f"{reverse('cases:person-list')}?search=Bokayev", SEARCH),
         ("people ?search=a", f"{reverse('cases:person-list')}?search=a", SEARCH),
         ("people (ru)", "/ru" + reverse("cases:person-list"), PAGE),

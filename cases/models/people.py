@@ -218,11 +218,12 @@ class PersonQuerySet(NamedQuerySet):
         """People with a published event concerning them that may have happened within [since, until]."""
         from .events import Event
 
-        events = Event.objects.published().between(since, until)
-        return self.filter(
-            Q(pk__in=events.filter(person__isnull=False).values("person"))
-            | Q(pk__in=events.filter(person__isnull=True).values("case__people"))
-        )
+        events = Event.objects.published().between(since, until).order_by()
+        their_own = events.filter(person__isnull=False).values("person")
+        of_their_cases = events.filter(person__isnull=True).values("case__people")
+        # One IN of a union, which the database hashes once: an OR of the two INs was tested person
+        # by person, each time running both (40 s at 100,000 people).
+        return self.filter(pk__in=their_own.union(of_their_cases, all=True))
 
     def with_custody(self, on: date | None = None):
         """Annotate `custody` and `custody_event_id`: the state on `on` (or the latest known),
