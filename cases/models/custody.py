@@ -309,7 +309,7 @@ class PersonCategory(models.Model):
     """
 
     # Looked up by the unique constraint's index, which begins with the person (on PostgreSQL, by
-    # one that holds the whole row: migration 0029).
+    # one that holds the whole row: migration 0030).
     person = models.ForeignKey("Person", on_delete=models.CASCADE, related_name="+", db_index=False)
     kind = models.CharField(max_length=10, choices=CategoryKind.choices)
     category_id = models.PositiveIntegerField()
