@@ -162,6 +162,7 @@ def pages() -> list[tuple[str, str, int]]:
         ("people ?sort=latest", f"{reverse('cases:person-list')}?sort=latest", PAGE),
         ("people ?as_of&sort=latest", f"{reverse('cases:person-list')}?{as_of}&sort=latest", PAGE),
         ("people ?sort=expected_end", f"{reverse('cases:person-list')}?sort=expected_end", PAGE),
+        ("people ?as_of&sort=expected_end", f"{reverse('cases:person-list')}?{as_of}&sort=expected_end", PAGE),
         ("people ?country&role&group", f"{reverse('cases:person-list')}?country=KZ&role=journalist&group=false", PAGE),
         ("people ?page=middle", f"{reverse('cases:person-list')}?page={people_pages // 2}", PAGE),
         ("people ?page=last", f"{reverse('cases:person-list')}?page={people_pages}", PAGE),

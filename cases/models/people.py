@@ -187,24 +187,38 @@ def span_holds(on: date | None, prefix: str = "") -> Q:
     )
 
 
+def read_in_runs(runs: list, bottom: int, top: int) -> list[int]:
+    """The keys from place `bottom` to `top` (excluded) of querysets read one after the other, each
+    no further than `top` keys in all."""
+    keys: list[int] = []
+    for run in runs:
+        if len(keys) >= top:
+            break
+        keys += run.values_list("pk", flat=True)[: top - len(keys)]
+    return keys[bottom:top]
+
+
 class PersonQuerySet(NamedQuerySet):
     case_field = "people"
     # The (states, date) of the custody filter `in_custody_states` applied last: what lets `headcount`
     # see a list of everyone in some states on a date, which the tallies count.
     _custody_filter: tuple[frozenset[str], date | None] | None = None
-    # The status date while these people are ordered by their latest change on it (`by_latest_change`):
-    # what lets `keys_between` read a page of them from indexes.
+    # The status date while these people are ordered by their latest change on it (`by_latest_change`)
+    # or by the expected end of their sentence then (`by_expected_end`): what lets `keys_between` read
+    # a page of them from indexes.
     _latest_change_on: date | None = None
+    _expected_end_on: date | None = None
 
     def _clone(self):
         clone = super()._clone()
         clone._custody_filter = self._custody_filter
         clone._latest_change_on = self._latest_change_on
+        clone._expected_end_on = self._expected_end_on
         return clone
 
     def order_by(self, *field_names):
         queryset = super().order_by(*field_names)
-        queryset._latest_change_on = None  # another order
+        queryset._latest_change_on = queryset._expected_end_on = None  # another order
         return queryset
 
     def in_country(self, code: str):
@@ -294,8 +308,29 @@ class PersonQuerySet(NamedQuerySet):
         queryset._latest_change_on = on
         return queryset
 
+    def by_expected_end(self, on: date | None = None):
+        """Ordered by the expected end of the sentence they serve on `on` (or now), soonest first: by the
+        latest day the computed end allows; those with none (no sentence, no known start, no custody
+        then) last; then by public name.
+
+        Without a date, from the copy on the person (cases.custody), which an index holds in this
+        order. On a date a page reads its keys from an index of the spans instead (`keys_between`)."""
+        if on is None:
+            end = F("current_expected_end_end").asc(nulls_last=True)
+            return self.with_sort_name().order_by(end, "current_expected_end_start", "sort_name", "pk")
+        queryset, end = self._with_span_field(on, "expected_end_end")
+        queryset, start = queryset._with_span_field(on, "expected_end_start")
+        queryset = queryset.with_sort_name().order_by(F(end).asc(nulls_last=True), start, "sort_name", "pk")
+        queryset._expected_end_on = on
+        return queryset
+
     def keys_between(self, bottom: int, top: int, count: int) -> list[int]:
         """The keys of these people from place `bottom` to `top` (excluded) in their order: a page's.
+
+        Ordered by the expected end of a sentence on a date (`by_expected_end`) and more than
+        `MAX_ROWS` of them, in two runs, each read in that order no further than `top`: those with an
+        expected end then, from an index of the spans by it (migration 0033); then the others, by name.
+        The whole order, every person joined with their span and sorted, took 80 ms at 100,000 people.
 
         Ordered by the latest change on a date (`by_latest_change`) and more than `MAX_ROWS` of them,
         in three runs one after the other, each read in that order from an index, no further than `top`:
@@ -309,8 +344,17 @@ class PersonQuerySet(NamedQuerySet):
         The whole order, a join of every person with their span sorted by its date, took 90 ms at
         100,000 people, a few ms this way. A shorter list is sorted whole, in one query that reads
         its filters once (a search's matches) where the runs would read them in each."""
+        if count <= MAX_ROWS or not self.query.standard_ordering:
+            return super().keys_between(bottom, top, count)
+        if self._expected_end_on is not None:
+            queryset, end = self._with_span_field(self._expected_end_on, "expected_end_end")
+            runs = [
+                queryset.filter(**{f"{end}__isnull": False}),
+                queryset.filter(**{f"{end}__isnull": True}).order_by("sort_name", "pk"),
+            ]
+            return read_in_runs(runs, bottom, top)
         on = self._latest_change_on
-        if on is None or count <= MAX_ROWS or not self.query.standard_ordering:
+        if on is None:
             return super().keys_between(bottom, top, count)
         queryset, since_end = self._with_span_field(on, "since_end")
         queryset, valid_from = queryset._with_span_field(on, "valid_from")
@@ -328,12 +372,7 @@ class PersonQuerySet(NamedQuerySet):
             # an anti-join; of a null since_end, which no span lacks, it would expect no row and sort
             # every person.
             runs.append(queryset.filter(**{f"{valid_from}__isnull": True}).order_by("sort_name", "pk"))
-        keys: list[int] = []
-        for run in runs:
-            if len(keys) >= top:
-                break
-            keys += run.values_list("pk", flat=True)[: top - len(keys)]
-        return keys[bottom:top]
+        return read_in_runs(runs, bottom, top)
 
     def with_public_portrait(self):
         """People whose portrait the public may see (see `Person.has_public_portrait`)."""
