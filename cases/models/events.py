@@ -42,9 +42,10 @@ FEW_SUBJECTS = 5_000
 
 
 def few_or_all(records: QuerySet) -> list[int] | QuerySet:
-    """The keys of `records` if they are few, else a subquery of them all. PostgreSQL cannot tell
-    how many names a search matches ("z" is taken for 12 % of them, 0.2 % match) and plans for its
-    guess: the events of a few people read by walking thirty years of every event (seconds)."""
+    """The keys of `records` if they are few, else a subquery of them all. Given the subquery,
+    PostgreSQL cannot tell how many events the names a search matches have (for "z", 12 % of all
+    events where 0.2 % are theirs) and plans for its guess: the events of a few people read by walking
+    thirty years of every event (seconds). Given their keys, it plans by how many they are."""
     keys = list(records.order_by().values_list("pk", flat=True)[: FEW_SUBJECTS + 1])
     return keys if len(keys) <= FEW_SUBJECTS else records.order_by().values("pk")
 
