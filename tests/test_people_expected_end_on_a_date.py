@@ -4,15 +4,10 @@ the spans by it, then the others by name. They give exactly the order of the one
 person with the span that held then, over sentences of every length, ties, withheld names, people
 serving no sentence and people with no custody then."""
 
-import csv
-import io
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
 from django.http import QueryDict
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from cases.choices import CustodyState, EventType
 from cases.filters import PersonFilter
@@ -21,6 +16,7 @@ from cases.models.people import PersonQuerySet
 from cases.paging import MAX_ROWS
 
 from .factories import make_case, make_event, make_person, read_only_for_the_module
+from .people_lists import listed_everywhere, page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -128,30 +124,17 @@ def test_the_api_pages_and_the_export_list_the_people_in_one_order(world, client
     monkeypatch.setattr("cases.models.people.MAX_ROWS", 0)
     on = date(2018, 6, 30)
     expected = [Person.objects.get(pk=pk).slug for pk in one_sort(on)]
-    params = {"as_of": on.isoformat(), "sort": "expected_end"}
-    paged, page = [], 1
-    while True:
-        answer = client.get(reverse("api:person-list"), {**params, "page_size": 2, "page": page}).json()
-        paged += [person["slug"] for person in answer["results"]]
-        if not answer["next"]:
-            break
-        page += 1
-    exported = client.get(reverse("cases:person-export", kwargs={"fmt": "csv"}), params)
-    body = b"".join(exported.streaming_content).decode("utf-8").removeprefix("\ufeff")
-    listed = client.get(reverse("cases:person-list"), params).context["results"]
+
+    paged, exported, listed = listed_everywhere(client, {"as_of": on.isoformat(), "sort": "expected_end"})
 
     assert paged == expected
-    assert [row["slug"] for row in csv.DictReader(io.StringIO(body))] == expected
-    assert [person.slug for person in listed] == expected
+    assert exported == expected
+    assert listed == expected
 
 
 def test_a_long_lists_page_reads_its_keys_in_two_runs_a_short_one_in_one_sort(world, client, monkeypatch):
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            client.get(reverse("cases:person-list"), {"as_of": "2018-06-30", "sort": "expected_end"})
-        return len(captured.captured_queries)
-
-    sorted_whole = queries()
+    params = {"as_of": "2018-06-30", "sort": "expected_end"}
+    sorted_whole = page_queries(client, params)
     monkeypatch.setattr("cases.models.people.MAX_ROWS", 0)
 
-    assert queries() == sorted_whole + 1
+    assert page_queries(client, params) == sorted_whole + 1
