@@ -16,7 +16,7 @@ from itertools import islice
 from operator import itemgetter
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import F, Lookup, OuterRef, Prefetch
 
 from . import dates, export_sql
@@ -219,8 +219,12 @@ def listed_ids(filterset) -> Iterator[list[int]]:
     first chunk, read from the database as they are sent."""
     # Outside a transaction Django declares its cursor WITH HOLD, and PostgreSQL reads such a
     # cursor's every row before the first (150 ms at 100,000 people): the ids are read in one.
-    with transaction.atomic() if transaction.get_autocommit() else nullcontext():
-        ids = filterset.qs.values_list("pk", flat=True).iterator(chunk_size=PEOPLE_CHUNK_SIZE)
+    people = filterset.qs
+    in_transaction = (
+        transaction.atomic(using=people.db) if transaction.get_autocommit(using=people.db) else nullcontext()
+    )
+    with in_transaction:
+        ids = people.values_list("pk", flat=True).iterator(chunk_size=PEOPLE_CHUNK_SIZE)
         try:
             if first := list(islice(ids, FIRST_PEOPLE_CHUNK_SIZE)):
                 yield first
@@ -348,7 +352,7 @@ def person_texts(filterset, absolute: Callable[[str], str], fmt: str) -> Iterato
     separator = "" if fmt == "csv" else ",\n"
     for chunk in listed_ids(filterset):
         arguments[ids_at] = chunk
-        with connection.cursor() as cursor:
+        with connections[filterset.qs.db].cursor() as cursor:
             cursor.execute(sql, arguments)
             texts = dict(cursor.fetchall())
         yield separator.join([texts[pk] for pk in chunk])
@@ -389,7 +393,7 @@ class Dataset:
 
     def texts(self, filterset, absolute: Callable[[str], str], fmt: str) -> Iterator[str]:
         """The filtered rows a chunk at a time as the text of `fmt` (`as_csv` and `as_json` frame it)."""
-        if self.sql_texts is not None and connection.vendor == "postgresql":
+        if self.sql_texts is not None and connections[filterset.qs.db].vendor == "postgresql":
             return self.sql_texts(filterset, absolute, fmt)
         return self.python_texts(filterset, absolute, fmt)
 

@@ -12,6 +12,7 @@ varies on one (a CSRF token, a session), a stream (the exports) or an answer the
 marked private.
 """
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime, time
 
 from django.conf import settings
@@ -86,7 +87,23 @@ class PublicReadsMiddleware:
         if not is_public_request(request):
             return self.get_response(request)
         with public_reads():
-            return self.get_response(request)
+            response = self.get_response(request)
+        if response.streaming:
+            # A download is read as it is sent, after this call has returned.
+            response.streaming_content = read_publicly(response.streaming_content)
+        return response
+
+
+def read_publicly(parts: Iterable) -> Iterator:
+    """`parts`, each worked out with reads on the replica: set and reset around each step, which the
+    server may take in a context of its own."""
+    parts, end = iter(parts), object()
+    while True:
+        with public_reads():
+            part = next(parts, end)
+        if part is end:
+            return
+        yield part
 
 
 class PublicCacheMiddleware:

@@ -366,7 +366,7 @@ def test_a_download_left_half_read_closes_its_cursor_in_its_transaction(monkeypa
         make_person(f"Person {index}")
     # As outside the test's transaction: the download opens its own (here a savepoint, whose end
     # closes a cursor declared in it, as a transaction's does).
-    monkeypatch.setattr("django.db.transaction.get_autocommit", lambda: True)
+    monkeypatch.setattr("django.db.transaction.get_autocommit", lambda using=None: True)
     unraisable = []
     monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
     dataset = DATASETS["people"]
