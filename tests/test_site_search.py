@@ -261,3 +261,16 @@ def test_the_search_page_counts_each_kind_up_to_the_lists_cap_and_says_there_are
     assert "People: all matching “Maks”, with filters and downloads" in html
     russian = page(client, "cases:search", {"q": "Maks"}, language="ru").content.decode()
     assert "Более 3 результатов по запросу «Maks»" in russian and "Люди: более 2" in russian
+
+
+def test_the_newest_of_several_parts_are_read_only_as_far_back_as_the_newest_already_in_hand():
+    case = make_case()
+    newest, second = make_event(case, "2018-05"), make_event(case, "2018-03")
+    # Same dates as the second, made later: after it in the newest-first order's ties, by key.
+    tied, older = make_event(case, "2018-03"), make_event(case, "2018-01")
+    events = Event.objects.published()
+    kept = events.newest_of_each(
+        events.filter(pk__in=[newest.pk, second.pk]), events.filter(pk__in=[tied.pk, older.pk]), count=2
+    )
+    assert list(kept.newest_first()[:2]) == [newest, tied]
+    assert older not in kept
