@@ -25,7 +25,16 @@ from .choices import (
     SentenceServed,
 )
 from .dates import FuzzyDate
-from .models import Case, CustodyDayTally, CustodyMonthTally, CustodySpan, CustodyTally, Event, Person
+from .models import (
+    Case,
+    CustodyDayTally,
+    CustodyMonthTally,
+    CustodySpan,
+    CustodyTally,
+    Event,
+    Person,
+    PersonEventPeriod,
+)
 from .models.people import COPIED_CUSTODY, CURRENT_CUSTODY, headcount_aggregates
 from .statistics import (
     BEGUN,
@@ -236,6 +245,8 @@ def sync_custody_spans(people: Iterable[Person | int], tally: bool = True, tally
         before.values(),
     )
     CustodySpan.objects.filter(person_id__in=ids).delete()
+    # The same writes change when their events may have happened.
+    PersonEventPeriod.objects.rewrite(ids)
     timelines = _custody_events_by_person(ids)
     spans = {pk: _spans_from(pk, timelines[pk]) for pk in sorted(ids)}
     CustodySpan.objects.bulk_create(span for pk in sorted(ids) for span in spans[pk])

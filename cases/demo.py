@@ -55,6 +55,7 @@ from .models import (
     Organization,
     Person,
     PersonCategory,
+    PersonEventPeriod,
     SharedCaseLink,
     Source,
     Theme,
@@ -467,9 +468,12 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
         Event: len(world.events),
         Citation: len(world.citations),
         CustodySpan: len(world.people),
+        PersonEventPeriod: len(world.events),
     }
     with _indexes_built_after(bulk, log):
         counts = _write_rows(world, charges, themes, sources, log)
+        PersonEventPeriod.objects.rewrite()
+        log("periods of people's events derived")
     Source.objects.filter(demo_filter()).refresh_support()
     log("sources' support counted")
     rebuild_custody_tally()
@@ -802,6 +806,7 @@ def delete() -> dict[str, int]:
     steps = [
         ("citations", Citation.objects.filter(event__in=demo_events)),
         ("custody spans", CustodySpan.objects.filter(person__in=demo_people)),
+        ("", PersonEventPeriod.objects.filter(person__in=demo_people)),
         ("events", demo_events),
         ("case links", Case.people.through.objects.filter(case__in=demo_cases)),
         ("", Case.organizations.through.objects.filter(case__in=demo_cases)),

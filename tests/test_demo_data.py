@@ -14,6 +14,7 @@ from cases.search import build_search_text, rebuild_search_text
 
 from .factories import make_case, make_event, make_person
 from .test_headcounts import assert_in_step
+from .test_person_event_periods import assert_in_step as assert_periods_in_step
 
 pytestmark = pytest.mark.django_db
 
@@ -93,8 +94,10 @@ def test_the_headcounts_and_statistics_of_a_world_and_after_its_deletion_equal_a
     make_event(case, "2016-11-28", type="convicted", custody="imprisoned", stage="convicted", sentence_months=60)
     generate()
     assert_in_step()
+    assert_periods_in_step()
     delete()
     assert_in_step()
+    assert_periods_in_step()
 
 
 def test_the_world_has_what_a_real_tracker_holds():

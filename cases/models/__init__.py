@@ -12,7 +12,7 @@ from .custody import (
     PersonCategory,
     SharedCaseLink,
 )
-from .events import Citation, Event
+from .events import Citation, Event, PersonEventPeriod
 from .people import Headcount, NameVariant, Organization, Person
 from .sources import Source
 
@@ -33,6 +33,7 @@ __all__ = [
     "Organization",
     "Person",
     "PersonCategory",
+    "PersonEventPeriod",
     "PublicGeneration",
     "SharedCaseLink",
     "Source",

@@ -1,10 +1,13 @@
 """What happened when, and who says so."""
 
+from collections.abc import Iterable
 from datetime import date
 
+from django.contrib.postgres.fields import DateRangeField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import connections, models
+from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import F, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -59,7 +62,19 @@ def not_older_than(key: tuple) -> Q:
     )
 
 
-class EventQuerySet(PublishableQuerySet):
+class DatedQuerySet(models.QuerySet):
+    def between(self, since: date | None = None, until: date | None = None):
+        """What may have happened within [since, until]: dated from `date_start` to `date_end`, an
+        interval that overlaps it."""
+        dated = self
+        if since is not None:
+            dated = dated.filter(date_end__gte=since)
+        if until is not None:
+            dated = dated.filter(date_start__lte=until)
+        return dated
+
+
+class EventQuerySet(PublishableQuerySet, DatedQuerySet):
     def published(self):
         """Published events whose case and person (if any) are published too."""
         return self.filter(published_event())
@@ -183,15 +198,6 @@ class EventQuerySet(PublishableQuerySet):
             "latest_event_end": Subquery(newest.values("date_end")[:1]),
             "latest_event_precision": Subquery(newest.values("date_precision")[:1]),
         }
-
-    def between(self, since: date | None = None, until: date | None = None):
-        """Events that may have happened within [since, until] (their intervals overlap it)."""
-        events = self
-        if since is not None:
-            events = events.filter(date_end__gte=since)
-        if until is not None:
-            events = events.filter(date_start__lte=until)
-        return events
 
 
 class Event(Publishable):
@@ -567,3 +573,78 @@ class Citation(models.Model):
 
     def get_absolute_url(self):
         return self.source.get_absolute_url()
+
+
+class PersonEventPeriodQuerySet(DatedQuerySet):
+    def between(self, since: date | None = None, until: date | None = None):
+        """On PostgreSQL, asked as ranges, which its index of them answers and its statistics of
+        them count: asked as two dates, it counted a third of the rows for two months' 1.4 %, and
+        read them all."""
+        if connections[self.db].vendor != "postgresql":
+            return super().between(since, until)
+        return self.alias(period=EventPeriod()).filter(period__overlap=DateRange(since, until, "[]"))
+
+    def rewrite(self, people: Iterable[int] | None = None) -> None:
+        """Replace the rows of `people` (or every row) with those their published events give now,
+        in one INSERT … SELECT, in the order of their dates: the range index's matches, read from
+        the table, then lie on few of its pages."""
+        rows = self.all() if people is None else self.filter(person__in=people)
+        rows._raw_delete(rows.db)  # a row has nothing to signal
+        published = Event.objects.filter(is_published=True).order_by()
+        their_own = published.filter(person__isnull=False).filter(Q(case__isnull=True) | Q(case__is_published=True))
+        of_their_cases = published.filter(person__isnull=True, case__is_published=True)
+        if people is None:
+            of_their_cases = of_their_cases.filter(case__people__isnull=False)
+        else:
+            their_own = their_own.filter(person__in=people)
+            # One filter, whose join with the case's people the values below read (a second would
+            # join them again).
+            of_their_cases = of_their_cases.filter(case__people__in=people)
+        dated = {"first_day": F("date_start"), "last_day": F("date_end")}
+        found = their_own.values(linked=F("person"), **dated).union(
+            of_their_cases.values(linked=F("case__people"), **dated), all=True
+        )
+        sql, params = found.order_by("last_day", "first_day").query.get_compiler(self.db).as_sql()
+        table = self.model._meta.db_table
+        with connections[self.db].cursor() as cursor:
+            columns = "(person_id, date_start, date_end) SELECT linked, first_day, last_day"
+            cursor.execute(f"INSERT INTO {table} {columns} FROM ({sql}) AS found", params)  # noqa: S608
+
+
+class EventPeriod(models.Func):
+    """daterange(date_start, date_end, '[]'): the expression migration 0034's index holds."""
+
+    function = "daterange"
+    output_field = DateRangeField()
+
+    def __init__(self):
+        super().__init__(F("date_start"), F("date_end"), models.Value("[]"))
+
+
+class PersonEventPeriod(models.Model):
+    """When a published event concerning a person may have happened: their own events and those of
+    their cases that name no one person, a row each (`EventQuerySet.published` and `concerning`),
+    whatever the person's own publication, which the lists ask of the person.
+
+    What the people list filtered by a period reads (`PersonQuerySet.with_events_between`), rather
+    than the events joined with their cases and the cases' people. Kept in step with the custody
+    spans (`cases.custody.sync_custody_spans`), whose writes are the same; `manage.py
+    rebuild_custody_spans` rewrites it whole. Not previewed: a staff preview builds a record's own
+    page, never a list."""
+
+    # Looked up by the index of the whole row, which begins with the person.
+    person = models.ForeignKey("Person", on_delete=models.CASCADE, related_name="+", db_index=False)
+    date_start = models.DateField()
+    date_end = models.DateField()
+
+    objects = PersonEventPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("period of a person's event")
+        verbose_name_plural = _("periods of people's events")
+        # A list that stops at its cap checks people one at a time, in its order, for a period of
+        # theirs that overlaps; read from the index alone, not from rows the table keeps by date.
+        indexes = [models.Index(fields=["person", "date_start", "date_end"], name="cases_person_event_periods")]
+
+    def __str__(self):
+        return f"{self.person_id}: {self.date_start}–{self.date_end}"

@@ -229,15 +229,12 @@ class PersonQuerySet(NamedQuerySet):
         return CaseExpression(When(name_withheld=True, then=F("public_alias")), default=F("name"))
 
     def with_events_between(self, since: date | None = None, until: date | None = None):
-        """People with a published event concerning them that may have happened within [since, until]."""
-        from .events import Event
+        """People with a published event concerning them that may have happened within [since, until],
+        read from their events' stored periods (PersonEventPeriod): the events themselves, joined
+        with their cases and the cases' people, took a second for two months of 100,000 people."""
+        from .events import PersonEventPeriod
 
-        events = Event.objects.published().between(since, until).order_by()
-        their_own = events.filter(person__isnull=False).values("person")
-        of_their_cases = events.filter(person__isnull=True).values("case__people")
-        # One IN of a union, which the database hashes once: an OR of the two INs was tested person
-        # by person, each time running both (40 s at 100,000 people).
-        return self.filter(pk__in=their_own.union(of_their_cases, all=True))
+        return self.filter(pk__in=PersonEventPeriod.objects.between(since, until).values("person"))
 
     def with_custody(self, on: date | None = None):
         """Annotate `custody` and `custody_event_id`: the state on `on` (or the latest known),
