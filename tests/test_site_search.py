@@ -274,3 +274,15 @@ def test_the_newest_of_several_parts_are_read_only_as_far_back_as_the_newest_alr
     )
     assert list(kept.newest_first()[:2]) == [newest, tied]
     assert older not in kept
+
+
+def test_each_group_shows_its_closest_matches_first_and_counts_them_all(client, monkeypatch):
+    monkeypatch.setattr("cases.views.search.RESULTS_PER_GROUP", 2)
+    # Made, and named, in another order than the search's: the whole name, a name's start, a word's.
+    make_person("Aigul Bokaevich")
+    make_person("Bokaev Maks")
+    make_person("Bokaev")
+    response = page(client, "cases:search", {"q": "Bokaev"})
+    people = response.context["groups"][0]
+    assert people.count == 3
+    assert [person.name for person in people.results] == ["Bokaev", "Bokaev Maks"]
