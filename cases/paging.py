@@ -27,8 +27,21 @@ class CappedPaginator(Paginator):
         self.rows = rows
 
     @cached_property
+    def searched_keys(self) -> list | None:
+        """A search's keys in the list's order, up to one past the cap, or None for a list that is
+        no search. A search ranks every match, fuzzy ones by a trigram comparison each, to show any
+        page of them: one read of the keys then gives the count and every page, rather than one to
+        count the matches and another to order them."""
+        objects = self.object_list
+        if isinstance(objects, QuerySet) and "search_rank" in objects.query.annotations:
+            return list(objects.values_list("pk", flat=True)[: self.max_rows + 1])
+        return None
+
+    @cached_property
     def count(self) -> int:
         objects = self.object_list
+        if self.searched_keys is not None:
+            return len(self.searched_keys)
         if isinstance(objects, QuerySet):
             # One row past the cap tells that there are more; neither the order nor the columns
             # change how many, and without them the joins only the columns needed can be dropped.
@@ -70,7 +83,10 @@ class CappedPaginator(Paginator):
         top = min(bottom + self.per_page, self.count)
         if top + self.orphans >= self.count:
             top = self.count
-        keys = objects.keys_between(bottom, top, self.count)
+        if self.searched_keys is not None:
+            keys = self.searched_keys[bottom:top]
+        else:
+            keys = objects.keys_between(bottom, top, self.count)
         if self.rows is None:
             return Page(objects.filter(pk__in=keys), number, self)
         found = {row.pk: row for row in self.rows.filter(pk__in=keys)}

@@ -79,3 +79,19 @@ def test_every_page_is_the_lists_rows_in_its_order_read_from_the_rows_as_shown(d
         pages.append([case.title for case in page])
     # Seven rows, three a page, the last row an orphan of the page before it.
     assert pages == [in_order[:3], in_order[3:]]
+
+
+def test_a_searched_list_reads_its_keys_in_order_once_for_its_count_and_every_page(django_assert_num_queries):
+    for n in range(7):
+        make_case(f"Land case {n}")
+    make_case("Another matter")
+    searched = Case.objects.search("land")
+    paginator = paging.CappedPaginator(searched, 3, rows=Case.objects.all())
+    in_order = [case.title for case in searched]
+    with django_assert_num_queries(1):
+        assert paginator.count == 7
+    pages = []
+    for number in paginator.page_range:
+        with django_assert_num_queries(1):  # the rows alone: the keys were read with the count
+            pages.append([case.title for case in paginator.page(number)])
+    assert pages == [in_order[:3], in_order[3:6], in_order[6:]]
