@@ -11,6 +11,9 @@ from .custody import (
     CustodyTally,
     PersonCategory,
     SharedCaseLink,
+    Slice,
+    SliceCategoryTally,
+    SliceMonthTally,
 )
 from .events import Citation, Event
 from .people import Headcount, NameVariant, Organization, Person
@@ -35,6 +38,9 @@ __all__ = [
     "PersonCategory",
     "PublicGeneration",
     "SharedCaseLink",
+    "Slice",
+    "SliceCategoryTally",
+    "SliceMonthTally",
     "Source",
     "Theme",
 ]
