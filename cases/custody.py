@@ -417,19 +417,22 @@ def _within_months(field: str, months: list[int]) -> Q:
     return reduce(or_, (Q(**{f"{field}__range": (month_start(m), month_end(m))}) for m in months), Q())
 
 
-def _slice_month_rows(by: str, counted: QuerySet) -> list[SliceMonthTally]:
+def _slice_month_rows(counted: QuerySet) -> list[SliceMonthTally]:
+    """SliceMonthTally's rows from month changes summed by country and role together (`month_changes`
+    by both): each person has one of each, so a value's weights are the sums over the other's."""
+    summed: dict[tuple, list[int]] = {}
+    for row in counted:
+        for field in Slice.values:
+            sums = summed.setdefault((field, row[f"by_{field}"], row["kind"], int(row["month"])), [0, 0, 0])
+            for position, weight in enumerate(("individuals", "minimums", "unknown_groups")):
+                sums[position] += row[weight] or 0
     return [
         SliceMonthTally(
-            slice=by,
-            value=row["value"],
-            kind=row["kind"],
-            month=int(row["month"]),
-            individuals=row["individuals"] or 0,
-            minimums=row["minimums"] or 0,
-            unknown_groups=row["unknown_groups"] or 0,
+            slice=field, value=value, kind=kind, month=month, individuals=individuals, minimums=minimums,
+            unknown_groups=unknown_groups,
         )
-        for row in counted
-    ]
+        for (field, value, kind, month), (individuals, minimums, unknown_groups) in summed.items()
+    ]  # fmt: skip
 
 
 @transaction.atomic
@@ -438,8 +441,7 @@ def rebuild_slice_month_tally() -> None:
     lock_tally(CustodyMonthTally)
     SliceMonthTally.objects.all().delete()
     published = CustodySpan.objects.filter(person__is_published=True)
-    for by in Slice.values:
-        SliceMonthTally.objects.bulk_create(_slice_month_rows(by, month_changes(published, by=by)), batch_size=5000)
+    SliceMonthTally.objects.bulk_create(_slice_month_rows(month_changes(published, by=Slice.values)), batch_size=5000)
 
 
 def _month_tally_rows(counted: QuerySet) -> list[CustodyMonthTally]:
@@ -478,9 +480,7 @@ def refresh_month_tally(keys: set[tuple[int, int]]) -> None:
         CustodyMonthTally.objects.bulk_create(_month_tally_rows(month_changes(published, *within)))
         # Under the same lock: the months of each country and role, recounted for every value at once.
         SliceMonthTally.objects.filter(rows).delete()
-        SliceMonthTally.objects.bulk_create(
-            [row for by in Slice.values for row in _slice_month_rows(by, month_changes(published, *within, by=by))]
-        )
+        SliceMonthTally.objects.bulk_create(_slice_month_rows(month_changes(published, *within, by=Slice.values)))
 
 
 @transaction.atomic

@@ -99,12 +99,12 @@ def month_changes(
     begun: Q | None = None,
     ended: Q | None = None,
     unconfirmed: Q | None = None,
-    by: str | None = None,
+    by: Sequence[str] = (),
 ):
     """The weights of `spans` in custody summed by (kind, month): one query of up to three grouped
     parts, a few hundred rows whatever the number of people. `begun`, `ended` and `unconfirmed`
     narrow a part; None leaves it whole, and an empty Q() leaves it out. `by` sums them apart for
-    each value of that field of the person, as `value`."""
+    each combination of values of these fields of the person (as `by_<field>`)."""
     spans = (
         spans.filter(state__in=IN_CUSTODY_STATES)
         .annotate(start=_month_of("valid_from"), end=_month_of("valid_until"))
@@ -119,7 +119,7 @@ def month_changes(
         (UNCONFIRMED, spans.filter(valid_until__isnull=True),
          _month_of(Coalesce("last_report__date_end", "valid_from")) + 1, unconfirmed),
     ]  # fmt: skip
-    sliced = {"value": F(f"person__{by}")} if by else {}
+    sliced = {f"by_{field}": F(f"person__{field}") for field in by}
     queries = [
         part.filter(among or Q())
         .annotate(kind=Value(kind), month=month, **sliced)
@@ -401,13 +401,13 @@ def _category_sums(model, pks: QuerySet, among: list[int] | None = None) -> dict
     return {pk: (row, row.case_count, headcounts.get(pk, Headcount())) for pk, row in rows.items()}
 
 
-def _members_summed(model, pks: QuerySet, among: list[int] | None = None, by: str | None = None) -> dict:
+def _members_summed(model, pks: QuerySet, among: list[int] | None = None, by: Sequence[str] = ()) -> dict:
     """For each charge or theme (of `among`, or all): the individuals the people `pks` with a published
     case under it stand for, each person once however many of their cases fall under it; keyed by
-    the category, or by (the person's value of `by`, the category)."""
+    the category, or by (the person's values of the fields `by`, the category)."""
     lookup = f"cases__{model._meta.model_name}s"
     under = {} if among is None else {f"{lookup}__in": among}
-    grouped = {"sliced": F(by)} if by else {}
+    grouped = {f"by_{field}": F(field) for field in by}
     members = (
         # One filter(): the case that is published is the one under the category.
         Person.objects.filter(pk__in=pks, cases__is_published=True, **{f"{lookup}__isnull": False}, **under)
@@ -417,7 +417,7 @@ def _members_summed(model, pks: QuerySet, among: list[int] | None = None, by: st
         .order_by()
     )
     members_sql, params = members.query.sql_with_params()
-    key = "sliced, category" if by else "category"
+    key = ", ".join([*grouped, "category"])
     with connections[members.db].cursor() as cursor:
         cursor.execute(
             f"SELECT {key}, SUM(individuals), SUM(minimums), SUM(unknown_groups) FROM ({members_sql}) members"
@@ -498,36 +498,53 @@ def _slice_category_rows(model, among: list[int] | None = None) -> list[SliceCat
     """SliceCategoryTally's rows of charges or themes (`model`), of these (or all), for every country
     and role: counted as `_category_sums` counts all the published people, the people and their
     cases grouped by the value they have."""
+    # The people once, by country and role together: each person has one of each, so a value's
+    # headcount is the sum over the other's.
+    by_both = _members_summed(model, Person.objects.filter(is_published=True).values("pk"), among, by=Slice.values)
+    headcounts: dict[tuple, Headcount] = {}
+    for (*values, category), count in by_both.items():
+        for sliced, value in zip(Slice.values, values, strict=True):
+            headcounts[sliced, value, category] = headcounts.get((sliced, value, category), Headcount()) + count
+    return [
+        SliceCategoryTally(
+            slice=sliced,
+            value=value,
+            kind=model._meta.model_name,
+            category_id=category,
+            cases=cases,
+            individuals=headcount.individuals,
+            minimums=int(headcount.at_least),
+            unknown_groups=headcount.unknown_groups,
+        )
+        for (sliced, value, category), cases in _slice_case_counts(model, among).items()
+        for headcount in [headcounts.get((sliced, value, category), Headcount())]
+    ]
+
+
+def _slice_case_counts(model, among: list[int] | None = None) -> dict[tuple[str, str, int], int]:
+    """For every country and role, and each charge or theme (of `among`, or all): how many published
+    cases under it name a published person of that value. A case naming people of two countries
+    counts in each: the pairs of a case and the values of its people are found once, then counted
+    by each field."""
     field = f"{model._meta.model_name}s"
     under = {} if among is None else {f"{field}__in": among}
-    rows = []
-    for sliced in Slice.values:
-        cases = (
-            # One filter(): the published person named is the one of the value, in a case under the category.
-            CaseRecord.objects.filter(
-                is_published=True, people__is_published=True, **{f"{field}__isnull": False}, **under
-            )
-            .values(value=F(f"people__{sliced}"), category=F(field))
-            .annotate(cases=Count("pk", distinct=True))
-            .order_by()
+    pairs = (
+        # One filter(): the published person named is in the published case under the category.
+        CaseRecord.objects.filter(is_published=True, people__is_published=True, **{f"{field}__isnull": False}, **under)
+        .values(
+            case_id=F("pk"), category=F(field), **{f"by_{sliced}": F(f"people__{sliced}") for sliced in Slice.values}
         )
-        counts = {(row["value"], row["category"]): row["cases"] for row in cases}
-        people = Person.objects.filter(is_published=True).values("pk")
-        headcounts = _members_summed(model, people, among, by=sliced)
-        rows += [
-            SliceCategoryTally(
-                slice=sliced,
-                value=value,
-                kind=model._meta.model_name,
-                category_id=category,
-                cases=cases_under,
-                individuals=headcounts.get((value, category), Headcount()).individuals,
-                minimums=int(headcounts.get((value, category), Headcount()).at_least),
-                unknown_groups=headcounts.get((value, category), Headcount()).unknown_groups,
-            )
-            for (value, category), cases_under in counts.items()
-        ]
-    return rows
+        .distinct()
+        .order_by()
+    )
+    pairs_sql, params = pairs.query.sql_with_params()
+    counted = " UNION ALL ".join(
+        f"SELECT %s, by_{sliced}, category, COUNT(DISTINCT case_id) FROM pairs GROUP BY by_{sliced}, category"
+        for sliced in Slice.values
+    )
+    with connections[pairs.db].cursor() as cursor:
+        cursor.execute(f"WITH pairs AS ({pairs_sql}) {counted}", [*params, *Slice.values])
+        return {(sliced, value, category): cases for sliced, value, category, cases in cursor.fetchall()}
 
 
 def _category_tally_rows(model, among: list[int] | None = None) -> list[CategoryTally]:
