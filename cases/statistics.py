@@ -385,10 +385,13 @@ class CategoryCount:
         return Headcount(self.people, self.at_least, self.unknown_groups)
 
 
-def _category_sums(model, pks: QuerySet, among: list[int] | None = None) -> dict[int, tuple[Any, int, Headcount]]:
+def _category_sums(
+    model, pks: QuerySet, among: list[int] | None = None, headcounts: dict[int, Headcount] | None = None
+) -> dict[int, tuple[Any, int, Headcount]]:
     """For each charge or theme (of `among`, or all): how many published cases name one of the people
     `pks`, and the individuals those people stand for, each person once however many of their cases
-    fall under it. Two queries; the database sums the distinct (category, person) pairs."""
+    fall under it (`headcounts`, when already summed). Two queries; the database sums the distinct
+    (category, person) pairs."""
     theirs = Q(cases__is_published=True, cases__people__in=pks)
     categories = model.objects.all() if among is None else model.objects.filter(pk__in=among)
     rows = {
@@ -397,7 +400,8 @@ def _category_sums(model, pks: QuerySet, among: list[int] | None = None) -> dict
         .filter(case_count__gt=0)
         .order_by()
     }
-    headcounts = _members_summed(model, pks, among)
+    if headcounts is None:
+        headcounts = _members_summed(model, pks, among)
     return {pk: (row, row.case_count, headcounts.get(pk, Headcount())) for pk, row in rows.items()}
 
 
@@ -467,11 +471,17 @@ def refresh_category_tally(model, among: set[int]) -> None:
     ordered = sorted(among)
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
+        # The people summed once by country and role, and added up for everyone: each person has one
+        # value of each.
+        by_both = _members_by_slices(model, chunk)
+        everyone: dict[int, Headcount] = {}
+        for (*_, category), count in by_both.items():
+            everyone[category] = everyone.get(category, Headcount()) + count
         CategoryTally.objects.filter(kind=model._meta.model_name, category_id__in=chunk).delete()
-        CategoryTally.objects.bulk_create(_category_tally_rows(model, chunk))
+        CategoryTally.objects.bulk_create(_category_tally_rows(model, chunk, everyone))
         # Under the same lock: the rows of each country and role recounted with those of everyone.
         SliceCategoryTally.objects.filter(kind=model._meta.model_name, category_id__in=chunk).delete()
-        SliceCategoryTally.objects.bulk_create(_slice_category_rows(model, chunk))
+        SliceCategoryTally.objects.bulk_create(_slice_category_rows(model, chunk, by_both))
     if model is Charge:
         refresh_charge_people(among)
 
@@ -494,13 +504,21 @@ def rebuild_slice_category_tally() -> None:
         SliceCategoryTally.objects.bulk_create(_slice_category_rows(model), batch_size=5000)
 
 
-def _slice_category_rows(model, among: list[int] | None = None) -> list[SliceCategoryTally]:
+def _members_by_slices(model, among: list[int] | None = None) -> dict:
+    """`_members_summed` of the published people by country and role together."""
+    return _members_summed(model, Person.objects.filter(is_published=True).values("pk"), among, by=Slice.values)
+
+
+def _slice_category_rows(
+    model, among: list[int] | None = None, by_both: dict | None = None
+) -> list[SliceCategoryTally]:
     """SliceCategoryTally's rows of charges or themes (`model`), of these (or all), for every country
     and role: counted as `_category_sums` counts all the published people, the people and their
-    cases grouped by the value they have."""
-    # The people once, by country and role together: each person has one of each, so a value's
-    # headcount is the sum over the other's.
-    by_both = _members_summed(model, Person.objects.filter(is_published=True).values("pk"), among, by=Slice.values)
+    cases grouped by the value they have (the people by both, `_members_by_slices`, when already
+    summed)."""
+    if by_both is None:
+        by_both = _members_by_slices(model, among)
+    # Each person has one country and one role: a value's headcount is the sum over the other's.
     headcounts: dict[tuple, Headcount] = {}
     for (*values, category), count in by_both.items():
         for sliced, value in zip(Slice.values, values, strict=True):
@@ -547,7 +565,9 @@ def _slice_case_counts(model, among: list[int] | None = None) -> dict[tuple[str,
         return {(sliced, value, category): cases for sliced, value, category, cases in cursor.fetchall()}
 
 
-def _category_tally_rows(model, among: list[int] | None = None) -> list[CategoryTally]:
+def _category_tally_rows(
+    model, among: list[int] | None = None, headcounts: dict[int, Headcount] | None = None
+) -> list[CategoryTally]:
     published = Person.objects.filter(is_published=True).values("pk")
     return [
         CategoryTally(
@@ -558,7 +578,7 @@ def _category_tally_rows(model, among: list[int] | None = None) -> list[Category
             minimums=int(count.at_least),
             unknown_groups=count.unknown_groups,
         )
-        for pk, (_, cases, count) in _category_sums(model, published, among).items()
+        for pk, (_, cases, count) in _category_sums(model, published, among, headcounts).items()
     ]
 
 

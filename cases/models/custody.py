@@ -175,7 +175,8 @@ class CustodyTally(models.Model):
 class CustodyMonthTally(models.Model):
     """The statistics' months for all the published people: per month, the weights of the custody
     spans that began in it, that ended in it, and of the open ones unconfirmed from it on (see
-    `cases.statistics.custody_by_month`, which adds them up; a filtered page sums the spans instead).
+    `cases.statistics.custody_by_month`, which adds them up; SliceMonthTally keeps them for each country
+    and role, and a page filtered otherwise sums the spans instead).
 
     Kept in step by cases.custody in the transaction of every write that changes a span or a person
     they count; `manage.py rebuild_custody_spans` recounts it whole.
@@ -270,7 +271,8 @@ class CategoryKind(models.TextChoices):
 class CategoryTally(models.Model):
     """The statistics' counts by charge and theme for all the published people: per charge or theme,
     its published cases that name a published person, and the individuals those people stand for
-    (see `cases.statistics.counts_by_charge`; a filtered page counts its own people instead).
+    (see `cases.statistics.counts_by_charge`; SliceCategoryTally keeps them for each country and role, and a
+    page filtered otherwise counts its own people instead).
 
     Kept in step by cases.signals in the transaction of every write to a case's charges, themes,
     people or publication, or to a person's publication or group size; `manage.py
