@@ -34,6 +34,8 @@ from .models import (
     Event,
     Person,
     PersonEventPeriod,
+    Slice,
+    SliceMonthTally,
 )
 from .models.people import COPIED_CUSTODY, CURRENT_CUSTODY, headcount_aggregates
 from .statistics import (
@@ -48,6 +50,7 @@ from .statistics import (
     month_start,
     rebuild_category_tally,
     rebuild_person_categories,
+    rebuild_slice_category_tally,
     refresh_charge_people,
 )
 
@@ -417,6 +420,33 @@ def _within_months(field: str, months: list[int]) -> Q:
     return reduce(or_, (Q(**{f"{field}__range": (month_start(m), month_end(m))}) for m in months), Q())
 
 
+def _slice_month_rows(counted: QuerySet) -> list[SliceMonthTally]:
+    """SliceMonthTally's rows from month changes summed by country and role together (`month_changes`
+    by both): each person has one of each, so a value's weights are the sums over the other's."""
+    summed: dict[tuple, list[int]] = {}
+    for row in counted:
+        for field in Slice.values:
+            sums = summed.setdefault((field, row[f"by_{field}"], row["kind"], int(row["month"])), [0, 0, 0])
+            for position, weight in enumerate(("individuals", "minimums", "unknown_groups")):
+                sums[position] += row[weight] or 0
+    return [
+        SliceMonthTally(
+            slice=field, value=value, kind=kind, month=month, individuals=individuals, minimums=minimums,
+            unknown_groups=unknown_groups,
+        )
+        for (field, value, kind, month), (individuals, minimums, unknown_groups) in summed.items()
+    ]  # fmt: skip
+
+
+@transaction.atomic
+def rebuild_slice_month_tally() -> None:
+    """Recount every SliceMonthTally row from the spans of the published people."""
+    lock_tally(CustodyMonthTally)
+    SliceMonthTally.objects.all().delete()
+    published = CustodySpan.objects.filter(person__is_published=True)
+    SliceMonthTally.objects.bulk_create(_slice_month_rows(month_changes(published, by=Slice.values)), batch_size=5000)
+
+
 def _month_tally_rows(counted: QuerySet) -> list[CustodyMonthTally]:
     return [
         CustodyMonthTally(
@@ -432,7 +462,8 @@ def _month_tally_rows(counted: QuerySet) -> list[CustodyMonthTally]:
 
 @transaction.atomic
 def refresh_month_tally(keys: set[tuple[int, int]]) -> None:
-    """Recount these (kind, month) rows of CustodyMonthTally from the spans of the published people."""
+    """Recount these (kind, month) rows of CustodyMonthTally, and of SliceMonthTally for every country
+    and role, from the spans of the published people."""
     if not keys:
         return
     lock_tally(CustodyMonthTally)
@@ -442,14 +473,17 @@ def refresh_month_tally(keys: set[tuple[int, int]]) -> None:
             [month for kind, month in chunk if kind == wanted] for wanted in CustodyMonthTally.Kind.values
         )
         # An open span's latest report is its person's copied one, which an index finds.
-        counted = month_changes(
-            published,
-            begun=_within_months("valid_from", begun),
-            ended=_within_months("valid_until", ended),
-            unconfirmed=_within_months("person__current_report_end", [month - 1 for month in unconfirmed]),
+        within = (
+            _within_months("valid_from", begun),
+            _within_months("valid_until", ended),
+            _within_months("person__current_report_end", [month - 1 for month in unconfirmed]),
         )
-        CustodyMonthTally.objects.filter(reduce(or_, (Q(kind=kind, month=month) for kind, month in chunk))).delete()
-        CustodyMonthTally.objects.bulk_create(_month_tally_rows(counted))
+        rows = reduce(or_, (Q(kind=kind, month=month) for kind, month in chunk))
+        CustodyMonthTally.objects.filter(rows).delete()
+        CustodyMonthTally.objects.bulk_create(_month_tally_rows(month_changes(published, *within)))
+        # Under the same lock: the months of each country and role, recounted for every value at once.
+        SliceMonthTally.objects.filter(rows).delete()
+        SliceMonthTally.objects.bulk_create(_slice_month_rows(month_changes(published, *within, by=Slice.values)))
 
 
 @transaction.atomic
@@ -468,7 +502,9 @@ def rebuild_custody_tally() -> None:
     CustodyDayTally.objects.bulk_create(
         _day_tally_rows(day_changes(CustodySpan.objects.filter(person__is_published=True))), batch_size=5000
     )
+    rebuild_slice_month_tally()
     rebuild_category_tally()
+    rebuild_slice_category_tally()
     refresh_charge_people()
     rebuild_person_categories()
 

@@ -20,6 +20,7 @@ from .models import (
     Person,
     PersonCategory,
     PublicGeneration,
+    SliceCategoryTally,
     Source,
     Theme,
 )
@@ -134,6 +135,7 @@ def case_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=Theme)
 def category_deleted(sender, instance, **kwargs):
     CategoryTally.objects.filter(kind=sender._meta.model_name, category_id=instance.pk).delete()
+    SliceCategoryTally.objects.filter(kind=sender._meta.model_name, category_id=instance.pk).delete()
     # Its cases' links went with it; whether a case names several people did not change.
     PersonCategory.objects.filter(kind=sender._meta.model_name, category_id=instance.pk).delete()
 

@@ -31,6 +31,9 @@ from .models import (
     Person,
     PersonCategory,
     SharedCaseLink,
+    Slice,
+    SliceCategoryTally,
+    SliceMonthTally,
     Theme,
 )
 from .models.cases import FIRST_PEOPLE_STORED
@@ -91,10 +94,17 @@ def _weights(person: str = "person__") -> dict[str, Case]:
 BEGUN, ENDED, UNCONFIRMED = CustodyMonthTally.Kind.values
 
 
-def month_changes(spans: QuerySet, begun: Q | None = None, ended: Q | None = None, unconfirmed: Q | None = None):
+def month_changes(
+    spans: QuerySet,
+    begun: Q | None = None,
+    ended: Q | None = None,
+    unconfirmed: Q | None = None,
+    by: Sequence[str] = (),
+):
     """The weights of `spans` in custody summed by (kind, month): one query of up to three grouped
     parts, a few hundred rows whatever the number of people. `begun`, `ended` and `unconfirmed`
-    narrow a part; None leaves it whole, and an empty Q() leaves it out."""
+    narrow a part; None leaves it whole, and an empty Q() leaves it out. `by` sums them apart for
+    each combination of values of these fields of the person (as `by_<field>`)."""
     spans = (
         spans.filter(state__in=IN_CUSTODY_STATES)
         .annotate(start=_month_of("valid_from"), end=_month_of("valid_until"))
@@ -109,8 +119,12 @@ def month_changes(spans: QuerySet, begun: Q | None = None, ended: Q | None = Non
         (UNCONFIRMED, spans.filter(valid_until__isnull=True),
          _month_of(Coalesce("last_report__date_end", "valid_from")) + 1, unconfirmed),
     ]  # fmt: skip
+    sliced = {f"by_{field}": F(f"person__{field}") for field in by}
     queries = [
-        part.filter(among or Q()).annotate(kind=Value(kind), month=month).values("kind", "month").annotate(**weights)
+        part.filter(among or Q())
+        .annotate(kind=Value(kind), month=month, **sliced)
+        .values("kind", "month", *sliced)
+        .annotate(**weights)
         for kind, part, month, among in parts
         if among is None or among
     ]
@@ -290,13 +304,28 @@ def custody_by_month(people: QuerySet, since: date | None = None, until: date | 
     end after the month of its last report.
 
     The database sums the spans' weights by month (`summed_for`), or for all the published people
-    keeps them summed (CustodyMonthTally); the sweep adds them up.
+    and for those of one country or one role keeps them summed (CustodyMonthTally, SliceMonthTally);
+    the sweep adds them up.
     """
-    if _every_published(people):
-        rows = CustodyMonthTally.objects.values("kind", "month", "individuals", "minimums", "unknown_groups")
-    else:
+    rows = _tallied_months(people)
+    if rows is None:
         rows = summed_for(people, categories=False).month_rows
     return _swept(rows, since, until)
+
+
+def _tallied_slice(people: QuerySet) -> tuple[str, str] | None:
+    return getattr(people, "tallied_slice", lambda: None)()
+
+
+def _tallied_months(people: QuerySet) -> QuerySet | None:
+    """The month rows kept for these people (as `month_changes` gives them), or None if none are."""
+    columns = ("kind", "month", "individuals", "minimums", "unknown_groups")
+    if _every_published(people):
+        return CustodyMonthTally.objects.values(*columns)
+    if sliced := _tallied_slice(people):
+        field, value = sliced
+        return SliceMonthTally.objects.filter(slice=field, value=value).values(*columns)
+    return None
 
 
 def _swept(rows: Iterable[dict], since: date | None, until: date | None) -> list[MonthCount]:
@@ -356,10 +385,13 @@ class CategoryCount:
         return Headcount(self.people, self.at_least, self.unknown_groups)
 
 
-def _category_sums(model, pks: QuerySet, among: list[int] | None = None) -> dict[int, tuple[Any, int, Headcount]]:
+def _category_sums(
+    model, pks: QuerySet, among: list[int] | None = None, headcounts: dict[int, Headcount] | None = None
+) -> dict[int, tuple[Any, int, Headcount]]:
     """For each charge or theme (of `among`, or all): how many published cases name one of the people
     `pks`, and the individuals those people stand for, each person once however many of their cases
-    fall under it. Two queries; the database sums the distinct (category, person) pairs."""
+    fall under it (`headcounts`, when already summed). Two queries; the database sums the distinct
+    (category, person) pairs."""
     theirs = Q(cases__is_published=True, cases__people__in=pks)
     categories = model.objects.all() if among is None else model.objects.filter(pk__in=among)
     rows = {
@@ -368,38 +400,53 @@ def _category_sums(model, pks: QuerySet, among: list[int] | None = None) -> dict
         .filter(case_count__gt=0)
         .order_by()
     }
+    if headcounts is None:
+        headcounts = _members_summed(model, pks, among)
+    return {pk: (row, row.case_count, headcounts.get(pk, Headcount())) for pk, row in rows.items()}
+
+
+def _members_summed(model, pks: QuerySet, among: list[int] | None = None, by: Sequence[str] = ()) -> dict:
+    """For each charge or theme (of `among`, or all): the individuals the people `pks` with a published
+    case under it stand for, each person once however many of their cases fall under it; keyed by
+    the category, or by (the person's values of the fields `by`, the category)."""
     lookup = f"cases__{model._meta.model_name}s"
     under = {} if among is None else {f"{lookup}__in": among}
+    grouped = {f"by_{field}": F(field) for field in by}
     members = (
         # One filter(): the case that is published is the one under the category.
         Person.objects.filter(pk__in=pks, cases__is_published=True, **{f"{lookup}__isnull": False}, **under)
-        .annotate(category=F(lookup), person=F("pk"), **_weights(person=""))
-        .values("category", "person", "individuals", "minimums", "unknown_groups")
+        .annotate(category=F(lookup), person=F("pk"), **grouped, **_weights(person=""))
+        .values(*grouped, "category", "person", "individuals", "minimums", "unknown_groups")
         .distinct()
         .order_by()
     )
     members_sql, params = members.query.sql_with_params()
+    key = ", ".join([*grouped, "category"])
     with connections[members.db].cursor() as cursor:
         cursor.execute(
-            "SELECT category, SUM(individuals), SUM(minimums), SUM(unknown_groups)"
-            f" FROM ({members_sql}) members GROUP BY category",
+            f"SELECT {key}, SUM(individuals), SUM(minimums), SUM(unknown_groups) FROM ({members_sql}) members"
+            f" GROUP BY {key}",
             params,
         )
-        headcounts = {
-            category: Headcount(int(individuals or 0), bool(minimums), int(unknown_groups or 0))
-            for category, individuals, minimums, unknown_groups in cursor.fetchall()
+        return {
+            (tuple(keys) if by else keys[0]): _headcount(individuals, minimums, unknown_groups)
+            for *keys, individuals, minimums, unknown_groups in cursor.fetchall()
         }
-    return {pk: (row, row.case_count, headcounts.get(pk, Headcount())) for pk, row in rows.items()}
 
 
 def _counts_by(model, people: QuerySet, summed: Sums | None = None) -> list[CategoryCount]:
     """For each charge or theme: how many individuals of `people` have a published case under it, and
-    how many cases; read from CategoryTally for all the published people, else from `summed` (or a
-    `summed_for` of its own)."""
+    how many cases; read from CategoryTally for all the published people, from SliceCategoryTally
+    for those of one country or one role, else from `summed` (or a `summed_for` of its own)."""
+    kept: QuerySet | None = None
     if _every_published(people):
+        kept = CategoryTally.objects.all()
+    elif sliced := _tallied_slice(people):
+        kept = SliceCategoryTally.objects.filter(slice=sliced[0], value=sliced[1])
+    if kept is not None:
         tallied = {
             row.category_id: (row.cases, Headcount(row.individuals, bool(row.minimums), row.unknown_groups))
-            for row in CategoryTally.objects.filter(kind=model._meta.model_name)
+            for row in kept.filter(kind=model._meta.model_name)
         }
     else:
         tallied = (summed or summed_for(people, months=False)).by_category[model]
@@ -416,28 +463,111 @@ def _counts_by(model, people: QuerySet, summed: Sums | None = None) -> list[Cate
 
 @transaction.atomic
 def refresh_category_tally(model, among: set[int]) -> None:
-    """Recount the CategoryTally rows of these charges or themes (`model`) from the published people."""
+    """Recount the CategoryTally rows of these charges or themes (`model`), and their SliceCategoryTally
+    rows of every country and role, from the published people."""
     if not among:
         return
     lock_tally(CategoryTally)
     ordered = sorted(among)
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
+        # The people summed once by country and role, and added up for everyone: each person has one
+        # value of each.
+        by_both = _members_by_slices(model, chunk)
+        everyone: dict[int, Headcount] = {}
+        for (*_, category), count in by_both.items():
+            everyone[category] = everyone.get(category, Headcount()) + count
         CategoryTally.objects.filter(kind=model._meta.model_name, category_id__in=chunk).delete()
-        CategoryTally.objects.bulk_create(_category_tally_rows(model, chunk))
+        CategoryTally.objects.bulk_create(_category_tally_rows(model, chunk, everyone))
+        # Under the same lock: the rows of each country and role recounted with those of everyone.
+        SliceCategoryTally.objects.filter(kind=model._meta.model_name, category_id__in=chunk).delete()
+        SliceCategoryTally.objects.bulk_create(_slice_category_rows(model, chunk, by_both))
     if model is Charge:
         refresh_charge_people(among)
 
 
 @transaction.atomic
 def rebuild_category_tally() -> None:
+    """Recount every CategoryTally row (SliceCategoryTally apart: migration 0017 calls this, before
+    that table exists; `rebuild_slice_category_tally`)."""
     lock_tally(CategoryTally)
     CategoryTally.objects.all().delete()
     for model in (Charge, Theme):
         CategoryTally.objects.bulk_create(_category_tally_rows(model))
 
 
-def _category_tally_rows(model, among: list[int] | None = None) -> list[CategoryTally]:
+@transaction.atomic
+def rebuild_slice_category_tally() -> None:
+    lock_tally(CategoryTally)
+    SliceCategoryTally.objects.all().delete()
+    for model in (Charge, Theme):
+        SliceCategoryTally.objects.bulk_create(_slice_category_rows(model), batch_size=5000)
+
+
+def _members_by_slices(model, among: list[int] | None = None) -> dict:
+    """`_members_summed` of the published people by country and role together."""
+    return _members_summed(model, Person.objects.filter(is_published=True).values("pk"), among, by=Slice.values)
+
+
+def _slice_category_rows(
+    model, among: list[int] | None = None, by_both: dict | None = None
+) -> list[SliceCategoryTally]:
+    """SliceCategoryTally's rows of charges or themes (`model`), of these (or all), for every country
+    and role: counted as `_category_sums` counts all the published people, the people and their
+    cases grouped by the value they have (the people by both, `_members_by_slices`, when already
+    summed)."""
+    if by_both is None:
+        by_both = _members_by_slices(model, among)
+    # Each person has one country and one role: a value's headcount is the sum over the other's.
+    headcounts: dict[tuple, Headcount] = {}
+    for (*values, category), count in by_both.items():
+        for sliced, value in zip(Slice.values, values, strict=True):
+            headcounts[sliced, value, category] = headcounts.get((sliced, value, category), Headcount()) + count
+    return [
+        SliceCategoryTally(
+            slice=sliced,
+            value=value,
+            kind=model._meta.model_name,
+            category_id=category,
+            cases=cases,
+            individuals=headcount.individuals,
+            minimums=int(headcount.at_least),
+            unknown_groups=headcount.unknown_groups,
+        )
+        for (sliced, value, category), cases in _slice_case_counts(model, among).items()
+        for headcount in [headcounts.get((sliced, value, category), Headcount())]
+    ]
+
+
+def _slice_case_counts(model, among: list[int] | None = None) -> dict[tuple[str, str, int], int]:
+    """For every country and role, and each charge or theme (of `among`, or all): how many published
+    cases under it name a published person of that value. A case naming people of two countries
+    counts in each: the pairs of a case and the values of its people are found once, then counted
+    by each field."""
+    field = f"{model._meta.model_name}s"
+    under = {} if among is None else {f"{field}__in": among}
+    pairs = (
+        # One filter(): the published person named is in the published case under the category.
+        CaseRecord.objects.filter(is_published=True, people__is_published=True, **{f"{field}__isnull": False}, **under)
+        .values(
+            case_id=F("pk"), category=F(field), **{f"by_{sliced}": F(f"people__{sliced}") for sliced in Slice.values}
+        )
+        .distinct()
+        .order_by()
+    )
+    pairs_sql, params = pairs.query.sql_with_params()
+    counted = " UNION ALL ".join(
+        f"SELECT %s, by_{sliced}, category, COUNT(DISTINCT case_id) FROM pairs GROUP BY by_{sliced}, category"
+        for sliced in Slice.values
+    )
+    with connections[pairs.db].cursor() as cursor:
+        cursor.execute(f"WITH pairs AS ({pairs_sql}) {counted}", [*params, *Slice.values])
+        return {(sliced, value, category): cases for sliced, value, category, cases in cursor.fetchall()}
+
+
+def _category_tally_rows(
+    model, among: list[int] | None = None, headcounts: dict[int, Headcount] | None = None
+) -> list[CategoryTally]:
     published = Person.objects.filter(is_published=True).values("pk")
     return [
         CategoryTally(
@@ -448,7 +578,7 @@ def _category_tally_rows(model, among: list[int] | None = None) -> list[Category
             minimums=int(count.at_least),
             unknown_groups=count.unknown_groups,
         )
-        for pk, (_, cases, count) in _category_sums(model, published, among).items()
+        for pk, (_, cases, count) in _category_sums(model, published, among, headcounts).items()
     ]
 
 
@@ -590,9 +720,9 @@ class Figures:
 
 
 def figures(people: QuerySet, since: date | None = None, until: date | None = None) -> Figures:
-    """The statistics page's figures of `people`: from the tallies for all the published people, else
-    summed in one query (`summed_for`)."""
-    if _every_published(people):
+    """The statistics page's figures of `people`: from the tallies for all the published people and
+    for those of one country or one role, else summed in one query (`summed_for`)."""
+    if _every_published(people) or _tallied_slice(people):
         return Figures(
             people.headcount(),
             custody_by_month(people, since, until),

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from cases.choices import CustodyState, EventType
+from cases.choices import CustodyState, EventType, Identity, Role
 from cases.custody import rebuild_all_custody_spans
 from cases.dates import FuzzyDate
 from cases.models import (
@@ -33,6 +33,8 @@ from cases.models import (
     Person,
     PersonCategory,
     SharedCaseLink,
+    SliceCategoryTally,
+    SliceMonthTally,
     Source,
 )
 from cases.models.people import CURRENT_CUSTODY, CURRENT_ORDER
@@ -128,10 +130,11 @@ def stored_spans() -> list[tuple]:
     )
 
 
-def current_custody_and_tally() -> tuple[list, list, list, list, list, list, list, list]:
-    """Each person's copy of their custody now, and the tallies counted from them and their spans,
-    with each charge's first people by name, stored with its tally, and each person's charges and
-    themes with the cases they share, which the filtered statistics count by."""
+def current_custody_and_tally() -> tuple[list, list, list, list, list, list, list, list, list, list]:
+    """Each person's copy of their custody now, and the tallies counted from them and their spans (of
+    everyone, and of each country and role), with each charge's first people by name, stored with its
+    tally, and each person's charges and themes with the cases they share, which the filtered
+    statistics count by."""
     tally = CustodyTally.objects.order_by("state", "reported_end")
     months = CustodyMonthTally.objects.order_by("kind", "month")
     days = CustodyDayTally.objects.order_by("state", "day", "kind")
@@ -149,6 +152,16 @@ def current_custody_and_tally() -> tuple[list, list, list, list, list, list, lis
             )
         ),
         list(SharedCaseLink.objects.order_by("case", "person").values_list("case", "person")),
+        list(
+            SliceMonthTally.objects.order_by("slice", "value", "kind", "month").values_list(
+                "slice", "value", "kind", "month", "individuals", "minimums", "unknown_groups"
+            )
+        ),
+        list(
+            SliceCategoryTally.objects.order_by("slice", "value", "kind", "category_id").values_list(
+                "slice", "value", "kind", "category_id", "cases", "individuals", "minimums", "unknown_groups"
+            )
+        ),
     )
 
 
@@ -240,6 +253,23 @@ class WritesCustodyDependsOn(RuleBasedStateMachine):
             event.save()
 
         self.attempt(save)
+
+    @rule(
+        index=st.integers(0, 4),
+        country=st.sampled_from(["", "KZ", "UZ"]),
+        role=st.sampled_from([Role.OTHER, Role.JOURNALIST]),
+        group_size=st.sampled_from([0, None, 7]),
+    )
+    def edit_a_person(self, index, country, role, group_size):
+        """As on the person's admin form: what the statistics of a country or a role count them by, and
+        their weight (one individual, a group of a size, a group of unknown size)."""
+        if (person := nth(Person.objects, index)) is None:
+            return
+        person.country, person.role = country, role
+        person.identity = Identity.NAMED if group_size == 0 else Identity.GROUP
+        person.group_size = group_size or None
+        person.group_size_is_minimum = bool(group_size)
+        self.attempt(person.save)
 
     @rule(case=st.integers(0, 4), person=st.integers(0, 4), add=st.booleans())
     def change_a_cases_people(self, case, person, add):

@@ -11,6 +11,9 @@ from .custody import (
     CustodyTally,
     PersonCategory,
     SharedCaseLink,
+    Slice,
+    SliceCategoryTally,
+    SliceMonthTally,
 )
 from .events import Citation, Event, PersonEventPeriod
 from .people import Headcount, NameVariant, Organization, Person
@@ -36,6 +39,9 @@ __all__ = [
     "PersonEventPeriod",
     "PublicGeneration",
     "SharedCaseLink",
+    "Slice",
+    "SliceCategoryTally",
+    "SliceMonthTally",
     "Source",
     "Theme",
 ]

@@ -175,7 +175,8 @@ class CustodyTally(models.Model):
 class CustodyMonthTally(models.Model):
     """The statistics' months for all the published people: per month, the weights of the custody
     spans that began in it, that ended in it, and of the open ones unconfirmed from it on (see
-    `cases.statistics.custody_by_month`, which adds them up; a filtered page sums the spans instead).
+    `cases.statistics.custody_by_month`, which adds them up; SliceMonthTally keeps them for each country
+    and role, and a page filtered otherwise sums the spans instead).
 
     Kept in step by cases.custody in the transaction of every write that changes a span or a person
     they count; `manage.py rebuild_custody_spans` recounts it whole.
@@ -270,7 +271,8 @@ class CategoryKind(models.TextChoices):
 class CategoryTally(models.Model):
     """The statistics' counts by charge and theme for all the published people: per charge or theme,
     its published cases that name a published person, and the individuals those people stand for
-    (see `cases.statistics.counts_by_charge`; a filtered page counts its own people instead).
+    (see `cases.statistics.counts_by_charge`; SliceCategoryTally keeps them for each country and role, and a
+    page filtered otherwise counts its own people instead).
 
     Kept in step by cases.signals in the transaction of every write to a case's charges, themes,
     people or publication, or to a person's publication or group size; `manage.py
@@ -294,6 +296,74 @@ class CategoryTally(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.category_id}: {self.individuals}"
+
+
+class Slice(models.TextChoices):
+    """A field of the person that a statistics page is often filtered by alone: the statistics of each
+    of its values are kept like those of all the published people (SliceMonthTally, SliceCategoryTally)."""
+
+    COUNTRY = "country", _("country")
+    ROLE = "role", _("role")
+
+
+class SliceMonthTally(models.Model):
+    """CustodyMonthTally's rows for the published people of one country, or of one role: what a
+    statistics page filtered by that alone adds up (`cases.statistics.figures`), instead of summing
+    the spans of tens of thousands of people.
+
+    Recounted with CustodyMonthTally's rows of the same months, in the same transaction, for every
+    value at once: a person who changed country leaves the old one's rows as they join the new one's.
+    """
+
+    slice = models.CharField(max_length=10, choices=Slice.choices)
+    value = models.CharField(max_length=30)
+    kind = models.PositiveSmallIntegerField(choices=CustodyMonthTally.Kind.choices)
+    month = models.PositiveIntegerField(help_text=_("year × 12 + month − 1"))
+    individuals = models.IntegerField(default=0)
+    minimums = models.IntegerField(default=0, help_text=_("Groups whose size is a minimum."))
+    unknown_groups = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("custody month tally of a slice")
+        verbose_name_plural = _("custody month tallies of slices")
+        constraints = [
+            choices_constraint("slice", Slice, "cases_slice_month_tally_slice_valid"),
+            models.CheckConstraint(condition=Q(kind__in=[0, 1, 2]), name="cases_slice_month_tally_kind_valid"),
+            models.UniqueConstraint(fields=["slice", "value", "kind", "month"], name="cases_slice_month_tally_one_row"),
+        ]
+
+    def __str__(self):
+        return f"{self.slice}={self.value} {self.get_kind_display()} {self.month}: {self.individuals}"
+
+
+class SliceCategoryTally(models.Model):
+    """CategoryTally's rows for the published people of one country, or of one role (see
+    SliceMonthTally): a case naming people of two countries counts once in each.
+
+    Recounted with CategoryTally's rows of the same charges and themes, in the same transaction."""
+
+    slice = models.CharField(max_length=10, choices=Slice.choices)
+    value = models.CharField(max_length=30)
+    kind = models.CharField(max_length=10, choices=CategoryKind.choices)
+    category_id = models.PositiveIntegerField()
+    cases = models.PositiveIntegerField(default=0)
+    individuals = models.PositiveIntegerField(default=0)
+    minimums = models.PositiveIntegerField(default=0, help_text=_("Groups whose size is a minimum."))
+    unknown_groups = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("category tally of a slice")
+        verbose_name_plural = _("category tallies of slices")
+        constraints = [
+            choices_constraint("slice", Slice, "cases_slice_category_tally_slice_valid"),
+            choices_constraint("kind", CategoryKind, "cases_slice_category_tally_kind_valid"),
+            models.UniqueConstraint(
+                fields=["slice", "value", "kind", "category_id"], name="cases_slice_category_tally_one_row"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.slice}={self.value} {self.kind} {self.category_id}: {self.individuals}"
 
 
 class PersonCategory(models.Model):

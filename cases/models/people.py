@@ -42,7 +42,7 @@ from .base import (
     previewed_record,
     search_field,
 )
-from .custody import CustodyDayTally, CustodyTally
+from .custody import CustodyDayTally, CustodyTally, Slice
 from .sources import private_storage
 
 
@@ -400,11 +400,28 @@ class PersonQuerySet(NamedQuerySet):
         everyone = self.model._default_manager.published()
         if custody_filter is not None:
             everyone = everyone.in_custody_states(*custody_filter)
+        return self._filtered_as(everyone)
+
+    def _filtered_as(self, other: "PersonQuerySet") -> bool:
+        """Whether these are the people `other` finds, filtered the same way (and no staff preview)."""
         return (
             previewed_record() is None
-            and everyone.query.where == self.query.where
+            and other.query.where == self.query.where
             and not (self.query.distinct or self.query.is_sliced or self.query.combinator)
         )
+
+    def tallied_slice(self) -> tuple[str, str] | None:
+        """The (field, value) when these are the published people of one country or of one role,
+        filtered by nothing else: the statistics kept for each value (SliceMonthTally,
+        SliceCategoryTally) count them. None for any other people."""
+        for lookup in self.query.where.children:
+            field = getattr(getattr(lookup, "lhs", None), "target", None)
+            if getattr(lookup, "lookup_name", None) != "exact" or getattr(field, "name", None) not in Slice.values:
+                continue
+            alone = self.model._default_manager.published().filter(**{field.name: lookup.rhs})
+            if self._filtered_as(alone):
+                return field.name, lookup.rhs
+        return None
 
     def headcount(self) -> Headcount:
         """How many individuals these records stand for (groups by their size), in one query."""
