@@ -182,11 +182,15 @@ def name_variants() -> str:
         NameVariant._meta.db_table,
         *(NameVariant._meta.get_field(field).column for field in ("person", "name", "language")),
     )
-    ordered = f"ORDER BY {name}, {NameVariant._meta.pk.column}"
+    # Aggregated in the order the subquery reads them, that of the index by person, name and id
+    # (cases_variant_person_order): an ORDER BY in each aggregate sorted them again, twice a person.
+    ordered = (
+        f"SELECT {name}, {language} FROM {table} WHERE {person} = p.pk ORDER BY {name}, {NameVariant._meta.pk.column}"
+    )
+    russian = f"variant.{language} = {literal(NameLanguage.RUSSIAN)}"
     return (
-        f"LEFT JOIN LATERAL (SELECT array_agg({name} {ordered}) AS variants, "
-        f"(array_agg({name} {ordered}) FILTER (WHERE {language} = {literal(NameLanguage.RUSSIAN)}))[1] AS russian "
-        f"FROM {table} WHERE {person} = p.pk) names ON true"
+        f"LEFT JOIN LATERAL (SELECT array_agg(variant.{name}) AS variants, "
+        f"(array_agg(variant.{name}) FILTER (WHERE {russian}))[1] AS russian FROM ({ordered}) variant) names ON true"
     )
 
 
