@@ -328,13 +328,14 @@ def person_chunks(filterset, absolute: Callable[[str], str]) -> Iterator[list[di
 
 def chunk_people(ids: list[int], on: date | None):
     """The values of `person_chunks` for the people `ids` in one query (PostgreSQL), with their
-    published cases' slugs as `names_and_cases` reads them (their names: `export_sql.name_variants`)."""
+    published cases' slugs as `names_and_cases` reads them (their names: `export_sql.name_variants`),
+    and what they show of the custody's events from the events' copies on the custody span."""
     from django.contrib.postgres.expressions import ArraySubquery
 
     cases = Case.objects.published().filter(people=OuterRef("pk")).order_by("slug")
     return (
         Person.objects.filter(AnyOf(F("pk"), ids))
-        .with_custody(on)
+        .with_custody(on, span_copies=True)
         .order_by()
         .annotate(case_slugs=ArraySubquery(cases.values("slug")))
         .values(*PERSON_VALUES, "case_slugs")
