@@ -389,6 +389,12 @@ def written_at_once(filterset, sql: str, arguments: Callable[[list[int]], list])
         writers = SnapshotWriters(using, snapshot, sql, PEOPLE_WRITERS)
         ids = listed_ids(filterset)
         try:
+            # The first, small chunk by the request's own connection, in the same snapshot, while
+            # the writers connect: the download starts as soon as it did one by one.
+            if first := next(ids, None):
+                with connections[using].cursor() as cursor:
+                    cursor.execute(sql, arguments(first))
+                    yield first, cursor.fetchall()
             yield from rows_in_order(writers, ids, arguments, ahead=PEOPLE_WRITERS)
         finally:
             # The ids' cursor is closed in the transaction that declared it, the writers' queries
