@@ -6,6 +6,7 @@ The writers read committed rows only: these tests commit theirs (and empty the d
 """
 
 import threading
+import time
 
 import psycopg2
 import pytest
@@ -50,12 +51,19 @@ def written_at_once(monkeypatch):
     return calls
 
 
-def writers_connections() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [export_writers.APPLICATION_NAME]
-        )
-        return cursor.fetchone()[0]
+def writers_connections(expected: int | None = None) -> int:
+    """How many writers' connections the server holds; waiting a little for `expected` (a backend
+    leaves pg_stat_activity shortly after its client closed the connection)."""
+    for _ in range(50):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [export_writers.APPLICATION_NAME]
+            )
+            count = cursor.fetchone()[0]
+        if expected is None or count == expected:
+            break
+        time.sleep(0.1)
+    return count
 
 
 def writer_threads() -> list[threading.Thread]:
@@ -68,7 +76,7 @@ def test_chunks_written_at_once_are_the_python_export_byte_for_byte(world, small
         for fmt in ("csv", "json"):
             assert texts(params, fmt, written_by_sql=True) == texts(params, fmt, written_by_sql=False), (params, fmt)
     assert len(written_at_once) == 2 * len(PARAMS)
-    assert writers_connections() == 0
+    assert writers_connections(expected=0) == 0
     assert not writer_threads()
 
 
@@ -101,16 +109,29 @@ def test_every_chunk_is_read_in_the_snapshot_the_ids_were_read_in(world, small_c
     assert "Renamed meanwhile" in texts({}, "csv", written_by_sql=True)
 
 
-def test_an_abandoned_download_closes_its_writers_connections(world, small_chunks, written_at_once):
+def test_an_abandoned_download_closes_its_writers_connections(world, small_chunks, written_at_once, monkeypatch):
+    started = []
+
+    class Recorded(export_writers.SnapshotWriters):
+        def __init__(self, *args):
+            super().__init__(*args)
+            started.append(self)
+
+    monkeypatch.setattr(exports, "SnapshotWriters", Recorded)
     dataset = DATASETS["people"]
     filterset = dataset.filterset_class({}, queryset=dataset.queryset())
     assert filterset.is_valid()
     chunks = dataset.texts(filterset, "https://example.org".__add__, "json")
+    # The first chunk is the request's connection's, the second a writer's.
+    assert next(chunks)
     assert next(chunks)
     assert writers_connections() >= 1
     # What a server does when the visitor goes away: it closes the response, and so its content.
     chunks.close()
-    assert writers_connections() == 0
+    ((writers,),) = [started]
+    assert writers.open_connections
+    assert all(writer_connection.closed for writer_connection in writers.open_connections)
+    assert writers_connections(expected=0) == 0
     assert not writer_threads()
     # The request's own connection left the export's transaction too.
     assert connections[filterset.qs.db].get_autocommit()
