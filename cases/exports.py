@@ -376,7 +376,8 @@ def person_texts(filterset, absolute: Callable[[str], str], fmt: str) -> Iterato
         return [*arguments[:ids_at], chunk, *arguments[ids_at + 1 :]]
 
     using = filterset.qs.db
-    if PEOPLE_WRITERS and transaction.get_autocommit(using=using):
+    outside_a_transaction = transaction.get_autocommit(using=using) and not connections[using].in_atomic_block
+    if PEOPLE_WRITERS and outside_a_transaction:
         chunks = written_at_once(filterset, sql, with_ids)
     else:
         chunks = written_one_by_one(filterset, sql, with_ids)
