@@ -100,22 +100,32 @@ def person_values(confirmed_since: str, url_before: str, url_after: str) -> dict
 
 
 # csv.writer quotes a cell holding its delimiter, its quote or a line end, and doubles its quotes;
-# `neutralise` puts a quote before a cell a spreadsheet would run as a formula (FORMULA_TRIGGERS).
-CSV_QUOTED = r"""'[,"\r\n]'"""
-FORMULA = r"""'^[-=+@\t\r\n]'"""
+# `neutralise` puts a quote before a cell a spreadsheet would run as a formula (FORMULA_TRIGGERS,
+# here by their character codes). Tested with strpos() and ascii(), the code of a text's first
+# character (0 for an empty one): a regular expression matched against each text cell twice took a
+# tenth of a chunk's time.
+CSV_QUOTED = (",", '"', "\r", "\n")
+FORMULA_CODES = (9, 10, 13, 43, 45, 61, 64)
+
+
+def character(text: str) -> str:
+    """A character as an SQL string literal (`E'\\r'` for a line end)."""
+    return "E'" + text.encode("unicode_escape").decode().replace("'", "''") + "'"
 
 
 def csv_text(value: str) -> str:
     """`csv_values` of a text (None as an empty cell), as the CSV writer writes it."""
+    formula = f"ascii({value}) IN ({', '.join(map(str, FORMULA_CODES))})"
 
     def neutralised(text: str) -> str:
-        return f"CASE WHEN {text} ~ {FORMULA} THEN '''' || {text} ELSE {text} END"
+        return f"CASE WHEN {formula} THEN '''' || {text} ELSE {text} END"
 
     # Whether a cell is quoted does not depend on the quote `neutralise` adds: the value is tested.
     doubled = f"""replace({value}, '"', '""')"""
+    quoted = " OR ".join(f"strpos({value}, {character(quoted)}) > 0" for quoted in CSV_QUOTED)
     return (
         f"CASE WHEN {value} IS NULL THEN '' "
-        f"""WHEN {value} ~ {CSV_QUOTED} THEN '"' || {neutralised(doubled)} || '"' """
+        f"""WHEN {quoted} THEN '"' || {neutralised(doubled)} || '"' """
         f"ELSE {neutralised(value)} END"
     )
 
@@ -141,11 +151,9 @@ JSON_VALUES: dict[str, Callable[[str], str]] = {
     "word": lambda value: f"""coalesce('"' || {value} || '"', 'null')""",
     "number": lambda value: f"coalesce({value}::text, 'null')",
     "boolean": lambda value: f"CASE WHEN {value} THEN 'true' ELSE 'false' END",
-    # The encoder's separators, ", " between items (json_agg would write ",").
-    "list": lambda value: (
-        f"'[' || coalesce((SELECT string_agg(to_json(item)::text, ', ' ORDER BY position) "
-        f"FROM unnest({value}) WITH ORDINALITY AS items(item, position)), '') || ']'"
-    ),
+    # jsonb writes an array with the encoder's separators, ", " between items (json's "," would
+    # not do), and escapes its texts as json does: a third of the cost of joining them one by one.
+    "list": lambda value: f"to_jsonb({value})::text",
 }
 
 
@@ -174,11 +182,15 @@ def name_variants() -> str:
         NameVariant._meta.db_table,
         *(NameVariant._meta.get_field(field).column for field in ("person", "name", "language")),
     )
-    ordered = f"ORDER BY {name}, {NameVariant._meta.pk.column}"
+    # Aggregated in the order the subquery reads them, that of the index by person, name and id
+    # (cases_variant_person_order): an ORDER BY in each aggregate sorted them again, twice a person.
+    ordered = (
+        f"SELECT {name}, {language} FROM {table} WHERE {person} = p.pk ORDER BY {name}, {NameVariant._meta.pk.column}"
+    )
+    russian = f"variant.{language} = {literal(NameLanguage.RUSSIAN)}"
     return (
-        f"LEFT JOIN LATERAL (SELECT array_agg({name} {ordered}) AS variants, "
-        f"(array_agg({name} {ordered}) FILTER (WHERE {language} = {literal(NameLanguage.RUSSIAN)}))[1] AS russian "
-        f"FROM {table} WHERE {person} = p.pk) names ON true"
+        f"LEFT JOIN LATERAL (SELECT array_agg(variant.{name}) AS variants, "
+        f"(array_agg(variant.{name}) FILTER (WHERE {russian}))[1] AS russian FROM ({ordered}) variant) names ON true"
     )
 
 

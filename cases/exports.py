@@ -8,7 +8,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -18,14 +18,16 @@ from operator import itemgetter
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, transaction
 from django.db.models import F, Lookup, OuterRef, Prefetch
+from django.db.models.expressions import RawSQL
 
 from . import dates, export_sql
 from .addresses import address_of
 from .choices import IN_CUSTODY_STATES, Identity, NameLanguage
 from .dates import FuzzyDate
+from .export_writers import SnapshotWriters, rows_in_order, shared_snapshot
 from .filters import CaseFilter, EventExportFilter, OrganizationFilter, PersonFilter
 from .models import Case, Event, NameVariant, Organization, Person
-from .models.base import slug_from
+from .models.base import previewed_record, slug_from
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -36,6 +38,9 @@ CHUNK_SIZE = 500
 PEOPLE_CHUNK_SIZE = 1000
 # The first chunk is smaller: the download starts after a tenth of a chunk's work.
 FIRST_PEOPLE_CHUNK_SIZE = 100
+# On PostgreSQL, connections that write chunks of people at the same time (cases.export_writers):
+# the database's time a person, on one core, is what limits a download. 0: the request's own connection only.
+PEOPLE_WRITERS = 2
 BUFFER_SIZE = 64 * 1024
 LIST_SEPARATOR = "; "
 # A file name stays readable and within what every file system takes.
@@ -322,24 +327,41 @@ def person_chunks(filterset, absolute: Callable[[str], str]) -> Iterator[list[di
         ]
 
 
+# A person's published cases' slugs in order, read from the copies of them on the cases' links to
+# people (PostgreSQL, migration 0034), by its index of them: no look-up of each case, no sort.
+PUBLISHED_CASE_SLUGS = (
+    "ARRAY(SELECT case_slug FROM cases_case_people WHERE person_id = cases_person.id AND case_is_published"
+    " ORDER BY case_slug)"
+)
+
+
 def chunk_people(ids: list[int], on: date | None):
     """The values of `person_chunks` for the people `ids` in one query (PostgreSQL), with their
-    published cases' slugs as `names_and_cases` reads them (their names: `export_sql.name_variants`)."""
+    published cases' slugs as `names_and_cases` reads them (their names: `export_sql.name_variants`);
+    what they show of their cases and of their custody's events, from the copies of it (migration
+    0034) beside what is looked up anyway."""
     from django.contrib.postgres.expressions import ArraySubquery
 
-    cases = Case.objects.published().filter(people=OuterRef("pk")).order_by("slug")
+    if previewed_record() is None:
+        case_slugs = RawSQL(PUBLISHED_CASE_SLUGS, ())
+    else:
+        # A staff preview reads unpublished cases too (Publishable.published), which the copies' index leaves out.
+        cases = Case.objects.published().filter(people=OuterRef("pk")).order_by("slug")
+        case_slugs = ArraySubquery(cases.values("slug"))
     return (
         Person.objects.filter(AnyOf(F("pk"), ids))
-        .with_custody(on)
+        .with_custody(on, span_copies=True)
         .order_by()
-        .annotate(case_slugs=ArraySubquery(cases.values("slug")))
+        .annotate(case_slugs=case_slugs)
         .values(*PERSON_VALUES, "case_slugs")
     )
 
 
 def person_texts(filterset, absolute: Callable[[str], str], fmt: str) -> Iterator[str]:
     """`person_chunks` as the text of `fmt`, written by PostgreSQL (`cases.export_sql`): the ids in
-    the list's order, then one query a chunk that returns each row's finished text."""
+    the list's order, then one query a chunk that returns each row's finished text, run by
+    `PEOPLE_WRITERS` connections at once (`written_at_once`), or by the request's own inside a
+    transaction (whose uncommitted rows no other connection could read)."""
     as_of = filterset.form.cleaned_data.get("as_of")
     marker = "slug-marker"
     before, after = absolute(address_of("cases:person-detail")(marker)).split(marker)
@@ -349,13 +371,52 @@ def person_texts(filterset, absolute: Callable[[str], str], fmt: str) -> Iterato
     # The ids travel as one array (AnyOf), the query's only list: its text is the same for every
     # chunk, built once (2 ms a chunk), and each chunk's ids take the array's place.
     ids_at = next(at for at, argument in enumerate(arguments) if isinstance(argument, list))
+
+    def with_ids(chunk: list[int]) -> list:
+        return [*arguments[:ids_at], chunk, *arguments[ids_at + 1 :]]
+
+    using = filterset.qs.db
+    outside_a_transaction = transaction.get_autocommit(using=using) and not connections[using].in_atomic_block
+    if PEOPLE_WRITERS and outside_a_transaction:
+        chunks = written_at_once(filterset, sql, with_ids)
+    else:
+        chunks = written_one_by_one(filterset, sql, with_ids)
     separator = "" if fmt == "csv" else ",\n"
+    with closing(chunks):
+        for chunk, rows in chunks:
+            texts = dict(rows)
+            yield separator.join([texts[pk] for pk in chunk])
+
+
+def written_one_by_one(filterset, sql: str, arguments: Callable[[list[int]], list]) -> Iterator[tuple[list, list]]:
+    """Each chunk of the filtered people's ids with the rows of `sql` for it, run by the request's
+    connection, chunk after chunk."""
     for chunk in listed_ids(filterset):
-        arguments[ids_at] = chunk
         with connections[filterset.qs.db].cursor() as cursor:
-            cursor.execute(sql, arguments)
-            texts = dict(cursor.fetchall())
-        yield separator.join([texts[pk] for pk in chunk])
+            cursor.execute(sql, arguments(chunk))
+            yield chunk, cursor.fetchall()
+
+
+def written_at_once(filterset, sql: str, arguments: Callable[[list[int]], list]) -> Iterator[tuple[list, list]]:
+    """`written_one_by_one`, the chunks' queries run by `PEOPLE_WRITERS` connections of their own at
+    the same time, on the snapshot the request's connection reads the ids in."""
+    using = filterset.qs.db
+    with shared_snapshot(using) as snapshot:
+        writers = SnapshotWriters(using, snapshot, sql, PEOPLE_WRITERS)
+        ids = listed_ids(filterset)
+        try:
+            # The first, small chunk by the request's own connection, in the same snapshot, while
+            # the writers connect: the download starts as soon as it did one by one.
+            if first := next(ids, None):
+                with connections[using].cursor() as cursor:
+                    cursor.execute(sql, arguments(first))
+                    yield first, cursor.fetchall()
+            yield from rows_in_order(writers, ids, arguments, ahead=PEOPLE_WRITERS)
+        finally:
+            # The ids' cursor is closed in the transaction that declared it, the writers' queries
+            # are stopped and their connections closed, whether the download ended or not.
+            ids.close()
+            writers.close()
 
 
 def published_case_slugs():

@@ -174,3 +174,9 @@ def test_the_cells_written_as_they_are_hold_nothing_to_quote_escape_or_neutralis
     }  # fmt: skip
     words = [*Identity.values, *Role.values, *CustodyState.values, *(code for code, _ in countries)]
     assert all(re.fullmatch(r"[A-Za-z_]+", word) for word in words)
+
+
+def test_the_formula_codes_are_the_formula_triggers():
+    from cases.export_sql import FORMULA_CODES
+
+    assert tuple(sorted(ord(trigger) for trigger in FORMULA_TRIGGERS)) == FORMULA_CODES
