@@ -328,7 +328,7 @@ def person_chunks(filterset, absolute: Callable[[str], str]) -> Iterator[list[di
 
 
 # A person's published cases' slugs in order, read from the copies of them on the cases' links to
-# people (PostgreSQL, migration 0034), by its index of them: no look-up of each case, no sort.
+# people (PostgreSQL, migration 0037), by its index of them: no look-up of each case, no sort.
 PUBLISHED_CASE_SLUGS = (
     "ARRAY(SELECT case_slug FROM cases_case_people WHERE person_id = cases_person.id AND case_is_published"
     " ORDER BY case_slug)"
@@ -339,7 +339,7 @@ def chunk_people(ids: list[int], on: date | None):
     """The values of `person_chunks` for the people `ids` in one query (PostgreSQL), with their
     published cases' slugs as `names_and_cases` reads them (their names: `export_sql.name_variants`);
     what they show of their cases and of their custody's events, from the copies of it (migration
-    0034) beside what is looked up anyway."""
+    0037) beside what is looked up anyway."""
     from django.contrib.postgres.expressions import ArraySubquery
 
     if previewed_record() is None:

@@ -1,4 +1,4 @@
-"""On PostgreSQL the people export reads copies, kept by triggers (migration 0034), of what it shows of
+"""On PostgreSQL the people export reads copies, kept by triggers (migration 0037), of what it shows of
 other tables: a custody span's events, a person's cases' slugs and publication. After every kind of
 write that changes them, the export the database writes is still the Python one, byte for byte."""
 

@@ -189,7 +189,7 @@ def span_holds(on: date | None, prefix: str = "") -> Q:
 
 
 # What `with_custody(span_copies=True)` reads of a custody span's events from their copies on the
-# span, PostgreSQL's columns of cases_custodyspan that a trigger fills (migration 0034): annotation,
+# span, PostgreSQL's columns of cases_custodyspan that a trigger fills (migration 0037): annotation,
 # (column, type).
 SPAN_EVENT_COPIES = {
     "custody_since_start": ("event_date_start", models.DateField()),
@@ -261,7 +261,7 @@ class PersonQuerySet(NamedQuerySet):
         a look-up per person nor every event: lists, counts and exports stay set operations.
 
         With `span_copies` (PostgreSQL only), what it reads of the span's events comes from their
-        copies on the span (SPAN_EVENT_COPIES, migration 0034) instead of three joins with events.
+        copies on the span (SPAN_EVENT_COPIES, migration 0037) instead of three joins with events.
         """
         queryset, alias = self._with_span(on)
 

@@ -123,6 +123,6 @@ def run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0033_span_expected_end_index")]
+    dependencies = [("cases", "0036_statistics_by_country_and_role")]
 
     operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
