@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone, translation
 from hypothesis import settings as hypothesis_settings
 
@@ -101,3 +102,13 @@ def public_cache(settings):
     caches["default"].clear()
     yield caches["default"]
     caches["default"].clear()
+
+
+@pytest.fixture(scope="module")
+def database_as_found_after_the_module(django_db_setup, django_db_blocker):
+    """For a module of transaction tests: put back what the migrations wrote (the roles' groups …)
+    once its last test has emptied the database, which a test elsewhere, run after them on the same
+    worker, expects."""
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)

@@ -22,16 +22,8 @@ from .test_export_sql import PARAMS, build_world, texts
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the writers are PostgreSQL connections"),
+    pytest.mark.usefixtures("database_as_found_after_the_module"),
 ]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def database_as_found_after_the_module(django_db_setup, django_db_blocker):
-    """Put back what the migrations wrote (the roles' groups …) once the last test here has emptied
-    the database: a test elsewhere that runs after these on the same worker expects it."""
-    yield
-    with django_db_blocker.unblock():
-        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
 
 @pytest.fixture

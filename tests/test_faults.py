@@ -22,16 +22,10 @@ from .factories import make_case, make_event, make_person, make_source
 from .personas import make_staff, sign_in
 from .test_history_and_locking import case_form
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def database_as_found_after_the_module(django_db_setup, django_db_blocker):
-    """Put back what the migrations wrote (the roles' groups …) once the last test here has emptied
-    the database: a test elsewhere that runs after these on the same worker expects it."""
-    yield
-    with django_db_blocker.unblock():
-        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("database_as_found_after_the_module"),
+]
 
 
 on_postgresql_only = pytest.mark.skipif(

@@ -268,7 +268,20 @@ class CategoryKind(models.TextChoices):
     THEME = "theme", _("theme")
 
 
-class CategoryTally(models.Model):
+class CategoryCounts(models.Model):
+    """What a charge's or theme's row of the statistics counts: its published cases that name a
+    published person, and the individuals those people stand for."""
+
+    cases = models.PositiveIntegerField(default=0)
+    individuals = models.PositiveIntegerField(default=0)
+    minimums = models.PositiveIntegerField(default=0, help_text=_("Groups whose size is a minimum."))
+    unknown_groups = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CategoryTally(CategoryCounts):
     """The statistics' counts by charge and theme for all the published people: per charge or theme,
     its published cases that name a published person, and the individuals those people stand for
     (see `cases.statistics.counts_by_charge`; SliceCategoryTally keeps them for each country and role, and a
@@ -281,10 +294,6 @@ class CategoryTally(models.Model):
 
     kind = models.CharField(max_length=10, choices=CategoryKind.choices)
     category_id = models.PositiveIntegerField()
-    cases = models.PositiveIntegerField(default=0)
-    individuals = models.PositiveIntegerField(default=0)
-    minimums = models.PositiveIntegerField(default=0, help_text=_("Groups whose size is a minimum."))
-    unknown_groups = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("category tally")
@@ -336,7 +345,7 @@ class SliceMonthTally(models.Model):
         return f"{self.slice}={self.value} {self.get_kind_display()} {self.month}: {self.individuals}"
 
 
-class SliceCategoryTally(models.Model):
+class SliceCategoryTally(CategoryCounts):
     """CategoryTally's rows for the published people of one country, or of one role (see
     SliceMonthTally): a case naming people of two countries counts once in each.
 
@@ -346,10 +355,6 @@ class SliceCategoryTally(models.Model):
     value = models.CharField(max_length=30)
     kind = models.CharField(max_length=10, choices=CategoryKind.choices)
     category_id = models.PositiveIntegerField()
-    cases = models.PositiveIntegerField(default=0)
-    individuals = models.PositiveIntegerField(default=0)
-    minimums = models.PositiveIntegerField(default=0, help_text=_("Groups whose size is a minimum."))
-    unknown_groups = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("category tally of a slice")
