@@ -152,3 +152,21 @@ def test_after_every_kind_of_edit_the_rows_equal_a_recount(world, edits):
         everyone = Person.objects.published()
         assert summed_for(everyone, months=False).by_category == joined(everyone)
     assert_in_step()
+
+
+def test_a_save_that_changes_nothing_counted_recounts_nothing(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ardak = world["ardak"]
+    ardak.summary = "A poet from Almaty."
+    with CaptureQueriesContext(connection) as queries:
+        ardak.save()
+    written = " ".join(query["sql"] for query in queries)
+    assert "cases_categorytally" not in written and "cases_custodyspan" not in written
+    ardak.country = "UZ"
+    with CaptureQueriesContext(connection) as queries:
+        ardak.save()
+    written = " ".join(query["sql"] for query in queries)
+    assert "cases_categorytally" in written and "cases_custodyspan" in written
+    assert_in_step()
