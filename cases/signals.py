@@ -76,13 +76,23 @@ def _sources_cited(citations) -> QuerySet[Source]:
     return Source.objects.filter(pk__in=citations.values("source"))
 
 
+@receiver(pre_save, sender=Case)
+def remember_publication(sender, instance, raw=False, **kwargs):
+    instance._published_before = None
+    if instance.pk and not raw:
+        instance._published_before = Case.objects.filter(pk=instance.pk).values_list("is_published", flat=True).first()
+
+
 @receiver(post_save, sender=Case)
 def case_saved(sender, instance, created, raw=False, **kwargs):
     if not created and not raw:
-        sync_custody_spans(_pks(instance.affected_people()))
-        _recount_categories(Case.objects.filter(pk=instance.pk))
-        refresh_person_categories({instance.pk})
-        # Its publication and title are what the sources list shows of it.
+        # What the spans and the tallies read of a case is its publication: an edit of its text
+        # recounts nothing (recounting its categories reads every case of a large theme).
+        if instance.__dict__.pop("_published_before", None) != instance.is_published:
+            sync_custody_spans(_pks(instance.affected_people()))
+            _recount_categories(Case.objects.filter(pk=instance.pk))
+            refresh_person_categories({instance.pk})
+        # Its publication, title and time of change are what the sources list shows of it.
         _sources_cited(Citation.objects.filter(event__case=instance.pk)).refresh_support()
 
 

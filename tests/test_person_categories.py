@@ -170,3 +170,21 @@ def test_a_save_that_changes_nothing_counted_recounts_nothing(world):
     written = " ".join(query["sql"] for query in queries)
     assert "cases_categorytally" in written and "cases_custodyspan" in written
     assert_in_step()
+
+
+def test_an_edit_of_a_cases_text_recounts_nothing_and_its_publication_recounts_it(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.models import Case
+
+    case = Case.objects.get(title="Ardak and the crowd")
+    case.summary = "Two defendants, one charge sheet."
+    with CaptureQueriesContext(connection) as queries:
+        case.save()
+    written = " ".join(query["sql"] for query in queries)
+    assert "cases_categorytally" not in written and "cases_custodyspan" not in written
+    case.is_published = False
+    case.save()
+    assert_in_step()
+    assert summed_for(Person.objects.published(), months=False).by_category == joined(Person.objects.published())
