@@ -202,6 +202,10 @@ def suggestions(queryset: QuerySet, text: str, limit: int = 3) -> list:
         )
 
 
+# The annotation a search ranks its rows by, which tells a list that it is a search (cases.paging).
+SEARCH_RANK = "search_rank"
+
+
 def search(queryset: "SearchableQuerySet", text: str) -> "SearchableQuerySet":
     """Records of `queryset` whose public names match `text`, closest first.
 
@@ -221,16 +225,15 @@ def search(queryset: "SearchableQuerySet", text: str) -> "SearchableQuerySet":
     if fuzzy:
         matches |= Q(search_text__trigram_strict_word_similar=folded)
     bar = NAME_SEPARATOR
-    queryset = queryset.filter(matches).annotate(
-        search_rank=Case(
-            When(search_text__contains=f"{bar}{folded}{bar}", then=Value(0)),
-            When(search_text__contains=f"{bar}{folded}", then=Value(1)),
-            When(Q(search_text__contains=f" {folded}"), then=Value(2)),
-            default=Value(3),
-            output_field=IntegerField(),
-        )
+    rank = Case(
+        When(search_text__contains=f"{bar}{folded}{bar}", then=Value(0)),
+        When(search_text__contains=f"{bar}{folded}", then=Value(1)),
+        When(Q(search_text__contains=f" {folded}"), then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
     )
-    ordering = ["search_rank", "sort_name", "pk"]
+    queryset = queryset.filter(matches).annotate(**{SEARCH_RANK: rank})
+    ordering = [SEARCH_RANK, "sort_name", "pk"]
     if fuzzy:
         from django.contrib.postgres.search import TrigramStrictWordSimilarity
 

@@ -36,6 +36,7 @@ from .models import (
     SliceMonthTally,
     Theme,
 )
+from .models.base import insert_selected
 from .models.cases import FIRST_PEOPLE_STORED
 from .models.custody import CategoryKind
 
@@ -610,21 +611,12 @@ def _shared_case_rows() -> QuerySet:
     )
 
 
-def _insert(model, columns: str, rows: QuerySet, selected: str) -> None:
-    """Write `rows` into `model`'s table in one INSERT … SELECT: a rebuild writes hundreds of
-    thousands of rows, which the database copies without a round trip through Python."""
-    sql, params = rows.query.sql_with_params()
-    table = model._meta.db_table
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {selected} FROM ({sql}) AS found", params)
-
-
 def _write_person_categories(people: set[int] | None = None, cases: set[int] | None = None) -> None:
     """Write the rows of these people (PersonCategory) and cases (SharedCaseLink), or of all."""
     if people is None or people:
         for model in (Charge, Theme):
             rows = _person_category_rows(model)
-            _insert(
+            insert_selected(
                 PersonCategory,
                 "person_id, kind, category_id, solo_cases",
                 rows if people is None else rows.filter(person__in=people),
@@ -632,7 +624,7 @@ def _write_person_categories(people: set[int] | None = None, cases: set[int] | N
             )
     if cases is None or cases:
         rows = _shared_case_rows()
-        _insert(
+        insert_selected(
             SharedCaseLink,
             "case_id, person_id",
             rows if cases is None else rows.filter(case__in=cases),

@@ -1,5 +1,6 @@
-"""How the people list's order reaches its readers, for the tests of an order read in runs: the API's
-pages, the CSV export and the HTML list, and how many queries a page takes."""
+"""How the people list's order reaches its readers, for the tests of an order read in runs: the keys
+read in runs against the one sort, the API's pages, the CSV export and the HTML list, and how many
+queries a page takes."""
 
 import csv
 import io
@@ -7,6 +8,25 @@ import io
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from cases.paging import MAX_ROWS
+
+# A count past the cap: a list that long reads its keys in runs.
+LONG = MAX_ROWS + 1
+
+
+def assert_runs_equal_the_one_sort(people, *context) -> None:
+    """The keys of every one of `people`, read in runs as a long list's are, are the one sort's."""
+    everyone = list(people.values_list("pk", flat=True))
+    assert people.keys_between(0, len(everyone), LONG) == everyone, context
+
+
+def assert_every_page_equals_its_place(people, *context) -> None:
+    """Every page of one and of three keys, read in runs, is its place in the one sort."""
+    everyone = list(people.values_list("pk", flat=True))
+    for bottom in range(len(everyone)):
+        for top in (bottom + 1, bottom + 3):
+            assert people.keys_between(bottom, top, LONG) == everyone[bottom:top], (*context, bottom, top)
 
 
 def listed_everywhere(client, params: dict) -> tuple[list[str], list[str], list[str]]:

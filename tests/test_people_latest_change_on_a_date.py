@@ -13,10 +13,14 @@ from cases.choices import CustodyState, EventType
 from cases.filters import PersonFilter
 from cases.models import CustodySpan, Person
 from cases.models.people import PersonQuerySet
-from cases.paging import MAX_ROWS
 
 from .factories import make_case, make_event, make_person, read_only_for_the_module
-from .people_lists import listed_everywhere, page_queries
+from .people_lists import (
+    assert_every_page_equals_its_place,
+    assert_runs_equal_the_one_sort,
+    listed_everywhere,
+    page_queries,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -108,21 +112,13 @@ def test_the_database_sorts_by_the_span_that_held_then(world):
 
 
 def test_a_long_lists_keys_read_in_runs_equal_the_one_sort_on_every_status_date(world):
-    long = MAX_ROWS + 1
     for on in status_dates():
-        people = sorted_by_latest_change(on)
-        everyone = list(people.values_list("pk", flat=True))
-        assert people.keys_between(0, len(everyone), long) == everyone, on
+        assert_runs_equal_the_one_sort(sorted_by_latest_change(on), on)
 
 
 def test_every_page_of_runs_equals_its_place_in_the_one_sort(world):
-    long = MAX_ROWS + 1
     for on in (date(2018, 3, 31), date(2018, 6, 15), date(2018, 10, 1), date(2019, 1, 31)):
-        people = sorted_by_latest_change(on)
-        everyone = list(people.values_list("pk", flat=True))
-        for bottom in range(len(everyone)):
-            for top in (bottom + 1, bottom + 3):
-                assert people.keys_between(bottom, top, long) == everyone[bottom:top], (on, bottom, top)
+        assert_every_page_equals_its_place(sorted_by_latest_change(on), on)
 
 
 @pytest.mark.parametrize(
@@ -130,9 +126,7 @@ def test_every_page_of_runs_equals_its_place_in_the_one_sort(world):
 )
 def test_runs_under_a_custody_filter_equal_the_one_sort(world, custody):
     for on in status_dates():
-        people = sorted_by_latest_change(on, **custody)
-        everyone = list(people.values_list("pk", flat=True))
-        assert people.keys_between(0, len(everyone), MAX_ROWS + 1) == everyone, (on, custody)
+        assert_runs_equal_the_one_sort(sorted_by_latest_change(on, **custody), on, custody)
 
 
 def test_the_api_pages_and_the_export_list_the_people_in_one_order(world, client, monkeypatch):

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 
-from django.db import models
+from django.db import connections, models
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.text import slugify
@@ -237,6 +237,15 @@ class Publishable(models.Model):
         return force_str(choice_labels(field).get(value, value), strings_only=True)
 
 
+def insert_selected(model: type[models.Model], columns: str, rows: models.QuerySet, selected: str) -> None:
+    """Write `rows` into `model`'s table in one INSERT … SELECT: a rebuild of a derived table writes
+    hundreds of thousands of rows, which the database copies without a round trip through Python."""
+    sql, params = rows.query.get_compiler(rows.db).as_sql()
+    table = model._meta.db_table
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {selected} FROM ({sql}) AS found", params)  # noqa: S608
+
+
 class ImportedItem(models.Model):
     """Remembers what a data load has added, so a reload neither duplicates nor resurrects it."""
 
@@ -262,6 +271,7 @@ __all__ = [
     "choices_constraint",
     "country_constraint",
     "country_field",
+    "insert_selected",
     "previewed_record",
     "previewing",
     "search_field",

@@ -146,7 +146,30 @@ class CustodySpan(models.Model):
             self.began_by_start, self.began_by_end, self.began_by_precision = value.start, value.end, value.precision
 
 
-class CustodyTally(models.Model):
+class Weights(models.Model):
+    """What a tally row sums of its people (cases.models.people.WEIGHTS): the individuals they stand
+    for, the groups whose size is a minimum, and those of unknown size."""
+
+    individuals = models.PositiveIntegerField(default=0)
+    minimums = models.PositiveIntegerField(default=0, help_text=_("Groups whose size is a minimum."))
+    unknown_groups = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class WeightChanges(models.Model):
+    """Weights (see Weights) of the custody spans that began, ended or went unconfirmed then."""
+
+    individuals = models.IntegerField(default=0)
+    minimums = models.IntegerField(default=0, help_text=_("Groups whose size is a minimum."))
+    unknown_groups = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CustodyTally(Weights):
     """How many individuals the published people stand for, by the state of their open custody span
     (unknown without one) and the end of its latest report: the home page's, the people list's and
     the API's unfiltered headcounts read these few rows instead of every person.
@@ -159,9 +182,6 @@ class CustodyTally(models.Model):
 
     state = models.CharField(max_length=30, choices=CustodyState.choices)
     reported_end = models.DateField(null=True, blank=True)
-    individuals = models.PositiveIntegerField(default=0)
-    minimums = models.PositiveIntegerField(default=0, help_text=_("Groups whose size is a minimum."))
-    unknown_groups = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("custody tally")
@@ -172,7 +192,7 @@ class CustodyTally(models.Model):
         return f"{self.state} {self.reported_end}: {self.individuals}"
 
 
-class CustodyMonthTally(models.Model):
+class CustodyMonthTally(WeightChanges):
     """The statistics' months for all the published people: per month, the weights of the custody
     spans that began in it, that ended in it, and of the open ones unconfirmed from it on (see
     `cases.statistics.custody_by_month`, which adds them up; SliceMonthTally keeps them for each country
@@ -189,9 +209,6 @@ class CustodyMonthTally(models.Model):
 
     kind = models.PositiveSmallIntegerField(choices=Kind.choices)
     month = models.PositiveIntegerField(help_text=_("year × 12 + month − 1"))
-    individuals = models.IntegerField(default=0)
-    minimums = models.IntegerField(default=0, help_text=_("Groups whose size is a minimum."))
-    unknown_groups = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("custody month tally")
@@ -222,7 +239,7 @@ class CustodyDayTallyQuerySet(models.QuerySet):
         return self.filter(state__in=sorted(states), day__lte=on).aggregate(**signed)
 
 
-class CustodyDayTally(models.Model):
+class CustodyDayTally(WeightChanges):
     """The status on any date for all the published people: per custody state and day, the weights
     of the spans in that state that began on that day and of those that ended on it. The weight in
     a state on a day D is what began by D less what ended by D (`valid_until` is exclusive), a sum
@@ -239,9 +256,6 @@ class CustodyDayTally(models.Model):
     state = models.CharField(max_length=30, choices=CustodyState.choices)
     kind = models.PositiveSmallIntegerField(choices=Kind.choices)
     day = models.DateField()
-    individuals = models.IntegerField(default=0)
-    minimums = models.IntegerField(default=0, help_text=_("Groups whose size is a minimum."))
-    unknown_groups = models.IntegerField(default=0)
 
     objects = CustodyDayTallyQuerySet.as_manager()
 
@@ -268,14 +282,11 @@ class CategoryKind(models.TextChoices):
     THEME = "theme", _("theme")
 
 
-class CategoryCounts(models.Model):
+class CategoryCounts(Weights):
     """What a charge's or theme's row of the statistics counts: its published cases that name a
     published person, and the individuals those people stand for."""
 
     cases = models.PositiveIntegerField(default=0)
-    individuals = models.PositiveIntegerField(default=0)
-    minimums = models.PositiveIntegerField(default=0, help_text=_("Groups whose size is a minimum."))
-    unknown_groups = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -315,7 +326,7 @@ class Slice(models.TextChoices):
     ROLE = "role", _("role")
 
 
-class SliceMonthTally(models.Model):
+class SliceMonthTally(WeightChanges):
     """CustodyMonthTally's rows for the published people of one country, or of one role: what a
     statistics page filtered by that alone adds up (`cases.statistics.figures`), instead of summing
     the spans of tens of thousands of people.
@@ -328,9 +339,6 @@ class SliceMonthTally(models.Model):
     value = models.CharField(max_length=30)
     kind = models.PositiveSmallIntegerField(choices=CustodyMonthTally.Kind.choices)
     month = models.PositiveIntegerField(help_text=_("year × 12 + month − 1"))
-    individuals = models.IntegerField(default=0)
-    minimums = models.IntegerField(default=0, help_text=_("Groups whose size is a minimum."))
-    unknown_groups = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("custody month tally of a slice")

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from ..choices import IN_CUSTODY_STATES, CaseStage, CustodyState, DatePrecision, EventType, SentenceServed
 from ..dates import FuzzyDate, sentence_in_words
-from .base import Publishable, PublishableQuerySet, choices_constraint, previewed_record
+from .base import Publishable, PublishableQuerySet, choices_constraint, insert_selected, previewed_record
 
 # Event types that pronounce or change a sentence; any other event may repeat a sentence only
 # once the case records a conviction.
@@ -604,11 +604,12 @@ class PersonEventPeriodQuerySet(DatedQuerySet):
         found = their_own.values(linked=F("person"), **dated).union(
             of_their_cases.values(linked=F("case__people"), **dated), all=True
         )
-        sql, params = found.order_by("last_day", "first_day").query.get_compiler(self.db).as_sql()
-        table = self.model._meta.db_table
-        with connections[self.db].cursor() as cursor:
-            columns = "(person_id, date_start, date_end) SELECT linked, first_day, last_day"
-            cursor.execute(f"INSERT INTO {table} {columns} FROM ({sql}) AS found", params)  # noqa: S608
+        insert_selected(
+            self.model,
+            "person_id, date_start, date_end",
+            found.order_by("last_day", "first_day"),
+            "linked, first_day, last_day",
+        )
 
 
 class EventPeriod(models.Func):

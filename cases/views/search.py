@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from ..localized import display_name, localized_text
 from ..models import Case, Organization, Person
-from ..paging import MAX_ROWS
+from ..paging import MAX_ROWS, CappedPaginator
 from ..search import suggestions
 from .meta import PageMeta, filled_in, permanent_url
 
@@ -92,18 +92,15 @@ def search_groups(text: str) -> list[SearchGroup]:
     ]
     groups = []
     for kind, label, records, list_name in kinds:
-        # The matches' keys in the search's order, up to the cap, then the rows of the closest: one
-        # pass over the matches, whose fuzzy ones cost a trigram comparison each, rather than one
-        # to count them and one to order them.
-        keys = list(records.search(text).values_list("pk", flat=True)[: MAX_ROWS + 1])
-        closest = keys[:RESULTS_PER_GROUP]
-        rows = records.in_bulk(closest)
+        # Counted and shown as a searched list's first page is: from its keys read once
+        # (CappedPaginator.searched_keys), then the rows of the closest.
+        found = CappedPaginator(records.search(text), RESULTS_PER_GROUP, rows=records)
         groups.append(
             SearchGroup(
                 kind=kind,
                 label=label,
-                count=len(keys),
-                results=[rows[pk] for pk in closest],
+                count=found.count,
+                results=list(found.page(1)),
                 list_url=f"{reverse(list_name)}?{urlencode({'search': text})}",
             )
         )
