@@ -35,7 +35,12 @@ class CappedPaginator(Paginator):
         page of them: one read of the keys then gives the count and every page, rather than one to
         count the matches and another to order them."""
         objects = self.object_list
-        if isinstance(objects, QuerySet) and SEARCH_RANK in objects.query.annotations:
+        if not isinstance(objects, QuerySet):
+            return None
+        # The newest events a search kept are in hand already, in the list's order.
+        if (in_hand := getattr(objects, "keys_in_order", lambda: None)()) is not None:
+            return in_hand[: self.max_rows + 1]
+        if SEARCH_RANK in objects.query.annotations:
             return list(objects.values_list("pk", flat=True)[: self.max_rows + 1])
         return None
 

@@ -5,11 +5,14 @@ import json
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from cases.choices import CustodyState, EventType, NameLanguage, VariantKind
+from cases.filters import EventFilter
 from cases.models import Event, NameVariant
+from cases.paging import CappedPaginator
 
 from .factories import make_case, make_event, make_organization, make_person
 
@@ -234,6 +237,25 @@ def test_a_searched_list_keeps_the_newest_matches_of_every_way_to_match(busy_cas
     monkeypatch.setattr("cases.models.events.FEW_SUBJECTS", 0)  # the subjects read as subqueries
     assert list(Event.objects.published().search("Bokaev").newest_first()) == everything
     assert list(Event.objects.published().search("Bokaev", first=2).newest_first()[:2]) == everything[:2]
+
+
+def test_a_searched_event_list_pages_through_the_newest_matches_in_hand_without_counting_them_again(
+    client, busy_case, monkeypatch
+):
+    monkeypatch.setattr("cases.views.lists.PAGE_SIZE", 4)
+    first = page(client, "cases:event-list", {"search": "Bokaev"})
+    second = page(client, "cases:event-list", {"search": "Bokaev", "page": 2})
+    assert [*first.context["results"], *second.context["results"]] == busy_case[::-1]
+    assert first.context["count"] == 6
+    searched = EventFilter({"search": "Bokaev"}, queryset=Event.objects.published().newest_first()).qs
+    paginator = CappedPaginator(searched, 4, rows=Event.objects.published())
+    with CaptureQueriesContext(connection) as read:
+        assert (paginator.count, list(paginator.page(2))) == (6, busy_case[::-1][4:])
+    assert len(read.captured_queries) == 1  # the page's rows, by the keys in hand
+    # Cut to fewer than it found, the list keeps the newest and says there are more.
+    monkeypatch.setattr("cases.filters.EventFilter.searched_up_to", 3)
+    capped = page(client, "cases:event-list", {"search": "Bokaev"})
+    assert list(capped.context["results"]) == busy_case[::-1][:3]
 
 
 def test_a_search_is_applied_after_the_other_filters(client, busy_case, monkeypatch):

@@ -74,7 +74,19 @@ class DatedQuerySet(models.QuerySet):
         return dated
 
 
+NEWEST_FIRST = ("-date_end", "-date_start", "-pk")
+
+
 class EventQuerySet(PublishableQuerySet, DatedQuerySet):
+    # The keys of a search's newest matches, newest first (`newest_of_each`). Not carried to a clone,
+    # whose filters may keep fewer of them.
+    newest_keys: list[int] | None = None
+
+    def keys_in_order(self) -> list[int] | None:
+        """These events' keys in their order, when a search has read them already in it (see
+        `newest_of_each`): a list pages through them without counting and sorting its matches again."""
+        return self.newest_keys if tuple(self.query.order_by) == NEWEST_FIRST else None
+
     def published(self):
         """Published events whose case and person (if any) are published too."""
         return self.filter(published_event())
@@ -164,11 +176,11 @@ class EventQuerySet(PublishableQuerySet, DatedQuerySet):
         return self.order_by("date_start", "date_end", "pk")
 
     def newest_first(self):
-        return self.order_by("-date_end", "-date_start", "-pk")
+        return self.order_by(*NEWEST_FIRST)
 
     def newest_of_each(self, *parts: "EventQuerySet", count: int) -> "EventQuerySet":
-        """These events that are among the `count` newest of any of `parts`: the `count` newest of
-        them all are among them.
+        """The `count` newest of these events that are in any of `parts`, with their keys in that order
+        (`newest_keys`).
 
         Each part's newest are read on their own: PostgreSQL plans an OR of the parts as one walk of
         the newest-first index, past every other event of thirty years until it has `count` of them
@@ -185,7 +197,10 @@ class EventQuerySet(PublishableQuerySet, DatedQuerySet):
                 part = part.filter(not_older_than(sorted(newest.values(), reverse=True)[count - 1]))
             rows = part.newest_first().values_list("date_end", "date_start", "pk")[:count]
             newest.update((pk, (date_end, date_start, pk)) for date_end, date_start, pk in rows)
-        return self.filter(pk__in=list(newest))
+        kept = [pk for *_, pk in sorted(newest.values(), reverse=True)[:count]]
+        found = self.filter(pk__in=kept)
+        found.newest_keys = kept
+        return found
 
     def latest_date_annotations(self) -> dict:
         """Annotations for a correlated (OuterRef) event queryset: the date of its newest event.
