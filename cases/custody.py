@@ -25,6 +25,7 @@ from .choices import (
     SentenceServed,
 )
 from .dates import FuzzyDate
+from .figures_on_a_date import rebuild_figures_on_a_date
 from .models import (
     Case,
     CustodyDayTally,
@@ -507,6 +508,8 @@ def rebuild_custody_tally() -> None:
     rebuild_slice_category_tally()
     refresh_charge_people()
     rebuild_person_categories()
+    # Last, as every write path takes the tallies' locks in one order: the shares read the people's categories.
+    rebuild_figures_on_a_date()
 
 
 def rebuild_all_custody_spans(batch_size: int = 1000) -> int:

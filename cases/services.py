@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .custody import sync_custody_spans
+from .figures_on_a_date import refresh_figures_on_a_date
 from .models import Case, Citation, Event, NameVariant, Person, Source
 from .models.base import Publishable, unique_slug
 
@@ -180,4 +181,5 @@ def merge_people(keep: Person, duplicate: Person) -> Person:
     set_change_reason(duplicate, _("Merged into %(name)s (#%(pk)s)") % {"name": keep.name, "pk": keep.pk})
     duplicate.delete()
     sync_custody_spans([keep])
+    refresh_figures_on_a_date([keep.pk])
     return keep

@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 
 from .caching import public_pages_changed
 from .custody import refresh_custody_tally, refresh_span_tallies, sync_custody_spans, tally_keys_of_spans
+from .figures_on_a_date import refresh_figures_on_a_date
 from .models import (
     Case,
     CategoryTally,
     Charge,
     Citation,
     Event,
+    FigureShare,
     ImportedItem,
     NameVariant,
     Organization,
@@ -24,6 +26,7 @@ from .models import (
     Source,
     Theme,
 )
+from .models.figures import Holder, Part
 from .models.people import CURRENT_CUSTODY
 from .search import build_search_text, rebuild_search_text, refresh_search_text
 from .statistics import refresh_category_tally, refresh_person_categories
@@ -64,6 +67,7 @@ def event_changed(sender, instance, raw=False, **kwargs):
         return
     people = _pks(instance.affected_people()) | getattr(instance, "_people_before", set())
     sync_custody_spans(people, tally_keys=getattr(instance, "_tally_keys_before", ()))
+    refresh_figures_on_a_date(people)
     # The case it is in now and any it was moved out of.
     cases = {instance.case_id, getattr(instance, "_case_before", None)} - {None}
     if cases:
@@ -89,11 +93,18 @@ def case_saved(sender, instance, created, raw=False, **kwargs):
         # What the spans and the tallies read of a case is its publication: an edit of its text
         # recounts nothing (recounting its categories reads every case of a large theme).
         if instance.__dict__.pop("_published_before", None) != instance.is_published:
-            sync_custody_spans(_pks(instance.affected_people()))
+            people = _pks(instance.affected_people())
+            sync_custody_spans(people)
             _recount_categories(Case.objects.filter(pk=instance.pk))
-            refresh_person_categories({instance.pk})
+            _recount_person_categories({instance.pk}, people)
         # Its publication, title and time of change are what the sources list shows of it.
         _sources_cited(Citation.objects.filter(event__case=instance.pk)).refresh_support()
+
+
+def _recount_person_categories(cases: set[int], people=()) -> None:
+    """Recount the charges and themes of these cases' people and of `people` (PersonCategory), which
+    cases name several people (SharedCaseLink), and the statistics on a date of all of them."""
+    refresh_figures_on_a_date(refresh_person_categories(cases, people), cases)
 
 
 def _recount_categories(cases) -> None:
@@ -112,7 +123,7 @@ def case_categories_changed(sender, instance, action, reverse, pk_set, model, **
             instance._cases_before_clear = set(instance.cases.values_list("pk", flat=True))
         if action in {"post_add", "post_remove", "post_clear"}:
             refresh_category_tally(category, {instance.pk})
-            refresh_person_categories(set(pk_set or ()) | instance.__dict__.pop("_cases_before_clear", set()))
+            _recount_person_categories(set(pk_set or ()) | instance.__dict__.pop("_cases_before_clear", set()))
         return
     field = "charges" if category is Charge else "themes"
     if action == "pre_clear":
@@ -122,7 +133,7 @@ def case_categories_changed(sender, instance, action, reverse, pk_set, model, **
     elif action == "post_clear":
         refresh_category_tally(category, instance.__dict__.pop("_categories_before_clear", set()))
     if action in {"post_add", "post_remove", "post_clear"}:
-        refresh_person_categories({instance.pk})
+        _recount_person_categories({instance.pk})
 
 
 @receiver(pre_delete, sender=Case)
@@ -138,7 +149,7 @@ def remember_case_categories(sender, instance, **kwargs):
 def case_deleted(sender, instance, **kwargs):
     for model, among in getattr(instance, "_categories", {}).items():
         refresh_category_tally(model, among)
-    refresh_person_categories((), getattr(instance, "_people", ()))
+    _recount_person_categories({instance.pk}, getattr(instance, "_people", ()))
 
 
 @receiver(post_delete, sender=Charge)
@@ -147,7 +158,12 @@ def category_deleted(sender, instance, **kwargs):
     CategoryTally.objects.filter(kind=sender._meta.model_name, category_id=instance.pk).delete()
     SliceCategoryTally.objects.filter(kind=sender._meta.model_name, category_id=instance.pk).delete()
     # Its cases' links went with it; whether a case names several people did not change.
-    PersonCategory.objects.filter(kind=sender._meta.model_name, category_id=instance.pk).delete()
+    rows = PersonCategory.objects.filter(kind=sender._meta.model_name, category_id=instance.pk)
+    people = set(rows.values_list("person", flat=True))
+    rows.delete()
+    cases_part = Part.CHARGE_CASES if sender is Charge else Part.THEME_CASES
+    shared = FigureShare.objects.filter(holder=Holder.CASE, part=cases_part, key=instance.pk)
+    refresh_figures_on_a_date(people, set(shared.values_list("holder_id", flat=True)))
 
 
 # What the spans, the tallies, the cases' latest events, the first people of a charge and the
@@ -189,6 +205,7 @@ def person_saved(sender, instance, created, raw=False, **kwargs):
         # Their own events are public only while they are.
         Case.objects.filter(pk__in=Event.objects.filter(person=instance).values("case")).refresh_latest_event()
         _recount_categories(Case.objects.filter(people=instance.pk))
+        refresh_figures_on_a_date([instance.pk])
         _sources_cited(Citation.objects.filter(event__person=instance.pk)).refresh_support()
 
 
@@ -203,6 +220,7 @@ def person_deleted(sender, instance, **kwargs):
     if getattr(instance, "_tally_row", None):
         refresh_custody_tally({instance._tally_row})
     refresh_span_tallies(getattr(instance, "_span_tally_keys", set()))
+    refresh_figures_on_a_date([instance.pk])
 
 
 @receiver(m2m_changed, sender=Case.people.through)
@@ -216,7 +234,7 @@ def case_people_changed(sender, instance, action, reverse, pk_set, **kwargs):
             cases = set(pk_set or ()) | instance.__dict__.pop("_cases_before_clear", set())
             _recount_categories(Case.objects.filter(pk__in=cases))
             # The others those cases name may now share them, or no longer.
-            refresh_person_categories(cases, [instance.pk])
+            _recount_person_categories(cases, [instance.pk])
         return
     if action == "pre_clear":
         instance._people_before_clear = set(instance.people.values_list("pk", flat=True))
@@ -230,7 +248,7 @@ def case_people_changed(sender, instance, action, reverse, pk_set, **kwargs):
     sync_custody_spans(changed)
     _recount_categories(Case.objects.filter(pk=instance.pk))
     # After the category tally, as every write path takes the tallies' locks in one order.
-    refresh_person_categories({instance.pk}, changed)
+    _recount_person_categories({instance.pk}, changed)
 
 
 @receiver(pre_delete, sender=Person)

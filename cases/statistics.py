@@ -7,7 +7,6 @@ so the figures follow the same filters as the list.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import IntEnum
 from typing import Any
 
 from django.db import connections, router, transaction
@@ -39,6 +38,7 @@ from .models import (
 from .models.base import insert_selected
 from .models.cases import FIRST_PEOPLE_STORED
 from .models.custody import CategoryKind
+from .models.figures import Part
 
 
 @dataclass(frozen=True)
@@ -162,21 +162,6 @@ MONTH_SQL = {
 }
 
 
-class Part(IntEnum):
-    """What a row of `summed_for` sums: the month kinds of CustodyMonthTally, then under each charge and
-    theme the cases naming several of the people and the people (with their cases naming no one
-    else), then the people themselves."""
-
-    BEGUN = BEGUN
-    ENDED = ENDED
-    UNCONFIRMED = UNCONFIRMED
-    CHARGE_CASES = 3
-    CHARGE_PEOPLE = 4
-    THEME_CASES = 5
-    THEME_PEOPLE = 6
-    EVERYONE = 7
-
-
 CATEGORIES = [(Charge, Part.CHARGE_CASES, Part.CHARGE_PEOPLE), (Theme, Part.THEME_CASES, Part.THEME_PEOPLE)]
 
 
@@ -195,15 +180,10 @@ class Sums:
     by_category: dict[type, dict[int, tuple[int, Headcount]]]
 
 
-def summed_for(people: QuerySet, months: bool = True, categories: bool = True) -> Sums:
-    """The statistics of `people` in one query, whatever their number: the filter runs once and the
-    database sums their spans by month (as `month_changes`), their cases and themselves by charge and
-    theme (as `_category_sums`, from each person's rows of PersonCategory and the links of the cases
-    naming several people) and their headcount (as `PersonQuerySet.headcount`), each from one pass
-    over the rows it reads, joined on the people by hashing rather than person by person.
-
-    An open span's report is read from the person's copy of their custody now (COPIED_CUSTODY),
-    not from its event among the million: the open span is that custody."""
+def chosen_people(people: QuerySet) -> tuple[str, list[Any]]:
+    """The SQL of `people` as the statistics sum them: each person's id (`person`), weights (as
+    `_weights`, and `flagged`: any size given as a minimum, as the headcount counts it) and the end of
+    their custody's latest report (`reported`)."""
     weights = _weights(person="")
     chosen = (
         people.order_by()
@@ -217,21 +197,33 @@ def summed_for(people: QuerySet, months: bool = True, categories: bool = True) -
         )
         .values("person", "w_individuals", "w_minimums", "w_unknown", "w_flagged", "current_report_end")
     )
-    chosen_sql, chosen_params = chosen.query.sql_with_params()
-    connection = connections[chosen.db]
-    month = MONTH_SQL[connection.vendor].format
+    sql, params = chosen.query.sql_with_params()
+    return (
+        "SELECT person, w_individuals AS individuals, w_minimums AS minimums, w_unknown AS unknown_groups,"
+        f" w_flagged AS flagged, current_report_end AS reported FROM ({sql}) people"
+    ), list(params)
+
+
+def people_parts(vendor: str, months: bool = True, categories: bool = True, by_person: bool = False):
+    """The parts of the statistics that the people in a CTE `chosen` (as `chosen_people`) add up: the
+    CTEs they read, the parts (each `part, key, cases, individuals, minimums, unknown_groups`, after
+    the person when `by_person`) and their parameters. Summed over everyone, or for each person."""
+    month = MONTH_SQL[vendor].format
+    who = "person, " if by_person else ""
+
+    def grouped(*keys: str) -> str:
+        columns = [*(["person"] if by_person else []), *keys]
+        return f" GROUP BY {', '.join(columns)}" if columns else ""
+
     sums = "SUM(individuals), SUM(minimums), SUM(unknown_groups)"
-    ctes = [
-        "chosen AS (SELECT person, w_individuals AS individuals, w_minimums AS minimums,"
-        " w_unknown AS unknown_groups, w_flagged AS flagged, current_report_end AS reported"
-        f" FROM ({chosen_sql}) people)"
-    ]
-    params: list[Any] = [*chosen_params]
-    parts = [f"SELECT {Part.EVERYONE:d}, 0, COUNT(*), SUM(individuals), SUM(flagged), SUM(unknown_groups) FROM chosen"]
+    ctes: list[str] = []
+    params: list[Any] = []
+    parts = [f"SELECT {who}{Part.EVERYONE:d}, 0, COUNT(*), SUM(individuals), SUM(flagged), SUM(unknown_groups)"
+             f" FROM chosen{grouped()}"]  # fmt: skip
     if months:
         span = CustodySpan._meta.db_table
         ctes.append(
-            f"spans AS (SELECT {month('s.valid_from')} AS start, {month('s.valid_until')} AS until,"
+            f"spans AS (SELECT chosen.person, {month('s.valid_from')} AS start, {month('s.valid_until')} AS until,"
             f" CASE WHEN s.valid_until IS NULL THEN {month('COALESCE(chosen.reported, s.valid_from)')} + 1 END"
             " AS unconfirmed, individuals, minimums, unknown_groups"
             f" FROM {span} s JOIN chosen ON chosen.person = s.person_id"
@@ -240,42 +232,73 @@ def summed_for(people: QuerySet, months: bool = True, categories: bool = True) -
         params += list(IN_CUSTODY_STATES)
         # Begun and ended within one month: never in custody at a month's end.
         parts += [
-            f"SELECT {Part.BEGUN:d}, start, 0, {sums} FROM spans WHERE until IS NULL OR until > start GROUP BY start",
-            f"SELECT {Part.ENDED:d}, until, 0, {sums} FROM spans WHERE until > start GROUP BY until",
-            f"SELECT {Part.UNCONFIRMED:d}, unconfirmed, 0, {sums} FROM spans WHERE unconfirmed IS NOT NULL"
-            " GROUP BY unconfirmed",
+            f"SELECT {who}{Part.BEGUN:d}, start, 0, {sums} FROM spans WHERE until IS NULL OR until > start"
+            + grouped("start"),
+            f"SELECT {who}{Part.ENDED:d}, until, 0, {sums} FROM spans WHERE until > start" + grouped("until"),
+            f"SELECT {who}{Part.UNCONFIRMED:d}, unconfirmed, 0, {sums} FROM spans WHERE unconfirmed IS NOT NULL"
+            + grouped("unconfirmed"),
         ]
-    part_params: list[Any] = []
     if categories:
         # Each person once under each of their charges and themes, with their cases naming no one
         # else, from their rows of PersonCategory: no pairs to make distinct.
-        part_params += [CategoryKind.CHARGE.value]
+        params += [CategoryKind.CHARGE.value]
         parts.append(
-            f"SELECT CASE p.kind WHEN %s THEN {Part.CHARGE_PEOPLE:d} ELSE {Part.THEME_PEOPLE:d} END, p.category_id,"
-            f" SUM(p.solo_cases), {sums} FROM {PersonCategory._meta.db_table} p"
-            " JOIN chosen ON chosen.person = p.person_id GROUP BY p.kind, p.category_id"
+            f"SELECT {who}CASE p.kind WHEN %s THEN {Part.CHARGE_PEOPLE:d} ELSE {Part.THEME_PEOPLE:d} END,"
+            f" p.category_id, SUM(p.solo_cases), {sums} FROM {PersonCategory._meta.db_table} p"
+            " JOIN chosen ON chosen.person = p.person_id" + grouped("p.kind", "p.category_id")
         )
+    return ctes, parts, params
+
+
+def shared_case_parts(cases_cte: str, by_case: bool = False) -> list[str]:
+    """The parts (as `people_parts`) of the cases naming several people in a CTE `cases_cte`
+    (`case_id`): under each of their charges and themes, how many of them; for each case when
+    `by_case` (after the case)."""
+    who = f"{cases_cte}.case_id, " if by_case else ""
+    parts = []
+    for model, cases_part, _ in CATEGORIES:
+        through = getattr(CaseRecord, f"{model._meta.model_name}s").through
+        table, column = through._meta.db_table, through._meta.get_field(model._meta.model_name).column
+        parts.append(
+            f"SELECT {who}{cases_part:d}, t.{column}, COUNT(*), 0, 0, 0 FROM {cases_cte} JOIN {table} t"
+            f" ON t.case_id = {cases_cte}.case_id GROUP BY {who}t.{column}"
+        )
+    return parts
+
+
+def summed_for(people: QuerySet, months: bool = True, categories: bool = True) -> Sums:
+    """The statistics of `people` in one query, whatever their number: the filter runs once and the
+    database sums their spans by month (as `month_changes`), their cases and themselves by charge and
+    theme (from each person's rows of PersonCategory and the links of the cases naming several
+    people) and their headcount (as `PersonQuerySet.headcount`), each from one pass over the rows it
+    reads, joined on the people by hashing rather than person by person.
+
+    An open span's report is read from the person's copy of their custody now (COPIED_CUSTODY),
+    not from its event among the million: the open span is that custody."""
+    chosen_sql, params = chosen_people(people)
+    connection = connections[people.db]
+    ctes, parts, part_params = people_parts(connection.vendor, months, categories)
+    ctes = [f"chosen AS ({chosen_sql})", *ctes]
+    if categories:
         # The cases naming several people, each once however many of its people are chosen: found
         # once for both the charges and the themes.
         ctes.append(
             f"shared AS (SELECT DISTINCT s.case_id FROM {SharedCaseLink._meta.db_table} s"
             " JOIN chosen ON chosen.person = s.person_id)"
         )
-        for model, cases_part, _ in CATEGORIES:
-            through = getattr(CaseRecord, f"{model._meta.model_name}s").through
-            table, column = through._meta.db_table, through._meta.get_field(model._meta.model_name).column
-            parts.append(
-                f"SELECT {cases_part:d}, t.{column}, COUNT(*), 0, 0, 0 FROM shared JOIN {table} t"
-                f" ON t.case_id = shared.case_id GROUP BY t.{column}"
-            )
+        parts += shared_case_parts("shared")
     sql = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(parts)
-    with transaction.atomic(using=chosen.db, savepoint=False), connection.cursor() as cursor:
+    with transaction.atomic(using=people.db, savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Its cost estimate, over a hundred thousand rows, makes PostgreSQL compile the statement
             # (JIT) first, which took a third of its time and saved nothing; for this statement only.
             cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, [*params, *part_params])
-        rows = cursor.fetchall()
+        return sums_from(cursor.fetchall())
+
+
+def sums_from(rows: Iterable[tuple]) -> Sums:
+    """Sums from rows of (part, key, cases, individuals, minimums, unknown_groups)."""
     found: dict[int, dict[int, tuple]] = {part: {} for part in Part}
     for part, key, cases, *weights in rows:
         found[part][key] = (cases, *weights)
@@ -291,7 +314,7 @@ def summed_for(people: QuerySet, months: bool = True, categories: bool = True) -
         }
         for model, cases_part, people_part in CATEGORIES
     }
-    headcount = _headcount(*found[Part.EVERYONE][0][1:])
+    headcount = _headcount(*found[Part.EVERYONE].get(0, (0, 0, 0, 0))[1:])
     return Sums(headcount, month_rows, by_category)
 
 
@@ -633,19 +656,21 @@ def _write_person_categories(people: set[int] | None = None, cases: set[int] | N
 
 
 @transaction.atomic
-def refresh_person_categories(cases: Iterable[int], people: Iterable[int] = ()) -> None:
+def refresh_person_categories(cases: Iterable[int], people: Iterable[int] = ()) -> set[int]:
     """Recount the links of these cases naming several people (SharedCaseLink), and the charges and
-    themes of their people and of `people` (PersonCategory): those just taken out of them."""
+    themes of their people and of `people` (PersonCategory): those just taken out of them. Returns
+    the people recounted."""
     cases = set(cases)
     people = set(people) | set(
         CaseRecord.people.through.objects.filter(case__in=cases).values_list("person", flat=True)
     )
     if not (cases or people):
-        return
+        return people
     lock_tally(PersonCategory)
     _deleted(PersonCategory.objects.filter(person__in=people))
     _deleted(SharedCaseLink.objects.filter(case__in=cases))
     _write_person_categories(people, cases)
+    return people
 
 
 @transaction.atomic
@@ -713,7 +738,8 @@ class Figures:
 
 def figures(people: QuerySet, since: date | None = None, until: date | None = None) -> Figures:
     """The statistics page's figures of `people`: from the tallies for all the published people and
-    for those of one country or one role, else summed in one query (`summed_for`)."""
+    for those of one country or one role, from the monthly snapshots for those in custody on a date
+    (`cases.figures_on_a_date`), else summed in one query (`summed_for`)."""
     if _every_published(people) or _tallied_slice(people):
         return Figures(
             people.headcount(),
@@ -721,7 +747,13 @@ def figures(people: QuerySet, since: date | None = None, until: date | None = No
             counts_by_charge(people),
             counts_by_theme(people),
         )
-    summed = summed_for(people)
+    on = getattr(people, "tallied_custody_on", lambda: None)()
+    if on is not None:
+        from .figures_on_a_date import sums_on
+
+        summed = sums_on(on)
+    else:
+        summed = summed_for(people)
     return Figures(
         summed.headcount,
         _swept(summed.month_rows, since, until),

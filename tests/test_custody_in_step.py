@@ -44,6 +44,7 @@ from cases.services import merge_people, record_status_update, set_published
 
 from .factories import make_case, make_charge, make_event, make_person, make_source, make_theme
 from .test_permission_matrix import person_form
+from .test_statistics_on_a_date import stored_figures_on_a_date
 
 pytestmark = pytest.mark.django_db
 
@@ -191,9 +192,11 @@ class WritesCustodyDependsOn(RuleBasedStateMachine):
     @invariant()
     def spans_equal_a_rebuild_from_scratch(self):
         stored, tallied = stored_spans(), current_custody_and_tally()
+        figures_on_a_date = stored_figures_on_a_date()
         rebuild_all_custody_spans()
         assert stored_spans() == stored
         assert current_custody_and_tally() == tallied
+        assert stored_figures_on_a_date() == figures_on_a_date
 
     @invariant()
     def each_span_carries_its_events_date_end(self):

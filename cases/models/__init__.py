@@ -16,6 +16,7 @@ from .custody import (
     SliceMonthTally,
 )
 from .events import Citation, Event, PersonEventPeriod
+from .figures import FigureInterval, FigureShare, FigureSnapshot
 from .people import Headcount, NameVariant, Organization, Person
 from .sources import Source
 
@@ -30,6 +31,9 @@ __all__ = [
     "CustodySpan",
     "CustodyTally",
     "Event",
+    "FigureInterval",
+    "FigureShare",
+    "FigureSnapshot",
     "Headcount",
     "ImportedItem",
     "NameVariant",

@@ -458,6 +458,20 @@ class PersonQuerySet(NamedQuerySet):
                 return field.name, lookup.rhs
         return None
 
+    def tallied_custody_on(self) -> date | None:
+        """The date when these are the published people in custody on it, filtered by nothing else:
+        the monthly snapshots of the statistics count them (cases.figures_on_a_date). None for any
+        other people."""
+        custody_filter = self._custody_filter
+        if (
+            custody_filter is None
+            or custody_filter[1] is None
+            or custody_filter[0] != frozenset(IN_CUSTODY_STATES)
+            or not self._every_published(custody_filter)
+        ):
+            return None
+        return custody_filter[1]
+
     def headcount(self) -> Headcount:
         """How many individuals these records stand for (groups by their size), in one query."""
         if self._every_published():
