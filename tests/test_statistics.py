@@ -112,10 +112,11 @@ def test_statistics_queries_do_not_grow_with_the_people(client, django_assert_ma
     for index in range(count):
         case = make_case(people=[make_person()], charges=[charge], themes=[theme])
         make_event(case, f"2018-{index % 12 + 1:02d}", type=EventType.DETAINED, custody=CustodyState.DETAINED)
-    # One query sums every figure of the people filtered (cases.statistics.summed_for), after one setting
-    # for it on PostgreSQL; the others read the charges and themes to name, the countries, the choices
-    # of charge and theme, and the newest events (for "latest information dates from" and the last month).
-    with django_assert_max_num_queries(10):
+    # One query sums every figure of the people in custody on the date (a month's snapshot and the shares
+    # changed since, cases.figures_on_a_date), after one for the latest month stored and one setting for
+    # it on PostgreSQL; the others read the charges and themes to name, the countries, the choices of
+    # charge and theme, and the newest events (for "latest information dates from" and the last month).
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("cases:statistics"), {"in_custody": "true", "as_of": "2018-12-31"})
     assert response.context["headcount"].individuals == count
 
