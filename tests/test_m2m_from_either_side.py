@@ -3,11 +3,13 @@ are written, recorded in the case's history and recounted exactly as the same ch
 (`case.people.add(person)`)."""
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.choices import CustodyState, EventType, Identity
 from cases.custody import rebuild_all_custody_spans
-from cases.models import Person
+from cases.models import Case, Person
 
 from .factories import make_case, make_charge, make_event, make_organization, make_person, make_theme
 from .test_custody_in_step import current_custody_and_tally, stored_spans
@@ -28,13 +30,65 @@ def world():
     return {"ardak": ardak, "land": land, "fraud": fraud}
 
 
-# Each change to Ardak's cases, made from Ardak's side.
-FROM_THE_PERSONS_SIDE = {
-    "add": lambda w: w["ardak"].cases.add(w["fraud"]),
-    "remove": lambda w: w["ardak"].cases.remove(w["land"]),
-    "set": lambda w: w["ardak"].cases.set([w["fraud"]]),
-    "clear": lambda w: w["ardak"].cases.clear(),
+# Each change made from Ardak's side, and the same change made on the cases.
+CHANGES = {
+    "add": (
+        lambda w: w["ardak"].cases.add(w["fraud"]),
+        lambda w: w["fraud"].people.add(w["ardak"]),
+    ),
+    "remove": (
+        lambda w: w["ardak"].cases.remove(w["land"]),
+        lambda w: w["land"].people.remove(w["ardak"]),
+    ),
+    "set": (
+        lambda w: w["ardak"].cases.set([w["fraud"]]),
+        lambda w: (w["land"].people.remove(w["ardak"]), w["fraud"].people.add(w["ardak"])),
+    ),
+    "clear": (
+        lambda w: w["ardak"].cases.clear(),
+        lambda w: w["land"].people.remove(w["ardak"]),
+    ),
 }
+FROM_THE_PERSONS_SIDE = {name: sides[0] for name, sides in CHANGES.items()}
+
+
+def links() -> list[tuple[int, int]]:
+    return sorted(Case.people.through.objects.values_list("case", "person"))
+
+
+def what_is_left(since) -> dict:
+    """The links, what the cases' and people's histories recorded since `since`, which cases say
+    they changed, and every derived table."""
+    return {
+        "links": links(),
+        "cases' history": {
+            case.title: [
+                (record.history_type, sorted(record.people.values_list("person", flat=True)))
+                for record in case.history.filter(history_date__gte=since).order_by("history_date", "history_id")
+            ]
+            for case in Case.objects.order_by("pk")
+        },
+        "people's history": list(Person.history.filter(history_date__gte=since).values_list("id", "history_type")),
+        "cases changed": sorted(Case.objects.filter(updated_at__gte=since).values_list("title", flat=True)),
+        "derived": (stored_spans(), current_custody_and_tally()),
+    }
+
+
+def made_and_undone(world, change) -> dict:
+    since = timezone.now()
+    with transaction.atomic():
+        change(world)
+        left = what_is_left(since)
+        transaction.set_rollback(True)
+    return left
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_a_change_from_the_persons_side_leaves_what_the_same_change_on_the_cases_leaves(world, change):
+    before = links()
+    from_the_person, on_the_cases = (made_and_undone(world, side) for side in change)
+    assert from_the_person["links"] != before
+    assert from_the_person == on_the_cases
 
 
 @pytest.mark.parametrize("change", FROM_THE_PERSONS_SIDE.values(), ids=FROM_THE_PERSONS_SIDE.keys())
