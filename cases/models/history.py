@@ -21,11 +21,12 @@ class HistoricalRecordsOfBothSides(HistoricalRecords):
             super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
             return
         records = model._base_manager.using(using)
-        linked_before_clear = instance.__dict__.setdefault("_history_linked_before_clear", {})
         if action == "pre_clear":
-            linked_before_clear[attr] = set(records.filter(**{attr: instance}).values_list("pk", flat=True))
-        elif action in {"post_add", "post_remove", "post_clear"}:
-            if action == "post_clear":
-                pk_set = linked_before_clear.pop(attr, set())
+            linked = set(records.filter(**{attr: instance}).values_list("pk", flat=True))
+            instance.__dict__.setdefault("_history_linked_before_clear", {})[attr] = linked
+            return
+        if action == "post_clear":
+            pk_set = instance.__dict__.get("_history_linked_before_clear", {}).pop(attr, set())
+        if action in {"post_add", "post_remove", "post_clear"}:
             for record in records.filter(pk__in=pk_set).order_by("pk"):
                 super().m2m_changed(record, action, attr, None, reverse=False)
