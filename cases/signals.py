@@ -322,7 +322,11 @@ def citation_changed(sender, instance, raw=False, **kwargs):
 @receiver(m2m_changed, sender=Case.charges.through)
 @receiver(m2m_changed, sender=Case.themes.through)
 def case_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"}:
+    if reverse and action == "pre_clear":
+        # A person's (or a charge's) cases are cleared: `pk_set` will name none and their links will
+        # be gone, so they are touched now, in the clear's transaction.
+        Case.objects.filter(pk__in=instance.cases.values("pk")).touch()
+    elif action in {"post_add", "post_remove", "post_clear"}:
         # Reversed (a person's or a charge's list of cases changed), `pk_set` names the cases.
         cases = Case.objects.filter(pk__in=pk_set or ()) if reverse else Case.objects.filter(pk=instance.pk)
         cases.touch()

@@ -274,10 +274,12 @@ class WritesCustodyDependsOn(RuleBasedStateMachine):
         person.group_size_is_minimum = bool(group_size)
         self.attempt(person.save)
 
-    @rule(case=st.integers(0, 4), person=st.integers(0, 4), add=st.booleans())
-    def change_a_cases_people(self, case, person, add):
+    @rule(case=st.integers(0, 4), person=st.integers(0, 4), add=st.booleans(), from_the_person=st.booleans())
+    def change_a_cases_people(self, case, person, add, from_the_person):
         case, person = nth(Case.objects, case), nth(Person.objects, person)
-        if case and person:
+        if case and person and from_the_person:
+            (person.cases.add if add else person.cases.remove)(case)
+        elif case and person:
             (case.people.add if add else case.people.remove)(person)
 
     @rule(keep=st.integers(0, 4), duplicate=st.integers(0, 4))

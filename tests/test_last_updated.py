@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cases.models import Case, Event, NameVariant, Person, Source
 
-from .factories import make_case, make_charge, make_event, make_person, make_source
+from .factories import make_case, make_charge, make_event, make_organization, make_person, make_source, make_theme
 from .test_permission_matrix import person_form
 from .test_sitemaps import sitemap_urls
 
@@ -65,3 +65,22 @@ def test_a_change_the_public_sees_moves_last_updated(bokaev):
     source.title = "World Report 2019"
     source.save()
     assert all(updated(record) > LONG_AGO for record in (event, person, case, source))
+
+
+@pytest.mark.parametrize(
+    "clear",
+    [
+        lambda case: case.people.get().cases.clear(),
+        lambda case: case.organizations.get().cases.clear(),
+        lambda case: case.charges.get().cases.clear(),
+        lambda case: case.themes.get().cases.clear(),
+    ],
+    ids=["person", "organisation", "charge", "theme"],
+)
+def test_clearing_a_records_cases_from_its_side_moves_their_last_updated(clear):
+    case = make_case(
+        people=[make_person()], organizations=[make_organization()], charges=[make_charge()], themes=[make_theme()]
+    )
+    Case.objects.update(updated_at=LONG_AGO)
+    clear(case)
+    assert updated(case) > LONG_AGO

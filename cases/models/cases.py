@@ -21,6 +21,7 @@ from .base import (
     country_field,
     search_field,
 )
+from .history import HistoricalRecordsOfBothSides
 
 
 def filed_under_published_case(links: models.QuerySet) -> models.QuerySet:
@@ -306,8 +307,9 @@ class Case(LatestEventMixin, Publishable):
     )
 
     objects = CaseQuerySet.as_manager()
-    # The latest event is derived from the events, whose own history keeps it.
-    history = HistoricalRecords(
+    # Its people, organisations and charges are recorded here whichever side changes them
+    # (`person.cases.add(case)` too). The latest event is derived from the events, whose own history keeps it.
+    history = HistoricalRecordsOfBothSides(
         m2m_fields=[people, organizations, charges],
         excluded_fields=["search_text", "latest_event_start", "latest_event_end", "latest_event_precision"],
     )
