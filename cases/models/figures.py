@@ -104,8 +104,8 @@ class FigureShare(FigureSums):
 
 class FigureSnapshot(FigureSums):
     """The statistics of the published people in custody on the first day of a month: the sum of the
-    shares whose interval holds that day. A date's figures are its month's snapshot plus the shares
-    that began and less those that ended since (`cases.figures_on_a_date.sums_on`).
+    shares whose interval holds that day. A date's figures are the snapshot of the nearer first day,
+    plus or minus the shares whose interval began or ended in between (`cases.figures_on_a_date.sums_on`).
 
     Kept in step by cases.signals in the transaction of every write that changes a share, for the
     months up to the latest stored; months after it are added as they come; `manage.py
