@@ -29,7 +29,7 @@ from .models import (
 from .models.figures import Holder, Part
 from .models.people import CURRENT_CUSTODY
 from .search import build_search_text, rebuild_search_text, refresh_search_text
-from .statistics import refresh_category_tally, refresh_person_categories
+from .statistics import lock_tally, refresh_category_tally, refresh_charge_people, refresh_person_categories
 
 
 def _pks(people) -> set[int]:
@@ -166,27 +166,20 @@ def category_deleted(sender, instance, **kwargs):
     refresh_figures_on_a_date(people, set(shared.values_list("holder_id", flat=True)))
 
 
-# What the spans, the tallies, the cases' latest events, the first people of a charge and the
-# sources' support read of a person: their publication, their weight, the country and role the
-# statistics are kept by, and the public name a charge's people are listed by.
-COUNTED_FIELDS = (
-    "is_published",
-    "identity",
-    "group_size",
-    "group_size_is_minimum",
-    "country",
-    "role",
-    "name",
-    "name_withheld",
-    "public_alias",
-)
+# What the spans, the tallies, the cases' latest events and the sources' support read of a person:
+# their publication, their weight, and the country and role the statistics are kept by.
+COUNTED_FIELDS = ("is_published", "identity", "group_size", "group_size_is_minimum", "country", "role")
+# What the first people of a charge are listed by: the public name.
+NAMED_FIELDS = ("name", "name_withheld", "public_alias")
 
 
 @receiver(pre_save, sender=Person)
 def remember_counted_fields(sender, instance, raw=False, **kwargs):
     instance._counted_before = None
     if instance.pk and not raw:
-        instance._counted_before = Person.objects.filter(pk=instance.pk).values_list(*COUNTED_FIELDS).first()
+        instance._counted_before = (
+            Person.objects.filter(pk=instance.pk).values_list(*COUNTED_FIELDS, *NAMED_FIELDS).first()
+        )
 
 
 @receiver(post_save, sender=Person)
@@ -196,7 +189,9 @@ def person_saved(sender, instance, created, raw=False, **kwargs):
     if created:
         # No spans yet: the person joins the tally's row of their (unknown) custody.
         refresh_custody_tally({(instance.current_custody, instance.current_report_end)})
-    elif instance.__dict__.pop("_counted_before", None) != tuple(getattr(instance, f) for f in COUNTED_FIELDS):
+        return
+    before = instance.__dict__.pop("_counted_before", None) or ()
+    if tuple(before[: len(COUNTED_FIELDS)]) != tuple(getattr(instance, field) for field in COUNTED_FIELDS):
         # A save that changes none of them (a summary, a portrait) recounts nothing: recounting a
         # person's categories reads every case of a large theme (about a second at 100,000 people).
         # A person's own events count only while the person is published (Event.objects.published);
@@ -207,6 +202,11 @@ def person_saved(sender, instance, created, raw=False, **kwargs):
         _recount_categories(Case.objects.filter(people=instance.pk))
         refresh_figures_on_a_date([instance.pk])
         _sources_cited(Citation.objects.filter(event__person=instance.pk)).refresh_support()
+    elif tuple(before[len(COUNTED_FIELDS) :]) != tuple(getattr(instance, field) for field in NAMED_FIELDS):
+        # A new spelling moves them in the lists by name alone: nothing counted changes (a rename
+        # recounted a large theme's cases, about a second at 100,000 people).
+        lock_tally(CategoryTally)
+        refresh_charge_people(set(Charge.objects.filter(cases__people=instance.pk).values_list("pk", flat=True)))
 
 
 @receiver(pre_delete, sender=Person)

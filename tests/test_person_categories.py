@@ -172,6 +172,28 @@ def test_a_save_that_changes_nothing_counted_recounts_nothing(world):
     assert_in_step()
 
 
+def test_a_rename_recounts_only_the_first_people_of_their_charges(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.models import ChargePeople
+    from cases.statistics import refresh_charge_people
+
+    ardak = world["ardak"]
+    ardak.name = "Aardak Ashim"  # first by name now
+    with CaptureQueriesContext(connection) as queries:
+        ardak.save()
+    written = " ".join(query["sql"] for query in queries)
+    assert "cases_categorytally" not in written and "cases_custodyspan" not in written
+    assert ChargePeople.objects.get(charge=world["discord"]).first_people[0] == ardak.pk
+    ardak.name_withheld, ardak.public_alias = True, "Zh."
+    ardak.save()
+    assert ChargePeople.objects.get(charge=world["discord"]).first_people[-1] == ardak.pk
+    kept = sorted(ChargePeople.objects.values_list("charge", "first_people"))
+    refresh_charge_people()
+    assert sorted(ChargePeople.objects.values_list("charge", "first_people")) == kept
+
+
 def test_an_edit_of_a_cases_text_recounts_nothing_and_its_publication_recounts_it(world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
