@@ -183,7 +183,8 @@ def test_a_rename_recounts_only_the_first_people_of_their_charges(world):
     ardak.name = "Aardak Ashim"  # first by name now
     with CaptureQueriesContext(connection) as queries:
         ardak.save()
-    written = " ".join(query["sql"] for query in queries)
+    # What is locked to write the first people (on PostgreSQL) apart: the counts it shares a lock with.
+    written = " ".join(query["sql"] for query in queries if not query["sql"].startswith("LOCK TABLE"))
     assert "cases_categorytally" not in written and "cases_custodyspan" not in written
     assert ChargePeople.objects.get(charge=world["discord"]).first_people[0] == ardak.pk
     ardak.name_withheld, ardak.public_alias = True, "Zh."
