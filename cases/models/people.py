@@ -125,6 +125,28 @@ def headcount_aggregates(among: Q | None = None, prefix: str = "") -> dict:
 
 # What a tally row sums: the individuals, the groups whose size is a minimum, those of unknown size.
 WEIGHTS = ("individuals", "minimums", "unknown_groups")
+# The prefixes of `PersonQuerySet.headcounts`' sums: of everyone, of those in custody, of those of
+# these unconfirmed.
+HEADCOUNTS = ("all", "in_custody", "unconfirmed")
+
+
+def person_copies(path: str = "") -> dict:
+    """What a row derived from a person (at `path`, such as "person__") copies of them to be counted
+    without them (PersonEventPeriod): their publication, their WEIGHTS as one row of a tally (the
+    individuals they stand for; 1 for a group whose size is a minimum, 1 for one of unknown size), and
+    their custody at last report (CURRENT_CUSTODY)."""
+    group = Q(**{f"{path}identity": Identity.GROUP})
+
+    def one_if(condition: Q) -> CaseExpression:
+        return CaseExpression(When(condition, then=models.Value(1)), default=models.Value(0))
+
+    return {
+        "person_published": F(f"{path}is_published"),
+        "individuals": CaseExpression(When(group, then=Coalesce(F(f"{path}group_size"), 0)), default=models.Value(1)),
+        "minimums": one_if(Q(**{f"{path}group_size_is_minimum": True})),
+        "unknown_groups": one_if(group & Q(**{f"{path}group_size__isnull": True})),
+        **{name: F(f"{path}{name}") for name in CURRENT_CUSTODY},
+    }
 
 
 def tally_aggregates(among: Q | None = None, prefix: str = "") -> dict:
@@ -505,7 +527,7 @@ class PersonQuerySet(NamedQuerySet):
                 .annotate(**tally_aggregates(prefix="all_"), **tally_aggregates(stale, prefix="stale_"))
                 .order_by()
             )
-            row = {f"{part}_{name}": 0 for part in ("all", "in_custody", "unconfirmed") for name in WEIGHTS}
+            row = {f"{part}_{name}": 0 for part in HEADCOUNTS for name in WEIGHTS}
             for counted in by_state:
                 held = counted["state"] in IN_CUSTODY_STATES
                 for name in WEIGHTS:
