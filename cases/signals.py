@@ -152,7 +152,8 @@ def category_deleted(sender, instance, **kwargs):
 
 # What the spans, the tallies, the cases' latest events, the first people of a charge and the
 # sources' support read of a person: their publication, their weight, the country and role the
-# statistics are kept by, and the public name a charge's people are listed by.
+# statistics are kept by, and the public name a charge's people are listed by. Their event periods
+# copy the publication and weight (PersonEventPeriod.PERSON_COPIES), rewritten by sync_custody_spans.
 COUNTED_FIELDS = (
     "is_published",
     "identity",
