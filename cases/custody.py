@@ -249,8 +249,6 @@ def sync_custody_spans(people: Iterable[Person | int], tally: bool = True, tally
         before.values(),
     )
     CustodySpan.objects.filter(person_id__in=ids).delete()
-    # The same writes change when their events may have happened.
-    PersonEventPeriod.objects.rewrite(ids)
     timelines = _custody_events_by_person(ids)
     spans = {pk: _spans_from(pk, timelines[pk]) for pk in sorted(ids)}
     CustodySpan.objects.bulk_create(span for pk in sorted(ids) for span in spans[pk])
@@ -262,6 +260,9 @@ def sync_custody_spans(people: Iterable[Person | int], tally: bool = True, tally
         if copied != copied_before[pk]
     ]
     Person.objects.bulk_update(changed, COPIED_CUSTODY, batch_size=500)
+    # The same writes change when their events may have happened; their periods copy what the person
+    # is counted by, the custody now just copied included.
+    PersonEventPeriod.objects.rewrite(ids)
     if tally:
         # Also the rows of people who stayed put: their publication or group size may be what changed.
         refresh_custody_tally(set(before.values()) | set(now.values()))

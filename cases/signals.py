@@ -167,7 +167,9 @@ def category_deleted(sender, instance, **kwargs):
 
 
 # What the spans, the tallies, the cases' latest events and the sources' support read of a person:
-# their publication, their weight, and the country and role the statistics are kept by.
+# their publication, their weight, and the country and role the statistics are kept by. Their event
+# periods copy the publication and weight (PersonEventPeriod.PERSON_COPIES), rewritten by
+# sync_custody_spans.
 COUNTED_FIELDS = ("is_published", "identity", "group_size", "group_size_is_minimum", "country", "role")
 # What the first people of a charge are listed by: the public name.
 NAMED_FIELDS = ("name", "name_withheld", "public_alias")

@@ -1,13 +1,19 @@
 """When each person's published events may have happened (PersonEventPeriod), which the people list
 filtered by a period reads: kept in step with every write to an event, a case's people or its
-publication, and finding exactly the people whose published events overlap the period."""
+publication and a person's publication, size or custody, finding exactly the people whose published
+events overlap the period, and counting them and their headcounts as the people themselves do."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases import dates
+from cases.choices import CustodyState, EventType, Identity
 from cases.models import Event, Person, PersonEventPeriod
+from cases.models.events import PERSON_COPIES
 from cases.services import merge_people, set_published
 
 from .factories import make_case, make_event, make_person
@@ -16,7 +22,10 @@ pytestmark = pytest.mark.django_db
 
 
 def stored() -> list:
-    return sorted(PersonEventPeriod.objects.values_list("person", "date_start", "date_end"))
+    """Every row, with the start of the next stretch and the copies of its person."""
+    return sorted(
+        PersonEventPeriod.objects.values_list("person", "date_start", "date_end", "next_start", *PERSON_COPIES)
+    )
 
 
 def assert_in_step():
@@ -64,13 +73,72 @@ PERIODS = [
 ]
 
 
+def counted_from_the_people(since, until) -> tuple:
+    """How many records the people of the period are and their headcounts (all, in custody at last
+    report, unconfirmed), counted from the people themselves, found from their events."""
+    people = Person.objects.filter(slug__in=overlapping(since, until))
+    return people.count(), people.headcounts()
+
+
+def counted_from_the_periods(since, until) -> tuple:
+    """The same, as the people list of the period counts them: from their periods' copies."""
+    people = Person.objects.published().with_events_between(since, until)
+    assert people.period_summary() is not None
+    return people.known_count(), people.headcounts()
+
+
+def period_query(since, until) -> dict:
+    return {key: value.isoformat() for key, value in (("since", since), ("until", until)) if value}
+
+
 @pytest.mark.parametrize(("since", "until"), PERIODS)
 def test_a_person_is_listed_for_a_period_exactly_when_a_published_event_of_theirs_overlaps_it(
     client, world, since, until
 ):
-    query = {key: value.isoformat() for key, value in (("since", since), ("until", until)) if value}
-    response = client.get(reverse("cases:person-list"), query)
+    response = client.get(reverse("cases:person-list"), period_query(since, until))
     assert {person.slug for person in response.context["results"]} == overlapping(since, until)
+    records, (everyone, in_custody, unconfirmed) = counted_from_the_people(since, until)
+    assert response.context["count"] == records
+    assert response.context["headcount"] == everyone
+    assert tuple(response.context["report_counts"]) == (in_custody, unconfirmed)
+
+
+@pytest.mark.parametrize(("since", "until"), PERIODS)
+def test_the_api_counts_a_period_s_people_as_the_people_do(client, world, since, until):
+    found = client.get(reverse("api:person-list"), period_query(since, until)).json()
+    records, (everyone, _, _) = counted_from_the_people(since, until)
+    assert (found["count"], found["individuals"], found["groups_of_unknown_size"]) == (
+        records,
+        everyone.individuals,
+        everyone.unknown_groups,
+    )
+
+
+def test_a_period_s_people_and_their_headcounts_are_counted_in_one_query_of_the_periods(client, world):
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("cases:person-list"), {"since": "2018-01-01", "until": "2018-12-31"})
+    counting = [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"]]
+    assert len(counting) == 1
+    assert "cases_personeventperiod" in counting[0]
+    assert '"cases_person"' not in counting[0]
+
+
+def test_a_person_s_overlapping_periods_are_one_stretch_that_knows_when_the_next_begins(world):
+    def stretches(person):
+        return list(
+            PersonEventPeriod.objects.filter(person=person)
+            .order_by("date_start")
+            .values_list("date_start", "date_end", "next_start")
+        )
+
+    # Ardak's day, his case's month and the shared range (which begins the day after the month ends).
+    assert stretches(world["ardak"]) == [
+        (date(2018, 3, 10), date(2018, 3, 10), date(2018, 5, 1)),
+        (date(2018, 5, 1), date(2018, 5, 31), date(2018, 6, 1)),
+        (date(2018, 6, 1), date(2018, 9, 30), None),
+    ]
+    # Bolat's year holds the shared range.
+    assert stretches(world["bolat"]) == [(date(2018, 1, 1), date(2018, 12, 31), None)]
 
 
 def edit_events(w):
@@ -108,10 +176,46 @@ def edit_cases(w):
     merge_people(w["ardak"], w["bolat"])
 
 
-@pytest.mark.parametrize("edits", [edit_events, edit_cases])
-def test_after_every_kind_of_edit_the_periods_equal_a_rewrite(world, edits):
+def edit_people(w):
+    """Each write of what a period copies of its person: publication, size, custody at last report."""
+    ardak, bolat, draft = w["ardak"], w["bolat"], w["draft"]
+    bolat.identity, bolat.group_size = Identity.GROUP, 12
+    bolat.save()
+    yield
+    bolat.group_size_is_minimum = True
+    bolat.save()
+    yield
+    bolat.group_size, bolat.group_size_is_minimum = None, False
+    bolat.save()
+    yield
+    make_event(w["alone"], "2018-02-10", person=ardak, type=EventType.DETAINED, custody=CustodyState.DETAINED)
+    yield
+    recently = (dates.today() - timedelta(days=30)).isoformat()
+    make_event(w["alone"], recently, person=ardak, type=EventType.CONVICTED, custody=CustodyState.IMPRISONED)
+    yield
+    make_event(w["shared"], "2018-04", type=EventType.DETAINED, custody=CustodyState.DETAINED)
+    yield
+    set_published([ardak], False)
+    yield
+    set_published([ardak], True)
+    yield
+    draft.is_published = True
+    draft.save()
+    yield
+    w["shared"].people.add(draft)
+
+
+def assert_counted_as_the_people_are():
+    for since, until in PERIODS:
+        assert counted_from_the_periods(since, until) == counted_from_the_people(since, until), (since, until)
+
+
+@pytest.mark.parametrize("edits", [edit_events, edit_cases, edit_people])
+def test_after_every_kind_of_edit_the_periods_equal_a_rewrite_and_count_as_the_people_do(world, edits):
+    assert_counted_as_the_people_are()
     assert_in_step()
     for _ in edits(world):
+        # Counted first: the rewrite that `assert_in_step` compares with replaces the rows.
+        assert_counted_as_the_people_are()
         assert_in_step()
-    assert_in_step()
     assert PersonEventPeriod.objects.exists()

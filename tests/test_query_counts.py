@@ -28,12 +28,14 @@ def pages() -> dict[str, str]:
     theme = Theme.objects.public().order_by("pk").first()
     source = Source.objects.published().order_by("pk").first()
     as_of = "?as_of=2018-06-30&in_custody=true"
+    period = "?since=2010-01-01&until=2015-12-31"
     return {
         "home": reverse("cases:home"),
         "people": reverse("cases:person-list"),
         "people as of a date": reverse("cases:person-list") + as_of + "&sort=latest",
         "people by expected end": reverse("cases:person-list") + "?sort=expected_end",
         "people found": reverse("cases:person-list") + "?search=a",
+        "people in a period": reverse("cases:person-list") + period,
         "cases": reverse("cases:case-list") + "?sort=latest",
         "organisations": reverse("cases:organization-list"),
         "events": reverse("cases:event-list"),
@@ -53,6 +55,7 @@ def pages() -> dict[str, str]:
         "feed of a charge": reverse("cases:feed-charge", args=[charge.slug]),
         "feed of a theme": reverse("cases:feed-theme", args=[theme.slug]),
         "api people": reverse("api:person-list") + as_of,
+        "api people in a period": reverse("api:person-list") + period,
         "api person": reverse("api:person-detail", args=[person.slug]),
         "api cases": reverse("api:case-list"),
         "api case": reverse("api:case-detail", args=[case.slug]),
@@ -95,12 +98,12 @@ def counts(django_db_setup, django_db_blocker):
 
 
 PAGES = [
-    "home", "people", "people as of a date", "people by expected end", "people found", "cases", "organisations",
-    "events", "sources", "person", "person in Russian", "case", "organisation", "charge", "theme", "source",
-    "statistics", "statistics of everyone", "statistics by country", "feed of updates", "feed of a person",
-    "feed of a charge", "feed of a theme", "api people", "api person", "api cases", "api case", "api organisations",
-    "api events", "export of people", "sitemap index", "sitemap of people", "sitemap of themes", "admin people",
-    "admin cases", "admin events", "admin case form",
+    "home", "people", "people as of a date", "people by expected end", "people found", "people in a period", "cases",
+    "organisations", "events", "sources", "person", "person in Russian", "case", "organisation", "charge", "theme",
+    "source", "statistics", "statistics of everyone", "statistics by country", "feed of updates", "feed of a person",
+    "feed of a charge", "feed of a theme", "api people", "api people in a period", "api person", "api cases",
+    "api case", "api organisations", "api events", "export of people", "sitemap index", "sitemap of people",
+    "sitemap of themes", "admin people", "admin cases", "admin events", "admin case form",
 ]  # fmt: skip
 
 

@@ -7,13 +7,6 @@ from django.contrib.postgres.indexes import GistIndex
 from django.db import migrations, models
 
 
-def write(apps, schema_editor):
-    # As cases.custody keeps them from here on, with the spans (as migration 0030 counts categories).
-    from cases.models import PersonEventPeriod
-
-    PersonEventPeriod.objects.rewrite()
-
-
 def period_index():
     period = models.Func(
         models.F("date_start"),
@@ -63,7 +56,7 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(write, migrations.RunPython.noop),
-        # Built after the rows are written: cheaper than adding a million and a half rows to it.
+        # The rows are written by migration 0039, with the copies of their people it adds, which
+        # PersonEventPeriod.objects.rewrite writes now (cases.custody keeps them from there on).
         migrations.RunPython(add_index, remove_index),
     ]

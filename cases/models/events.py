@@ -16,7 +16,8 @@ from simple_history.models import HistoricalRecords
 
 from ..choices import IN_CUSTODY_STATES, CaseStage, CustodyState, DatePrecision, EventType, SentenceServed
 from ..dates import FuzzyDate, sentence_in_words
-from .base import Publishable, PublishableQuerySet, choices_constraint, insert_selected, previewed_record
+from .base import Publishable, PublishableQuerySet, choices_constraint, previewed_record
+from .custody import Weights
 
 # Event types that pronounce or change a sentence; any other event may repeat a sentence only
 # once the case records a conviction.
@@ -599,10 +600,26 @@ class PersonEventPeriodQuerySet(DatedQuerySet):
             return super().between(since, until)
         return self.alias(period=EventPeriod()).filter(period__overlap=DateRange(since, until, "[]"))
 
+    def last_of_each_person(self, until: date | None = None):
+        """Of the stretches that overlap a period ending on `until` (None: open-ended), each person's
+        last one: whose next stretch, if any, begins after the period. A person's stretches follow
+        one another without overlapping, so those that overlap a period are consecutive, and the
+        next after the last of them begins after it. What counts each person once without making
+        the rows distinct."""
+        last = Q(next_start__isnull=True)
+        return self.filter(last if until is None else last | Q(next_start__gt=until))
+
     def rewrite(self, people: Iterable[int] | None = None) -> None:
         """Replace the rows of `people` (or every row) with those their published events give now,
-        in one INSERT … SELECT, in the order of their dates: the range index's matches, read from
-        the table, then lie on few of its pages."""
+        each with what its person is counted by as it stands (`PERSON_COPIES`), in one INSERT …
+        SELECT, in the order of their dates: the range index's matches, read from the table, then
+        lie on few of its pages.
+
+        A person's events' periods are merged where they overlap, into stretches that follow one
+        another (a new stretch begins with a period that starts after every earlier one has ended),
+        each knowing when the next begins (see `last_of_each_person`)."""
+        from .people import person_copies
+
         rows = self.all() if people is None else self.filter(person__in=people)
         rows._raw_delete(rows.db)  # a row has nothing to signal
         published = Event.objects.filter(is_published=True).order_by()
@@ -616,15 +633,36 @@ class PersonEventPeriodQuerySet(DatedQuerySet):
             # join them again).
             of_their_cases = of_their_cases.filter(case__people__in=people)
         dated = {"first_day": F("date_start"), "last_day": F("date_end")}
-        found = their_own.values(linked=F("person"), **dated).union(
-            of_their_cases.values(linked=F("case__people"), **dated), all=True
+        found = their_own.values(linked=F("person"), **dated, **person_copies("person__")).union(
+            of_their_cases.values(linked=F("case__people"), **dated, **person_copies("case__people__")), all=True
         )
-        insert_selected(
-            self.model,
-            "person_id, date_start, date_end",
-            found.order_by("last_day", "first_day"),
-            "linked, first_day, last_day",
-        )
+        sql, params = found.query.get_compiler(found.db).as_sql()
+        copies = ", ".join(PERSON_COPIES)
+        # Each period with the latest end of the person's periods before it, in the order of their
+        # starts; a stretch is numbered by how many periods began after all before them had ended.
+        stretches = f"""
+            SELECT linked, MIN(first_day), MAX(last_day),
+                LEAD(MIN(first_day)) OVER (PARTITION BY linked ORDER BY MIN(first_day)), {copies}
+            FROM (
+                SELECT *, SUM(CASE WHEN first_day <= covered_until THEN 0 ELSE 1 END) OVER (
+                    PARTITION BY linked ORDER BY first_day, last_day ROWS UNBOUNDED PRECEDING
+                ) AS stretch
+                FROM (
+                    SELECT *, MAX(last_day) OVER (
+                        PARTITION BY linked ORDER BY first_day, last_day
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                    ) AS covered_until
+                    FROM ({sql}) AS found
+                ) AS ordered
+            ) AS numbered
+            GROUP BY linked, stretch, {copies}
+            ORDER BY 3, 2
+        """  # noqa: S608 (column names)
+        table = self.model._meta.db_table
+        with connections[rows.db].cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (person_id, date_start, date_end, next_start, {copies}) {stretches}", params
+            )
 
 
 class EventPeriod(models.Func):
@@ -637,14 +675,31 @@ class EventPeriod(models.Func):
         super().__init__(F("date_start"), F("date_end"), models.Value("[]"))
 
 
-class PersonEventPeriod(models.Model):
-    """When a published event concerning a person may have happened: their own events and those of
-    their cases that name no one person, a row each (`EventQuerySet.published` and `concerning`),
-    whatever the person's own publication, which the lists ask of the person.
+# What a period's row copies of its person, as it stands (`cases.models.people.person_copies`): their
+# publication, their weights (a group counts as its size) and their custody at last report.
+PERSON_COPIES = (
+    "person_published",
+    "individuals",
+    "minimums",
+    "unknown_groups",
+    "current_custody",
+    "current_report_end",
+)
+
+
+class PersonEventPeriod(Weights):
+    """When published events concerning a person may have happened: the periods of their own events
+    and of those of their cases that name no one person (`EventQuerySet.published` and
+    `concerning`), merged where they overlap into stretches, a row each, whatever the person's own
+    publication, which the lists ask of the person.
 
     What the people list filtered by a period reads (`PersonQuerySet.with_events_between`), rather
-    than the events joined with their cases and the cases' people. Kept in step with the custody
-    spans (`cases.custody.sync_custody_spans`), whose writes are the same; `manage.py
+    than the events joined with their cases and the cases' people. Each row copies what its person
+    is counted by (PERSON_COPIES), and the start of their next stretch: the list's count and
+    headcounts read each person's last stretch within the period alone (`last_of_each_person`),
+    not every published person (`PersonQuerySet.period_summary`). Kept in step with the
+    custody spans (`cases.custody.sync_custody_spans`), whose writes are the same, and which every
+    write of a copied field makes (`cases.signals.COUNTED_FIELDS`); `manage.py
     rebuild_custody_spans` rewrites it whole. Not previewed: a staff preview builds a record's own
     page, never a list."""
 
@@ -652,6 +707,11 @@ class PersonEventPeriod(models.Model):
     person = models.ForeignKey("Person", on_delete=models.CASCADE, related_name="+", db_index=False)
     date_start = models.DateField()
     date_end = models.DateField()
+    # The start of the person's next stretch; null for their last.
+    next_start = models.DateField(null=True, blank=True)
+    person_published = models.BooleanField(default=False)
+    current_custody = models.CharField(max_length=30, choices=CustodyState.choices, default=CustodyState.UNKNOWN)
+    current_report_end = models.DateField(null=True, blank=True)
 
     objects = PersonEventPeriodQuerySet.as_manager()
 
@@ -661,6 +721,7 @@ class PersonEventPeriod(models.Model):
         # A list that stops at its cap checks people one at a time, in its order, for a period of
         # theirs that overlaps; read from the index alone, not from rows the table keeps by date.
         indexes = [models.Index(fields=["person", "date_start", "date_end"], name="cases_person_event_periods")]
+        constraints = [choices_constraint("current_custody", CustodyState, "cases_period_current_custody_valid")]
 
     def __str__(self):
         return f"{self.person_id}: {self.date_start}–{self.date_end}"
