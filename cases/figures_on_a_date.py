@@ -81,6 +81,18 @@ def _window_sql(after: date, through: date, sign: int = 1) -> tuple[str, list]:
     return sql, [sign, *[after, through] * 4]
 
 
+def _moved(month: int, window: tuple[str, list]) -> tuple[str, list]:
+    """The rows (part, key and the sums) of `month`'s snapshot with a window of changes (as
+    `_window_sql`) added, and their parameters."""
+    columns = ", ".join(SUMS)
+    sql = (
+        f"SELECT part, key, {', '.join(f'SUM({column})' for column in SUMS)} FROM ("  # noqa: S608
+        f"SELECT part, key, {columns} FROM {_table(FigureSnapshot)} WHERE month = %s UNION ALL {window[0]}) rows"
+        " GROUP BY part, key"
+    )
+    return sql, [month, *window[1]]
+
+
 def latest_month(read: bool = False) -> int | None:
     """The latest month whose snapshot is stored (every month before it is), or None for none."""
     with _connection(read).cursor() as cursor:
@@ -101,12 +113,7 @@ def sums_on(day: date) -> Sums:
     else:
         month = min(this_month, latest)
         window = _window_sql(month_start(month), day)
-    columns = ", ".join(SUMS)
-    sql = (
-        f"SELECT part, key, {', '.join(f'SUM({column})' for column in SUMS)} FROM ("
-        f"SELECT part, key, {columns} FROM {_table(FigureSnapshot)} WHERE month = %s UNION ALL {window[0]}) rows"
-        " GROUP BY part, key"
-    )
+    sql, params = _moved(-1 if month is None else month, window)
     connection = _connection(read=True)
     with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -114,7 +121,7 @@ def sums_on(day: date) -> Sums:
             # PostgreSQL read all the million shares to hash them, instead of those few thousand by
             # their index (60 -> 2 ms); for this statement only.
             cursor.execute("SET LOCAL enable_hashjoin = off")
-        cursor.execute(sql, [-1 if month is None else month, *window[1]])  # noqa: S608
+        cursor.execute(sql, params)
         # A part that sums to nothing is not there: as the people summed one by one would not give it.
         # (PostgreSQL sums a signed sum as a decimal.)
         return sums_from(tuple(map(int, row)) for row in cursor.fetchall() if any(row[2:]))
@@ -301,16 +308,13 @@ def extend_snapshots(through: int | None = None) -> None:
     if latest is None:
         build_snapshots(through)
         return
-    table, columns = _table(FigureSnapshot), ", ".join(SUMS)
-    summed = ", ".join(f"SUM({column})" for column in SUMS)
     with _connection().cursor() as cursor:
         for month in range(latest + 1, through + 1):
-            window, params = _window_sql(month_start(month - 1), month_start(month))
+            sql, params = _moved(month - 1, _window_sql(month_start(month - 1), month_start(month)))
             cursor.execute(
-                f"INSERT INTO {table} (month, part, key, {columns}) SELECT %s, part, key, {summed} FROM ("  # noqa: S608
-                f"SELECT part, key, {columns} FROM {table} WHERE month = %s UNION ALL {window}) rows"
-                " GROUP BY part, key",
-                [month, month - 1, *params],
+                f"INSERT INTO {_table(FigureSnapshot)} (month, part, key, {', '.join(SUMS)})"  # noqa: S608
+                f" SELECT %s, moved.* FROM ({sql}) moved",
+                [month, *params],
             )
 
 

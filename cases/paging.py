@@ -51,8 +51,7 @@ class CappedPaginator(Paginator):
             return len(self.searched_keys)
         if isinstance(objects, QuerySet):
             # A QuerySet whose headcounts count its rows too (a period's people) says how many.
-            known = objects.known_count() if hasattr(objects, "known_count") else None
-            if known is not None:
+            if (known := getattr(objects, "known_count", lambda: None)()) is not None:
                 return min(known, self.max_rows + 1)
             # One row past the cap tells that there are more; neither the order nor the columns
             # change how many, and without them the joins only the columns needed can be dropped.

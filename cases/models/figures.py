@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .base import choices_constraint
+from .custody import WeightChanges
 
 
 class Part(models.IntegerChoices):
@@ -31,19 +32,17 @@ class Holder(models.IntegerChoices):
     CASE = 1, _("case")
 
 
-class FigureSums(models.Model):
+class FigureSums(WeightChanges):
     """What a row of the statistics' sums adds up (as `cases.statistics.summed_for`): cases, and the
-    weights of the people (cases.models.people.WEIGHTS). A snapshot's groups whose size is a minimum
-    are, under EVERYONE, those flagged as a minimum at all, as the headcount counts them."""
+    weights of the people (cases.models.people.WEIGHTS), signed as a difference may be. A snapshot's
+    groups whose size is a minimum are, under EVERYONE, those flagged as a minimum at all, as the
+    headcount counts them."""
 
     part = models.PositiveSmallIntegerField(choices=Part.choices)
     key = models.IntegerField(help_text=_("The month index (year × 12 + month − 1), or the charge's or theme's id."))
     cases = models.IntegerField(default=0)
-    individuals = models.IntegerField(default=0)
-    minimums = models.IntegerField(default=0, help_text=_("Groups whose size is a minimum."))
-    unknown_groups = models.IntegerField(default=0)
 
-    class Meta:
+    class Meta(WeightChanges.Meta):
         abstract = True
 
 
