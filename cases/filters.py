@@ -180,7 +180,7 @@ class SubjectFilterSet(PublicFilterSet):
 
     def filter_in_cases(self, queryset, name, value):
         if name in CATEGORIES:
-            return queryset.in_published_cases(**category_lookup(name, value))
+            return queryset.filed_under(CATEGORIES[name][0], value)
         return queryset.in_published_cases(**{self.CASE_LOOKUPS[name]: value})
 
 

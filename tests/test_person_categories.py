@@ -211,3 +211,18 @@ def test_an_edit_of_a_cases_text_recounts_nothing_and_its_publication_recounts_i
     case.save()
     assert_in_step()
     assert summed_for(Person.objects.published(), months=False).by_category == joined(Person.objects.published())
+
+
+@pytest.mark.parametrize("category", ["discord", "fraud", "civil"])
+def test_the_people_of_a_charge_or_theme_are_read_from_their_categories(world, category):
+    model = type(world[category])
+    through_cases = Person.objects.published().in_published_cases(**{f"{model._meta.model_name}s": world[category]})
+    filed = Person.objects.published().filed_under(model, world[category].slug)
+    assert set(filed) == set(through_cases)
+    # Read from the stored rows, not the cases' links.
+    PersonCategory.objects.all().delete()
+    assert not Person.objects.published().filed_under(model, world[category].slug).exists()
+
+
+def test_an_unknown_charge_matches_no_one(world):
+    assert not Person.objects.published().filed_under(Charge, "no-such-charge").exists()

@@ -401,6 +401,8 @@ class PersonCategory(models.Model):
     class Meta:
         verbose_name = _("person's category")
         verbose_name_plural = _("people's categories")
+        # The people of a charge or theme (`PersonQuerySet.filed_under_id`).
+        indexes = [models.Index(fields=["kind", "category_id", "person"], name="cases_person_category_members")]
         constraints = [
             choices_constraint("kind", CategoryKind, "cases_person_category_kind_valid"),
             models.UniqueConstraint(fields=["person", "kind", "category_id"], name="cases_person_category_one_row"),
