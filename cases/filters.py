@@ -15,7 +15,7 @@ from .choices import IN_CUSTODY_STATES, CaseKind, CaseStage, CustodyState, Event
 from .countries import CountryCodeField, country_choices
 from .models import Case, Charge, Event, Organization, Person, Theme
 from .paging import MAX_ROWS
-from .widgets import DateInput, EnteredNamesSelect, ManyOptionsSelect
+from .widgets import DateInput, EnteredNamesSelect, FilterBoundField, ManyOptionsSelect
 
 YES_NO = (("true", _("yes")), ("false", _("no")))
 # The categories a case is filed under: filter name -> (model, the case's field).
@@ -34,6 +34,7 @@ def theme_choices():
 
 
 class EventRangeForm(forms.Form):
+    bound_field_class = FilterBoundField
     # The same order on every list; Django appends any field not named here.
     field_order = [
         "search", "country", "as_of", "custody", "in_custody", "group", "stage", "kind", "charge", "theme", "role",

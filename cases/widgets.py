@@ -1,8 +1,10 @@
 """Form widgets shared by the public filters and the admin's own forms."""
 
 from django import forms
-from django.utils.html import conditional_escape, escape
-from django.utils.safestring import mark_safe
+from django.forms.boundfield import BoundField
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from .localized import page_language
 
@@ -47,35 +49,80 @@ def html_attrs(attrs: dict) -> str:
 
 
 class ManyOptionsSelect(forms.Select):
-    """Django's select, its options drawn in Python: Django's own renders a template per option, which
-    for a list of thousands of charges was most of a list page's time, and a template loop over them
-    still a tenth of it. The same HTML (tests/test_widgets.py)."""
+    """Django's select, drawn in Python: Django's own renders a template per option, which for a list
+    of thousands of charges was most of a list page's time; its options' dictionaries and a
+    template for the select were still a fifth of the filter form's. The same HTML
+    (tests/test_widgets.py)."""
 
-    template_name = "cases/widgets/select.html"
+    def valued_option_attrs(self) -> dict:
+        """Attributes every option with a value has besides Django's (`selected`)."""
+        return {}
 
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        parts = []
-        for group_name, group_choices, _index in context["widget"]["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            parts.extend(
-                f'\n  <option value="{escape(option["value"])}"{html_attrs(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>\n"
-                for option in group_choices
-            )
-            if group_name:
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
+        values, has_selected, parts = self.format_value(value), False, []
+        valued = self.valued_option_attrs()
+        for group_value, group_label in self.choices:
+            grouped = isinstance(group_label, (list, tuple))
+            if grouped and group_value:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_value)}">')
+            for option_value, label in (
+                group_label if grouped else [("" if group_value is None else group_value, group_label)]
+            ):
+                selected = (not has_selected or self.allow_multiple_selected) and str(option_value) in values
+                has_selected |= selected
+                option_attrs = html_attrs({"selected": selected, **(valued if option_value else {})})
+                parts.append(
+                    f'\n  <option value="{escape(option_value)}"{option_attrs}>{conditional_escape(label)}</option>\n'
+                )
+            if grouped and group_value:
                 parts.append("\n  </optgroup>")
-        context["widget"]["options_html"] = mark_safe("".join(parts))  # noqa: S308 (each value escaped above)
-        return context
+        # Each value escaped above, as Django's templates escape them.
+        return mark_safe(f'<select name="{escape(name)}"{html_attrs(attrs)}>{"".join(parts)}\n</select>')  # noqa: S308
 
 
 class EnteredNamesSelect(ManyOptionsSelect):
     """A choice among records by name (charges, themes): the names stay as entered, in English, so a page
     in another language marks them (WCAG 3.1.2); the empty "any" choice is interface text."""
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if value and page_language() != "en":
-            option["attrs"]["lang"] = "en"
-        return option
+    def valued_option_attrs(self) -> dict:
+        return {"lang": "en"} if page_language() != "en" else {}
+
+
+# The punctuation that ends a label without a suffix: Django's own string, in Django's translations.
+LABEL_ENDINGS = ":?.!"
+
+
+class FilterBoundField(BoundField):
+    """A public filter's field, its label and help drawn in Python: Django's field and label
+    templates, each rendered through the template engine, cost half of a filter form of thirteen
+    fields, the form a fifth of a list page. The same HTML (tests/test_widgets.py); its errors, on a
+    page that cannot be read, as Django draws them."""
+
+    def as_field_group(self) -> SafeString:
+        if self.use_fieldset or not self.auto_id:
+            return super().as_field_group()
+        parts = [self.quick_label_tag()] if self.label else []
+        if self.help_text:
+            help_text = mark_safe(self.help_text)  # noqa: S308 (as Django's template marks it: |safe)
+            parts.append(format_html('<div class="helptext" id="{}_helptext">{}</div>', self.auto_id, help_text))
+        if self.errors:
+            parts.append(str(self.errors))
+        parts.append(str(self))
+        return mark_safe("\n".join(parts))  # noqa: S308 (each part escaped or drawn by Django)
+
+    def quick_label_tag(self) -> SafeString:
+        """`label_tag()`, as Django draws it for a field with an id."""
+        contents, suffix = self.label, self.field.label_suffix
+        if suffix is None:
+            suffix = self.form.label_suffix
+        if suffix and contents and contents[-1] not in gettext(LABEL_ENDINGS):
+            contents = format_html("{}{}", contents, suffix)
+        attrs = {}
+        if id_for_label := self.field.widget.id_for_label(self.field.widget.attrs.get("id") or self.auto_id):
+            attrs["for"] = id_for_label
+        if self.field.required and hasattr(self.form, "required_css_class"):
+            attrs["class"] = self.form.required_css_class
+        return format_html("<label{}>{}</label>", mark_safe(html_attrs(attrs)), contents)  # noqa: S308 (attributes escaped)
