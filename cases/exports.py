@@ -481,7 +481,8 @@ DATASETS = {
         lambda: (
             Organization.objects.published()
             .with_latest_event()
-            .prefetch_related("name_variants", published_case_slugs())
+            .with_search_names()
+            .prefetch_related(published_case_slugs())
             .order_by("pk")
         ),
         organization_row,

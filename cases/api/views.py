@@ -106,7 +106,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = PeoplePagination
 
     def get_queryset(self):
-        people = Person.objects.published().prefetch_related("name_variants")
+        people = Person.objects.published().with_search_names()
         if self.action == "retrieve":
             people = people.with_public_cases()
         return people
@@ -136,7 +136,7 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.OrganizationFilter
 
     def get_queryset(self):
-        organizations = Organization.objects.published().prefetch_related("name_variants")
+        organizations = Organization.objects.published().with_search_names()
         if self.action == "retrieve":
             organizations = organizations.with_public_cases()
         return organizations

@@ -168,12 +168,20 @@ def russian_spelling(variants) -> str:
     return next((v.name for v in variants if v.language == NameLanguage.RUSSIAN), "")
 
 
+def spellings(record) -> list:
+    """A person's or organisation's name variants, as `with_search_names` loaded them, else read now."""
+    loaded = getattr(record, "loaded_name_variants", None)
+    return loaded if loaded is not None else list(record.name_variants.all())
+
+
 class NamedQuerySet(SearchableQuerySet):
     # The Case.people / Case.organizations field that links a case to these records.
     case_field = ""
 
     def with_search_names(self):
-        return self.prefetch_related("name_variants")
+        """Prefetch their name variants, as a list on each record (read by `spellings`): the queryset a
+        record that a plain prefetch makes cost a tenth of a list of 25 cases and their people."""
+        return self.prefetch_related(Prefetch("name_variants", to_attr="loaded_name_variants"))
 
     def in_published_cases(self, **case_lookups):
         """Records that are subjects of a published case matching `case_lookups` (such as charges__slug=…)."""
@@ -199,7 +207,7 @@ class NamedQuerySet(SearchableQuerySet):
         from .cases import Case
 
         cases = Case.objects.published().prefetch_related("charges").with_public_events().with_stage()
-        return self.prefetch_related("name_variants", Prefetch("cases", queryset=cases, to_attr="public_cases"))
+        return self.with_search_names().prefetch_related(Prefetch("cases", queryset=cases, to_attr="public_cases"))
 
 
 # The columns of Person that copy their open custody span, written by cases.custody alone: what the
@@ -873,7 +881,7 @@ class Person(Publishable):
 
     @property
     def public_name_variants(self) -> list:
-        return [] if self.name_withheld else list(self.name_variants.all())
+        return [] if self.name_withheld else spellings(self)
 
     @property
     def russian_name(self) -> str:
@@ -1096,7 +1104,7 @@ class Organization(LatestEventMixin, Publishable):
 
     @property
     def public_name_variants(self) -> list:
-        return list(self.name_variants.all())
+        return spellings(self)
 
     @property
     def russian_name(self) -> str:
@@ -1104,7 +1112,7 @@ class Organization(LatestEventMixin, Publishable):
         return russian_spelling(self.public_name_variants)
 
     def search_names(self) -> list[str]:
-        return [self.name, *(variant.name for variant in self.name_variants.all())]
+        return [self.name, *(variant.name for variant in self.public_name_variants)]
 
 
 class NameVariant(models.Model):

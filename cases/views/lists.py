@@ -129,7 +129,7 @@ def render_list(
 
 
 def person_list(request):
-    people = Person.objects.published().prefetch_related("name_variants")
+    people = Person.objects.published().with_search_names()
     filterset = PersonFilter(request.GET, queryset=people, request=request)
     as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_valid() else None
     # Without a date the list speaks of the last reports: say how many of them are too old to confirm,
@@ -166,7 +166,7 @@ def sorted_by(request, sort: str) -> str:
 
 
 def organization_list(request):
-    organizations = Organization.objects.published().with_latest_event().prefetch_related("name_variants")
+    organizations = Organization.objects.published().with_latest_event().with_search_names()
     filterset = OrganizationFilter(request.GET, queryset=organizations, request=request)
     return render_list(
         request,

@@ -54,7 +54,7 @@ def person_portrait(request, slug):
 
 
 def organization_detail(request, slug):
-    organization = get_object_or_404(Organization.objects.published().prefetch_related("name_variants"), slug=slug)
+    organization = get_object_or_404(Organization.objects.published().with_search_names(), slug=slug)
     # An organisation may be party to many cases: the first of them, with a link to all, and
     # their timeline a page at a time.
     public_cases = Case.objects.published().filter(organizations=organization)

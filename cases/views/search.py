@@ -81,11 +81,11 @@ def with_search(path: str, query: QueryDict, name: str, text: str) -> str:
 
 def search_groups(text: str) -> list[SearchGroup]:
     kinds = [
-        ("people", _("People"), Person.objects.published().prefetch_related("name_variants"), "cases:person-list"),
+        ("people", _("People"), Person.objects.published().with_search_names(), "cases:person-list"),
         (
             "organizations",
             _("Organisations"),
-            Organization.objects.published().prefetch_related("name_variants"),
+            Organization.objects.published().with_search_names(),
             "cases:organization-list",
         ),
         ("cases", _("Cases"), Case.objects.published().with_public_subjects(), "cases:case-list"),
