@@ -117,8 +117,8 @@ def case_row(case: Case, absolute: Callable[[str], str]) -> dict:
         "summary_ru": case.summary_ru,
         "people": [person.public_name for person in case.public_people],
         "organizations": [organization.name for organization in case.public_organizations],
-        "charges": [charge.name for charge in case.charges.all()],
-        "themes": [theme.name for theme in case.themes.all()],
+        "charges": [charge.name for charge in case.charge_list],
+        "themes": [theme.name for theme in case.theme_list],
         "latest_event": edtf(case.latest_event_date),
         "url": absolute(case.get_absolute_url()),
     }

@@ -69,7 +69,7 @@ class ChargeSerializer(serializers.ModelSerializer):
 
 
 class CaseWithEventsSerializer(serializers.ModelSerializer):
-    charges = ChargeSerializer(many=True)
+    charges = ChargeSerializer(many=True, source="charge_list")
     events = serializers.SerializerMethodField()
 
     class Meta:
@@ -205,8 +205,8 @@ class SubjectSerializer(serializers.Serializer):
 class CaseSerializer(PublicUrlsMixin, serializers.ModelSerializer):
     api_view_name = "api:case-detail"
     stage = serializers.CharField(allow_null=True, help_text="Case stage on `as_of`, or the latest known.")
-    themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    charges = ChargeSerializer(many=True)
+    themes = serializers.SerializerMethodField()
+    charges = ChargeSerializer(many=True, source="charge_list")
     people = SubjectSerializer(many=True, source="public_people")
     organizations = SubjectSerializer(many=True, source="public_organizations")
     country = CountryField()
@@ -226,6 +226,10 @@ class CaseSerializer(PublicUrlsMixin, serializers.ModelSerializer):
             "url",
             "api_url",
         ]
+
+    def get_themes(self, case) -> list[str]:
+        """The slugs of its themes."""
+        return [theme.slug for theme in case.theme_list]
 
 
 class CaseDetailSerializer(CaseSerializer):

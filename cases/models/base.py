@@ -106,6 +106,19 @@ class SearchableQuerySet(PublishableQuerySet):
         return models.F(self.sort_field)
 
 
+def prefetched_list(name: str) -> models.Prefetch:
+    """Prefetch the related records `name` as a list on each record (`loaded_<name>`, read by
+    `loaded`): the queryset a record that a plain prefetch makes, and a manager and another queryset
+    at each reading, cost a tenth of a list of 25 cases and their people."""
+    return models.Prefetch(name, to_attr=f"loaded_{name}")
+
+
+def loaded(record: models.Model, name: str) -> list:
+    """The related records `name` of `record`, as `prefetched_list` loaded them, else read now."""
+    found = getattr(record, f"loaded_{name}", None)
+    return found if found is not None else list(getattr(record, name).all())
+
+
 def slug_from(text: str) -> str:
     """A slug for `text` in Latin letters: slugify alone drops every Cyrillic letter."""
     return slugify(latin(text))
@@ -272,6 +285,8 @@ __all__ = [
     "country_constraint",
     "country_field",
     "insert_selected",
+    "loaded",
+    "prefetched_list",
     "previewed_record",
     "previewing",
     "search_field",

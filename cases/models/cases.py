@@ -19,6 +19,8 @@ from .base import (
     choices_constraint,
     country_constraint,
     country_field,
+    loaded,
+    prefetched_list,
     search_field,
 )
 from .history import HistoricalRecordsOfBothSides
@@ -241,8 +243,8 @@ class CaseQuerySet(SearchableQuerySet):
         from .people import Organization, Person
 
         return self.prefetch_related(
-            "charges",
-            "themes",
+            prefetched_list("charges"),
+            prefetched_list("themes"),
             # With their spellings: the Russian pages name them in Cyrillic.
             Prefetch("people", queryset=Person.objects.published().with_search_names(), to_attr="public_people"),
             Prefetch(
@@ -344,6 +346,14 @@ class Case(LatestEventMixin, Publishable):
 
     def search_names(self) -> list[str]:
         return [self.title, self.title_ru] if self.title_ru else [self.title]
+
+    @property
+    def charge_list(self) -> list:
+        return loaded(self, "charges")
+
+    @property
+    def theme_list(self) -> list:
+        return loaded(self, "themes")
 
     @property
     def stage_display(self) -> str:
