@@ -150,7 +150,7 @@ def event_row(event: Event, absolute: Callable[[str], str]) -> dict:
                 "source": citation.source.title,
                 "source_url": citation.source.url,
             }
-            for citation in event.citations.all()
+            for citation in event.public_citations
         ],
         "url": absolute(event.get_absolute_url()),
     }

@@ -4,7 +4,7 @@ it is published, and a source that is some published event's only public support
 import pytest
 from django.urls import reverse
 
-from cases.models import Event, Source
+from cases.models import Citation, Event, Source
 from cases.report import load_report
 
 from .factories import make_case, make_event, make_source
@@ -135,3 +135,13 @@ def test_events_of_a_report_whose_source_was_unpublished_are_loaded_unpublished(
     assert result.added["events"] == 3
     assert not Event.objects.filter(is_published=True).exists()
     assert any("added unpublished" in line for line in result.skipped)
+
+
+def test_an_events_public_citations_are_those_of_published_sources_however_it_was_read():
+    event = make_event(make_case("A case"), "2018-03", source=make_source("Published source"))
+    Citation.objects.create(event=event, source=make_source("Draft source", is_published=False), quote="Not yet.")
+    loaded = Event.objects.with_public_citations().get(pk=event.pk)
+    read_alone = Event.objects.get(pk=event.pk)
+    for read in (loaded, read_alone):
+        assert [citation.source.title for citation in read.public_citations] == ["Published source"]
+    assert event.citations.count() == 2

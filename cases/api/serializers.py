@@ -38,7 +38,7 @@ class CitationSerializer(serializers.ModelSerializer):
 class EventSerializer(serializers.ModelSerializer):
     date = serializers.CharField(source="date.edtf", help_text="EDTF: 2018-08-17, 2018-03, 2018-40, 2018-03/2018-11")
     date_display = serializers.CharField(source="date.display")
-    citations = CitationSerializer(many=True)
+    citations = CitationSerializer(many=True, source="public_citations")
     # Null for an event that concerns the whole case, or a context event under a theme.
     person = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 

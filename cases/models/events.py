@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from ..choices import IN_CUSTODY_STATES, CaseStage, CustodyState, DatePrecision, EventType, SentenceServed
 from ..dates import FuzzyDate, sentence_in_words
-from .base import Publishable, PublishableQuerySet, choices_constraint, previewed_record
+from .base import Publishable, PublishableQuerySet, choices_constraint, loaded, prefetched_list, previewed_record
 from .custody import Weights
 
 # Event types that pronounce or change a sentence; any other event may repeat a sentence only
@@ -112,11 +112,8 @@ class EventQuerySet(PublishableQuerySet, DatedQuerySet):
         """Prefetch what an event's public display needs: citations of published sources, subjects."""
 
         return self.select_related("case", "person", "theme").prefetch_related(
-            "person__name_variants",
-            models.Prefetch(
-                "citations",
-                queryset=Citation.objects.of_published_sources().select_related("source"),
-            ),
+            prefetched_list("name_variants", through="person"),
+            prefetched_list("citations", queryset=public_citations()),
         )
 
     def with_public_subjects(self):
@@ -124,7 +121,7 @@ class EventQuerySet(PublishableQuerySet, DatedQuerySet):
         from .people import Organization, Person
 
         return self.select_related("case", "person", "theme").prefetch_related(
-            "person__name_variants",
+            prefetched_list("name_variants", through="person"),
             models.Prefetch(
                 "case__people", queryset=Person.objects.published().with_search_names(), to_attr="public_people"
             ),
@@ -368,6 +365,12 @@ class Event(Publishable):
         return FuzzyDate(self.date_start, self.date_end, self.date_precision)
 
     @property
+    def public_citations(self) -> list:
+        """Its citations the public reads (of published sources), as `with_public_citations` loaded
+        them, else read now: never one of an unpublished source."""
+        return loaded(self, "citations", lambda: public_citations().filter(event=self))
+
+    @property
     def public_subject(self) -> str:
         """Whom or what the event concerns, as the public may name it (never a withheld name).
 
@@ -558,6 +561,11 @@ class CitationQuerySet(models.QuerySet):
         if previewed_record() is not None:
             return self.all()
         return self.filter(source__is_published=True)
+
+
+def public_citations() -> models.QuerySet:
+    """The citations the public reads, with their sources."""
+    return Citation.objects.of_published_sources().select_related("source")
 
 
 class Citation(models.Model):

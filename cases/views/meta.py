@@ -75,7 +75,7 @@ def latest_information(events: Iterable) -> FuzzyDate | None:
 
 def cited_sources(events: Iterable) -> Iterable:
     """The sources cited by `events`, as loaded with their citations (for `last_updated`)."""
-    return (citation.source for event in events for citation in event.citations.all())
+    return (citation.source for event in events for citation in event.public_citations)
 
 
 def case_subjects(cases: Iterable) -> Iterable:
