@@ -5,7 +5,9 @@ span would."""
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 
 from cases import dates
 from cases.choices import IN_CUSTODY_STATES, CustodyState, EventType, Identity
@@ -199,3 +201,11 @@ def test_a_staff_preview_counts_from_the_people_not_the_tally(monkeypatch):
     make_person(is_published=False)
     monkeypatch.setattr("cases.models.people.previewed_record", lambda: object())
     assert not Person.objects.published()._every_published()
+
+
+def test_the_home_page_reads_the_custody_tally_once(client):
+    make_event(make_case(people=[make_person("Ardak Ashim")]), "2018-03", custody=CustodyState.IMPRISONED)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/", secure=True)
+    assert response.status_code == 200
+    assert sum(CustodyTally._meta.db_table in query["sql"] for query in queries.captured_queries) == 1

@@ -267,6 +267,8 @@ class PersonQuerySet(NamedQuerySet):
     _period: tuple[date | None, date | None, WhereNode] | None = None
     # What `period_summary` read, kept like the QuerySet's rows: by this QuerySet alone, not its clones.
     _period_summary: dict | None = None
+    # What `_tally_by_state` read, kept the same way.
+    _tallied_rows: list[dict] | None = None
 
     def _clone(self):
         clone = super()._clone()
@@ -614,19 +616,10 @@ class PersonQuerySet(NamedQuerySet):
         if summary is not None:
             row = summary
         elif tallied is not None:
-            # Summed by state, then added up here: a condition on the state in each sum would be
-            # tested on each of the tally's many rows.
-            stale = Q(reported_end__lt=dates.confirmed_since()) | Q(reported_end__isnull=True)
-            tally = CustodyTally.objects.all()
-            if tallied != frozenset(CustodyState.values):
-                tally = tally.filter(state__in=sorted(tallied))
-            by_state = (
-                tally.values("state")
-                .annotate(**tally_aggregates(prefix="all_"), **tally_aggregates(stale, prefix="stale_"))
-                .order_by()
-            )
             row = {f"{part}_{name}": 0 for part in HEADCOUNTS for name in WEIGHTS}
-            for counted in by_state:
+            for counted in self._tally_by_state():
+                if counted["state"] not in tallied:
+                    continue
                 held = counted["state"] in IN_CUSTODY_STATES
                 for name in WEIGHTS:
                     row[f"all_{name}"] += counted[f"all_{name}"]
@@ -647,10 +640,25 @@ class PersonQuerySet(NamedQuerySet):
             )
         return headcount_from(row, "all_"), headcount_from(row, "in_custody_"), headcount_from(row, "unconfirmed_")
 
+    def _tally_by_state(self) -> list[dict]:
+        """CustodyTally summed by state, all of it (`all_`) and what has no report recent enough to
+        confirm it (`stale_`): summed by state and added up in Python, as a condition on the state in
+        each sum would be tested on each of the tally's 20,000 rows. Kept like the QuerySet's rows, so
+        that the home page's counts by state and its headcounts read the tally once."""
+        if self._tallied_rows is None:
+            stale = Q(reported_end__lt=dates.confirmed_since()) | Q(reported_end__isnull=True)
+            self._tallied_rows = list(
+                CustodyTally.objects.values("state")
+                .annotate(**tally_aggregates(prefix="all_"), **tally_aggregates(stale, prefix="stale_"))
+                .order_by()
+            )
+        return self._tallied_rows
+
     def custody_counts(self, on: date | None = None) -> dict[str, Headcount]:
         """How many individuals are in each custody state on `on` (or the latest known), in one query."""
         if on is None and self._every_published():
-            key, rows = "state", CustodyTally.objects.values("state").annotate(**tally_aggregates()).order_by()
+            key, rows = "state", self._tally_by_state()
+            rows = [{"state": row["state"], **{name: row[f"all_{name}"] for name in WEIGHTS}} for row in rows]
         elif on is None:
             key, rows = "current_custody", self.order_by().values("current_custody").annotate(**headcount_aggregates())
         else:

@@ -13,8 +13,9 @@ from .meta import PageMeta, last_updated, latest_information
 
 
 def home(request):
-    custody_counts = Person.objects.published().custody_counts()
-    in_custody_headcount, unconfirmed_headcount = Person.objects.published().custody_report_counts()
+    people = Person.objects.published()
+    custody_counts = people.custody_counts()
+    in_custody_headcount, unconfirmed_headcount = people.custody_report_counts()
     recent = Event.objects.published().exclude(case=None).with_public_citations().newest_first()[:10]
     latest_person = Person.objects.published().aggregate(latest=Max("updated_at"))["latest"]
     countries = public_countries()
