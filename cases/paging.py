@@ -41,7 +41,11 @@ class CappedPaginator(Paginator):
         if (in_hand := getattr(objects, "keys_in_order", lambda: None)()) is not None:
             return in_hand[: self.max_rows + 1]
         if SEARCH_RANK in objects.query.annotations:
-            return list(objects.values_list("pk", flat=True)[: self.max_rows + 1])
+            keys = list(objects.values_list("pk", flat=True)[: self.max_rows + 1])
+            if len(keys) <= self.max_rows:
+                # Every match is in hand: a list that also sums its matches (a headcount) reads these.
+                getattr(objects, "found_all", lambda keys: None)(keys)
+            return keys
         return None
 
     @cached_property

@@ -95,3 +95,24 @@ def test_a_searched_list_reads_its_keys_in_order_once_for_its_count_and_every_pa
         with django_assert_num_queries(1):  # the rows alone: the keys were read with the count
             pages.append([case.title for case in paginator.page(number)])
     assert pages == [in_order[:3], in_order[3:6], in_order[6:]]
+
+
+@pytest.mark.parametrize("max_rows", [3, 1])
+def test_a_searched_list_counts_its_people_by_the_keys_it_found_when_it_found_them_all(monkeypatch, max_rows):
+    from cases.models import Person
+    from cases.paging import CappedPaginator
+
+    from .factories import make_person
+
+    monkeypatch.setattr(CappedPaginator, "max_rows", max_rows)
+    for name, size in [("Ardak Ashim", None), ("Ardak Bekov", 12), ("Dina Ardakova", None), ("Bolat", None)]:
+        make_person(name, **({"identity": "group", "group_size": size} if size else {}))
+    searched = Person.objects.published().search("ardak")
+    expected = (searched.headcount(), searched.headcounts())
+    paginator = CappedPaginator(searched, 25)
+    assert paginator.count == min(3, max_rows + 1)
+    everyone_found = len(paginator.searched_keys) <= max_rows
+    assert (searched._all_keys is not None) == everyone_found
+    # Counted by the keys (or, past the cap, by searching again), the same.
+    assert (searched.headcount(), searched.headcounts()) == expected
+    assert expected[0].individuals == 14

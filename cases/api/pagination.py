@@ -91,8 +91,10 @@ class PeoplePagination(StrictPageNumberPagination):
     records, and a group record is many people (or an unknown number)."""
 
     def paginate_queryset(self, queryset, request, view=None):
+        # After the page: a search's matches, read for it, are then counted by their keys.
+        page = super().paginate_queryset(queryset, request, view)
         self.headcount = queryset.headcount()
-        return super().paginate_queryset(queryset, request, view)
+        return page
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)

@@ -269,6 +269,8 @@ class PersonQuerySet(NamedQuerySet):
     _period_summary: dict | None = None
     # What `_tally_by_state` read, kept the same way.
     _tallied_rows: list[dict] | None = None
+    # Every one of these people's keys, when a search read them all (`found_all`), kept the same way.
+    _all_keys: list | None = None
 
     def _clone(self):
         clone = super()._clone()
@@ -575,8 +577,19 @@ class PersonQuerySet(NamedQuerySet):
             return None
         return custody_filter[1]
 
+    def found_all(self, keys: list) -> None:
+        """Told that `keys` are every one of these people (by `CappedPaginator.searched_keys`, when a
+        search read all its matches): their headcounts then count them by their keys, rather than
+        match every name again (16 ms of a name's search at 100,000 people)."""
+        self._all_keys = keys
+
+    def _found(self) -> "PersonQuerySet | None":
+        return None if self._all_keys is None else self.model._default_manager.filter(pk__in=self._all_keys)
+
     def headcount(self) -> Headcount:
         """How many individuals these records stand for (groups by their size), in one query."""
+        if (found := self._found()) is not None:
+            return found.headcount()
         if (summary := self.period_summary()) is not None:
             return headcount_from(summary, "all_")
         if self._every_published():
@@ -611,6 +624,8 @@ class PersonQuerySet(NamedQuerySet):
         At last report, from the custody copied onto each person (or kept in CustodyTally for all
         the published people) rather than a join with every open span and its report.
         """
+        if (found := self._found()) is not None:
+            return found.headcounts(on)
         summary = self.period_summary() if on is None else None
         tallied = self._tallied_states(on)
         if summary is not None:
