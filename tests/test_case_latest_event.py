@@ -67,3 +67,23 @@ def test_the_cases_list_sorted_by_latest_change_reads_the_stored_date(client):
     html = client.get(reverse("cases:case-list"), {"sort": "latest"}).content.decode()
     assert html.index("Recent") < html.index("Old") < html.index("Quiet")
     assert "January 2023" in html
+
+
+def test_an_organisations_latest_event_is_the_newest_of_its_published_cases_events():
+    from cases.models import Event, Organization
+
+    from .factories import make_organization
+
+    union, other = make_organization("Union"), make_organization("Other")
+    older, newer, hidden = (make_case(organizations=[union]) for _ in range(3))
+    make_event(older, "2018-03")
+    make_event(newer, "2020")
+    make_event(newer, "2021-06-01", is_published=False)
+    make_event(hidden, "2023")
+    hidden.is_published = False
+    hidden.save()
+    found = {o.pk: o.latest_event_date for o in Organization.objects.with_latest_event()}
+    assert found[other.pk] is None
+    newest = Event.objects.published().filter(case__organizations=union).newest_first().first()
+    assert found[union.pk] == newest.date
+    assert (found[union.pk].start, found[union.pk].end) == (date(2020, 1, 1), date(2020, 12, 31))

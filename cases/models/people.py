@@ -9,7 +9,7 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case as CaseExpression
-from django.db.models import ExpressionWrapper, F, FilteredRelation, OuterRef, Prefetch, Q, When
+from django.db.models import ExpressionWrapper, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.sql.where import WhereNode
@@ -1077,14 +1077,22 @@ class OrganizationQuerySet(NamedQuerySet):
         return self.filter(pk__in=Event.objects.published().between(since, until).values("case__organizations"))
 
     def with_latest_event(self):
-        """Annotate the date of the newest published event of each organisation's cases (see LatestEventMixin)."""
+        """Annotate the date of the newest published event of each organisation's published cases
+        (see LatestEventMixin), from the date each case keeps of its own (`Case.latest_event_*`): an
+        organisation's seventy events sorted for each of a thousand organisations took 130 ms."""
         from .cases import Case
-        from .events import Event
 
-        # An IN over the link table (not a join) lets each look-up use the events' case index.
-        their_cases = Case.organizations.through.objects.filter(organization=OuterRef(OuterRef("pk"))).values("case")
-        events = Event.objects.published().filter(case__in=their_cases)
-        return self.annotate(**events.latest_date_annotations())
+        newest = (
+            Case.objects.published()
+            .filter(organizations=OuterRef("pk"), latest_event_start__isnull=False)
+            .order_by("-latest_event_end", "-latest_event_start")
+        )
+        return self.annotate(
+            **{
+                field: Subquery(newest.values(field)[:1])
+                for field in ("latest_event_start", "latest_event_end", "latest_event_precision")
+            }
+        )
 
 
 class Organization(LatestEventMixin, Publishable):
