@@ -35,9 +35,11 @@ def pages() -> dict[str, str]:
         "people as of a date": reverse("cases:person-list") + as_of + "&sort=latest",
         "people by expected end": reverse("cases:person-list") + "?sort=expected_end",
         "people found": reverse("cases:person-list") + "?search=a",
+        "people found, by latest change": reverse("cases:person-list") + "?search=a&sort=latest",
         "people in a period": reverse("cases:person-list") + period,
         "cases": reverse("cases:case-list") + "?sort=latest",
         "organisations": reverse("cases:organization-list"),
+        "organisations by latest event": reverse("cases:organization-list") + "?sort=latest",
         "events": reverse("cases:event-list"),
         "sources": reverse("cases:source-list"),
         "person": person.get_absolute_url(),
@@ -98,8 +100,9 @@ def counts(django_db_setup, django_db_blocker):
 
 
 PAGES = [
-    "home", "people", "people as of a date", "people by expected end", "people found", "people in a period", "cases",
-    "organisations", "events", "sources", "person", "person in Russian", "case", "organisation", "charge", "theme",
+    "home", "people", "people as of a date", "people by expected end", "people found",
+    "people found, by latest change", "people in a period", "cases", "organisations", "organisations by latest event",
+    "events", "sources", "person", "person in Russian", "case", "organisation", "charge", "theme",
     "source", "statistics", "statistics of everyone", "statistics by country", "feed of updates", "feed of a person",
     "feed of a charge", "feed of a theme", "api people", "api people in a period", "api person", "api cases",
     "api case", "api organisations", "api events", "export of people", "sitemap index", "sitemap of people",
