@@ -476,6 +476,8 @@ def _write(world: World, charges, themes, sources, log) -> dict[str, int]:
         log("periods of people's events derived")
     Source.objects.filter(demo_filter()).refresh_support()
     log("sources' support counted")
+    Organization.objects.filter(demo_filter()).refresh_latest_event()
+    log("organisations' latest events stored")
     rebuild_custody_tally()
     log("headcount and statistics tallies counted")
     if connection.vendor == "postgresql":

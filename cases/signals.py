@@ -72,6 +72,7 @@ def event_changed(sender, instance, raw=False, **kwargs):
     cases = {instance.case_id, getattr(instance, "_case_before", None)} - {None}
     if cases:
         Case.objects.filter(pk__in=cases).refresh_latest_event()
+        _organizations_of(cases).refresh_latest_event()
     # Deleted, its citations went first and recounted their sources (citation_changed).
     _sources_cited(Citation.objects.filter(event=instance.pk)).refresh_support()
 
@@ -97,6 +98,7 @@ def case_saved(sender, instance, created, raw=False, **kwargs):
             sync_custody_spans(people)
             _recount_categories(Case.objects.filter(pk=instance.pk))
             _recount_person_categories({instance.pk}, people)
+            _organizations_of([instance.pk]).refresh_latest_event()
         # Its publication, title and time of change are what the sources list shows of it.
         _sources_cited(Citation.objects.filter(event__case=instance.pk)).refresh_support()
 
@@ -136,9 +138,35 @@ def case_categories_changed(sender, instance, action, reverse, pk_set, model, **
         _recount_person_categories({instance.pk})
 
 
+def _organizations_of(cases) -> QuerySet[Organization]:
+    """The organisations these cases (keys, or a query of them) name."""
+    return Organization.objects.filter(
+        pk__in=Case.organizations.through.objects.filter(case__in=cases).values("organization")
+    )
+
+
+@receiver(m2m_changed, sender=Case.organizations.through)
+def case_organizations_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """An organisation's latest event is its published cases' newest: recounted for those whose cases
+    changed, from either side."""
+    if reverse:
+        # `instance` is an organisation whose list of cases changed.
+        if action in {"post_add", "post_remove", "post_clear"}:
+            Organization.objects.filter(pk=instance.pk).refresh_latest_event()
+        return
+    if action == "pre_clear":
+        instance._organizations_before_clear = set(instance.organizations.values_list("pk", flat=True))
+    elif action in {"post_add", "post_remove"}:
+        Organization.objects.filter(pk__in=pk_set or ()).refresh_latest_event()
+    elif action == "post_clear":
+        cleared = instance.__dict__.pop("_organizations_before_clear", set())
+        Organization.objects.filter(pk__in=cleared).refresh_latest_event()
+
+
 @receiver(pre_delete, sender=Case)
 def remember_case_categories(sender, instance, **kwargs):
     instance._people = _pks(instance.people.all())
+    instance._organizations = set(instance.organizations.values_list("pk", flat=True))
     instance._categories = {
         model: set(getattr(instance, field).values_list("pk", flat=True))
         for model, field in ((Charge, "charges"), (Theme, "themes"))
@@ -150,6 +178,7 @@ def case_deleted(sender, instance, **kwargs):
     for model, among in getattr(instance, "_categories", {}).items():
         refresh_category_tally(model, among)
     _recount_person_categories({instance.pk}, getattr(instance, "_people", ()))
+    Organization.objects.filter(pk__in=getattr(instance, "_organizations", ())).refresh_latest_event()
 
 
 @receiver(post_delete, sender=Charge)
@@ -200,7 +229,9 @@ def person_saved(sender, instance, created, raw=False, **kwargs):
         # the tallies count their publication and group size.
         sync_custody_spans([instance.pk])
         # Their own events are public only while they are.
-        Case.objects.filter(pk__in=Event.objects.filter(person=instance).values("case")).refresh_latest_event()
+        their_cases = Event.objects.filter(person=instance).values("case")
+        Case.objects.filter(pk__in=their_cases).refresh_latest_event()
+        _organizations_of(their_cases).refresh_latest_event()
         _recount_categories(Case.objects.filter(people=instance.pk))
         refresh_figures_on_a_date([instance.pk])
         _sources_cited(Citation.objects.filter(event__person=instance.pk)).refresh_support()

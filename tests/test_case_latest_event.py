@@ -69,21 +69,69 @@ def test_the_cases_list_sorted_by_latest_change_reads_the_stored_date(client):
     assert "January 2023" in html
 
 
-def test_an_organisations_latest_event_is_the_newest_of_its_published_cases_events():
+def assert_organisations_in_step():
+    """Each organisation's stored latest event is the newest published event of its published cases."""
     from cases.models import Event, Organization
+
+    for organization in Organization.objects.all():
+        newest = Event.objects.published().filter(case__organizations=organization).newest_first().first()
+        assert organization.latest_event_date == (newest.date if newest else None), organization
+
+
+def test_an_organisations_latest_event_follows_every_write_it_depends_on():
+    from cases.models import Organization
 
     from .factories import make_organization
 
     union, other = make_organization("Union"), make_organization("Other")
-    older, newer, hidden = (make_case(organizations=[union]) for _ in range(3))
+    older, newer = make_case(organizations=[union]), make_case(organizations=[union, other])
     make_event(older, "2018-03")
-    make_event(newer, "2020")
+    event = make_event(newer, "2020")
+    assert Organization.objects.get(pk=union.pk).latest_event_date.start == date(2020, 1, 1)
+    assert_organisations_in_step()
     make_event(newer, "2021-06-01", is_published=False)
-    make_event(hidden, "2023")
-    hidden.is_published = False
-    hidden.save()
-    found = {o.pk: o.latest_event_date for o in Organization.objects.with_latest_event()}
-    assert found[other.pk] is None
-    newest = Event.objects.published().filter(case__organizations=union).newest_first().first()
-    assert found[union.pk] == newest.date
-    assert (found[union.pk].start, found[union.pk].end) == (date(2020, 1, 1), date(2020, 12, 31))
+    person = make_person()
+    make_event(older, "2022-02", person=person)
+    assert_organisations_in_step()
+    person.is_published = False
+    person.save()
+    assert_organisations_in_step()
+    newer.is_published = False
+    newer.save()
+    assert_organisations_in_step()
+    newer.is_published = True
+    newer.save()
+    event.case = older
+    event.save()
+    assert_organisations_in_step()
+    newer.organizations.remove(union)
+    assert_organisations_in_step()
+    union.cases.add(newer)
+    other.cases.clear()
+    assert_organisations_in_step()
+    older.organizations.clear()
+    assert_organisations_in_step()
+    older.organizations.add(other)
+    assert_organisations_in_step()
+    for event in newer.events.all():
+        event.delete()
+    newer.delete()
+    assert_organisations_in_step()
+    for event in older.events.all():
+        event.delete()
+    assert_organisations_in_step()
+    older.delete()
+    assert Organization.objects.get(pk=other.pk).latest_event_date is None
+
+
+def test_an_organisations_cases_changed_from_its_side_move_its_latest_event():
+    from cases.models import Organization
+
+    from .factories import make_organization
+
+    union, case = make_organization("Union"), make_case()
+    make_event(case, "2020")
+    union.cases.add(case)
+    assert Organization.objects.get(pk=union.pk).latest_event_date.start == date(2020, 1, 1)
+    union.cases.clear()
+    assert Organization.objects.get(pk=union.pk).latest_event_date is None
