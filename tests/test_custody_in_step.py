@@ -30,6 +30,7 @@ from cases.models import (
     CustodySpan,
     CustodyTally,
     Event,
+    Organization,
     Person,
     PersonCategory,
     SharedCaseLink,
@@ -42,7 +43,7 @@ from cases.report import ReportLoader
 from cases.resources import EventResource, PersonResource
 from cases.services import merge_people, record_status_update, set_published
 
-from .factories import make_case, make_charge, make_event, make_person, make_source, make_theme
+from .factories import make_case, make_charge, make_event, make_organization, make_person, make_source, make_theme
 from .test_permission_matrix import person_form
 from .test_statistics_on_a_date import stored_figures_on_a_date
 
@@ -202,6 +203,12 @@ class WritesCustodyDependsOn(RuleBasedStateMachine):
     def each_span_carries_its_events_date_end(self):
         assert not CustodySpan.objects.exclude(since_end=F("event__date_end")).exists()
 
+    @invariant()
+    def each_organisation_keeps_its_cases_newest_event(self):
+        for organization in Organization.objects.all():
+            newest = Event.objects.published().filter(case__organizations=organization).newest_first().first()
+            assert organization.latest_event_date == (newest.date if newest else None)
+
     @rule(model=st.sampled_from([Person, Case, Event, Source]), index=st.integers(0, 4))
     def publish_or_unpublish(self, model, index):
         if record := nth(model.objects, index):
@@ -356,7 +363,11 @@ class WritesCustodyDependsOn(RuleBasedStateMachine):
 def test_after_any_sequence_of_writes_the_spans_equal_a_rebuild_from_scratch():
     bokaev, ayan, draft = make_person("Maks Bokaev"), make_person("Talgat Ayan"), make_person(is_published=False)
     shared = make_case(
-        "Land protest case", people=[bokaev, ayan, draft], charges=[make_charge()], themes=[make_theme()]
+        "Land protest case",
+        people=[bokaev, ayan, draft],
+        organizations=[make_organization("Land Defenders")],
+        charges=[make_charge()],
+        themes=[make_theme()],
     )
     make_case("Unpublished case", people=[ayan], is_published=False, charges=[make_charge()])
     report = make_source("World Report")
