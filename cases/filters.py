@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from .choices import IN_CUSTODY_STATES, CaseKind, CaseStage, CustodyState, EventType, OrganizationKind, Role
 from .countries import CountryCodeField, country_choices
 from .models import Case, Charge, Event, Organization, Person, Theme
+from .models.custody import CategoryKind
 from .paging import MAX_ROWS
 from .widgets import DateInput, EnteredNamesSelect, FilterBoundField, ManyOptionsSelect
 
@@ -181,7 +182,9 @@ class SubjectFilterSet(PublicFilterSet):
 
     def filter_in_cases(self, queryset, name, value):
         if name in CATEGORIES:
-            return queryset.filed_under(CATEGORIES[name][0], value)
+            if (pk := category_pk(name, value)) is None:
+                return queryset.in_published_cases(**category_lookup(name, value))  # matches nothing
+            return queryset.filed_under(CategoryKind(name), pk)
         return queryset.in_published_cases(**{self.CASE_LOOKUPS[name]: value})
 
 

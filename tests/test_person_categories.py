@@ -7,6 +7,7 @@ import pytest
 
 from cases.choices import Identity
 from cases.models import Charge, Person, PersonCategory, SharedCaseLink, Theme
+from cases.models.custody import CategoryKind
 from cases.services import merge_people, set_published
 from cases.statistics import _category_sums, rebuild_person_categories, summed_for
 
@@ -215,14 +216,16 @@ def test_an_edit_of_a_cases_text_recounts_nothing_and_its_publication_recounts_i
 
 @pytest.mark.parametrize("category", ["discord", "fraud", "civil"])
 def test_the_people_of_a_charge_or_theme_are_read_from_their_categories(world, category):
-    model = type(world[category])
-    through_cases = Person.objects.published().in_published_cases(**{f"{model._meta.model_name}s": world[category]})
-    filed = Person.objects.published().filed_under(model, world[category].slug)
+    kind = CategoryKind(type(world[category])._meta.model_name)
+    through_cases = Person.objects.published().in_published_cases(**{f"{kind.value}s": world[category]})
+    filed = Person.objects.published().filed_under(kind, world[category].pk)
     assert set(filed) == set(through_cases)
     # Read from the stored rows, not the cases' links.
     PersonCategory.objects.all().delete()
-    assert not Person.objects.published().filed_under(model, world[category].slug).exists()
+    assert not Person.objects.published().filed_under(kind, world[category].pk).exists()
 
 
-def test_an_unknown_charge_matches_no_one(world):
-    assert not Person.objects.published().filed_under(Charge, "no-such-charge").exists()
+def test_an_unknown_charge_matches_no_one(client, world):
+    response = client.get("/people/", {"charge": "no-such-charge"})
+    assert response.status_code == 200
+    assert "No one matches these filters." in response.content.decode()

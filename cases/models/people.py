@@ -184,17 +184,8 @@ class NamedQuerySet(SearchableQuerySet):
 
         return self.filter(pk__in=Case.objects.published().filter(**case_lookups).values(self.case_field))
 
-    def filed_under(self, model: type[models.Model], slug: str):
-        """Records that are subjects of a published case under the charge or theme (`model`) with this
-        slug; an unknown slug matches nothing. By its id, so that the database plans by how many
-        cases that one category has: joined by its slug, it planned for an average one, and read
-        every name of 100,000 for a charge of the report's three cases (seconds)."""
-        pk = model._default_manager.filter(slug=slug).values_list("pk", flat=True).first()
-        if pk is None:
-            return self.in_published_cases(**{f"{model._meta.model_name}s__slug": slug})
-        return self.filed_under_id(CategoryKind(model._meta.model_name), pk)
-
-    def filed_under_id(self, kind: CategoryKind, pk: int):
+    def filed_under(self, kind: CategoryKind, pk: int):
+        """Records that are subjects of a published case under this charge or theme."""
         return self.in_published_cases(**{f"{kind.value}s": pk})
 
     def with_public_cases(self):
@@ -281,7 +272,7 @@ class PersonQuerySet(NamedQuerySet):
         clone._period = self._period
         return clone
 
-    def filed_under_id(self, kind: CategoryKind, pk: int):
+    def filed_under(self, kind: CategoryKind, pk: int):
         """From the people's stored categories (PersonCategory), by the category's index: through the
         cases' links it read every link of a large charge's cases (30 ms at 100,000 people)."""
         return self.filter(pk__in=PersonCategory.objects.filter(kind=kind, category_id=pk).values("person"))
