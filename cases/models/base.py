@@ -6,6 +6,7 @@ from contextvars import ContextVar
 from functools import cache
 
 from django.db import connections, models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.text import slugify
@@ -149,13 +150,24 @@ def search_field():
 
 
 class LatestEventMixin:
-    """The date of the newest published event, as annotated by the queryset's `with_latest_event()`."""
+    """The date of the newest published event, as the queryset's `refresh_latest_event` stores it."""
 
     @property
     def latest_event_date(self) -> FuzzyDate | None:
         if getattr(self, "latest_event_start", None) is None:
             return None
         return FuzzyDate(self.latest_event_start, self.latest_event_end, self.latest_event_precision)
+
+
+def newest_date(newest: models.QuerySet, prefix: str) -> dict:
+    """The date of the first of `newest` (a correlated query, newest first), from its fields
+    `<prefix>start`, `<prefix>end` and `<prefix>precision`, as LatestEventMixin reads it: what
+    `refresh_latest_event` stores (an empty precision without one)."""
+    return {
+        "latest_event_start": models.Subquery(newest.values(f"{prefix}start")[:1]),
+        "latest_event_end": models.Subquery(newest.values(f"{prefix}end")[:1]),
+        "latest_event_precision": Coalesce(models.Subquery(newest.values(f"{prefix}precision")[:1]), models.Value("")),
+    }
 
 
 @cache
@@ -289,6 +301,7 @@ __all__ = [
     "country_field",
     "insert_selected",
     "loaded",
+    "newest_date",
     "prefetched_list",
     "previewed_record",
     "previewing",

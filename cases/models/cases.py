@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -20,6 +20,7 @@ from .base import (
     country_constraint,
     country_field,
     loaded,
+    newest_date,
     prefetched_list,
     search_field,
 )
@@ -232,11 +233,7 @@ class CaseQuerySet(SearchableQuerySet):
 
         events = Event.objects.filter(case=OuterRef("pk"), is_published=True)
         newest = events.filter(Q(person__isnull=True) | Q(person__is_published=True)).newest_first()
-        return self.update(
-            latest_event_start=Subquery(newest.values("date_start")[:1]),
-            latest_event_end=Subquery(newest.values("date_end")[:1]),
-            latest_event_precision=Coalesce(Subquery(newest.values("date_precision")[:1]), Value("")),
-        )
+        return self.update(**newest_date(newest, "date_"))
 
     def with_public_subjects(self):
         """Prefetch published people and organisations as `public_people` / `public_organizations`."""

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connections, models
 from django.db.backends.postgresql.psycopg_any import DateRange
-from django.db.models import F, Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -199,18 +199,6 @@ class EventQuerySet(PublishableQuerySet, DatedQuerySet):
         found = self.filter(pk__in=kept)
         found.newest_keys = kept
         return found
-
-    def latest_date_annotations(self) -> dict:
-        """Annotations for a correlated (OuterRef) event queryset: the date of its newest event.
-
-        Read back as `latest_event_date` (see LatestEventMixin); `latest_event_end` sorts.
-        """
-        newest = self.newest_first()
-        return {
-            "latest_event_start": Subquery(newest.values("date_start")[:1]),
-            "latest_event_end": Subquery(newest.values("date_end")[:1]),
-            "latest_event_precision": Subquery(newest.values("date_precision")[:1]),
-        }
 
 
 class Event(Publishable):

@@ -9,7 +9,7 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case as CaseExpression
-from django.db.models import ExpressionWrapper, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import ExpressionWrapper, F, FilteredRelation, OuterRef, Prefetch, Q, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.sql.where import WhereNode
@@ -43,6 +43,7 @@ from .base import (
     country_constraint,
     country_field,
     loaded,
+    newest_date,
     prefetched_list,
     previewed_record,
     search_field,
@@ -1088,11 +1089,7 @@ class OrganizationQuerySet(NamedQuerySet):
             .filter(organizations=OuterRef("pk"), latest_event_start__isnull=False)
             .order_by("-latest_event_end", "-latest_event_start")
         )
-        return self.update(
-            latest_event_start=Subquery(newest.values("latest_event_start")[:1]),
-            latest_event_end=Subquery(newest.values("latest_event_end")[:1]),
-            latest_event_precision=Coalesce(Subquery(newest.values("latest_event_precision")[:1]), models.Value("")),
-        )
+        return self.update(**newest_date(newest, "latest_event_"))
 
 
 class Organization(LatestEventMixin, Publishable):
