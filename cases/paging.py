@@ -11,7 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from .search import SEARCH_RANK
+from .search import SEARCH_RANK, searched_keys
 
 # 40 pages of the public lists' 25 rows: page 40 of the people reads its keys in about 15 ms at 100,000 people.
 MAX_ROWS = 1_000
@@ -41,7 +41,7 @@ class CappedPaginator(Paginator):
         if (in_hand := getattr(objects, "keys_in_order", lambda: None)()) is not None:
             return in_hand[: self.max_rows + 1]
         if SEARCH_RANK in objects.query.annotations:
-            keys = list(objects.values_list("pk", flat=True)[: self.max_rows + 1])
+            keys = searched_keys(objects, self.max_rows + 1)
             if len(keys) <= self.max_rows:
                 # Every match is in hand: a list that also sums its matches (a headcount) reads these.
                 getattr(objects, "found_all", lambda keys: None)(keys)

@@ -36,6 +36,7 @@ def pages() -> dict[str, str]:
         "people by expected end": reverse("cases:person-list") + "?sort=expected_end",
         "people found": reverse("cases:person-list") + "?search=a",
         "people found, by latest change": reverse("cases:person-list") + "?search=a&sort=latest",
+        "people found with near misses, by name": reverse("cases:person-list") + "?search=ardak&sort=name",
         "people in a period": reverse("cases:person-list") + period,
         "cases": reverse("cases:case-list") + "?sort=latest",
         "organisations": reverse("cases:organization-list"),
@@ -101,7 +102,8 @@ def counts(django_db_setup, django_db_blocker):
 
 PAGES = [
     "home", "people", "people as of a date", "people by expected end", "people found",
-    "people found, by latest change", "people in a period", "cases", "organisations", "organisations by latest event",
+    "people found, by latest change", "people found with near misses, by name",
+    "people in a period", "cases", "organisations", "organisations by latest event",
     "events", "sources", "person", "person in Russian", "case", "organisation", "charge", "theme",
     "source", "statistics", "statistics of everyone", "statistics by country", "feed of updates", "feed of a person",
     "feed of a charge", "feed of a theme", "api people", "api people in a period", "api person", "api cases",

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import Case, NameVariant, Organization, Person
@@ -90,6 +91,15 @@ def test_close_matches_come_first():
     make_person("Aset Mataev")
     make_person("Zhanaset Kenzhe")
     assert found("aset") == ["aset-mataev", "nurlan-asetov", "zhanaset-kenzhe"]
+
+
+def test_where_the_query_occurs_ranks_a_whole_name_then_a_whole_word_then_the_start_of_a_name_or_a_word():
+    make_person("Ardakova Dina")
+    make_person("Dina Ardakova")
+    make_person("Zhanardak Bolat")
+    make_person("Dina Ardak")
+    make_person("Ardak")
+    assert found("ardak") == ["ardak", "dina-ardak", "ardakova-dina", "dina-ardakova", "zhanardak-bolat"]
 
 
 def test_a_single_letter_matches_the_start_of_a_word_only():
@@ -215,6 +225,39 @@ def test_on_postgresql_a_near_miss_is_found_and_ranked_below_exact_matches():
     assert found("Kushakbayef") == ["nurbek-kushakbaev"]
     assert found("Kushakbaev Nurbek") == ["nurbek-kushakbaev"]
     assert found("Bokaev") == []
+
+
+@on_postgresql
+def test_on_postgresql_a_near_miss_is_compared_and_a_name_holding_the_query_is_not():
+    make_person("Zhanar Sekirbaeva")
+    make_person("Aigul Sekerbaeva")
+    similarity = {p.slug: p.search_similarity for p in Person.objects.search("Sekirbaeva")}
+    assert similarity["zhanar-sekirbaeva"] is None
+    assert 0.5 < similarity["aigul-sekerbaeva"] < 1
+
+
+@on_postgresql
+@pytest.mark.parametrize("sort", ["latest", "name"])
+def test_on_postgresql_a_sorted_near_miss_search_reads_its_matches_without_walking_an_index(client, sort):
+    from cases.search import searched_keys
+
+    make_person("Ardak Bekov")
+    make_person("Ardak Serikov")
+    make_person("Bolat Ardakov")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("cases:person-list"), {"search": "ardak", "sort": sort})
+    assert len(response.context["results"]) == 3
+    statements = [query["sql"] for query in queries]
+    setting = next(n for n, sql in enumerate(statements) if "enable_indexscan" in sql)
+    assert 'FROM "cases_person"' in statements[setting + 1]
+    # The setting lasts for that read alone.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_indexscan")
+        assert cursor.fetchone() == ("on",)
+    # A search without near misses (too short for them) keeps the planner's own choice.
+    with CaptureQueriesContext(connection) as queries:
+        searched_keys(Person.objects.search("ard").order_by("pk"), 10)
+    assert not any("enable_indexscan" in query["sql"] for query in queries)
 
 
 @on_postgresql
