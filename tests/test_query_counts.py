@@ -36,7 +36,7 @@ def pages() -> dict[str, str]:
         "people by expected end": reverse("cases:person-list") + "?sort=expected_end",
         "people found": reverse("cases:person-list") + "?search=a",
         "people found, by latest change": reverse("cases:person-list") + "?search=a&sort=latest",
-        "people found with near misses, by name": reverse("cases:person-list") + "?search=ardak&sort=name",
+        "people found with near misses, by name": reverse("cases:person-list") + "?search=aeva&sort=name",
         "people in a period": reverse("cases:person-list") + period,
         "cases": reverse("cases:case-list") + "?sort=latest",
         "organisations": reverse("cases:organization-list"),
