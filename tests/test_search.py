@@ -266,3 +266,28 @@ def test_on_postgresql_search_text_has_a_trigram_index():
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'cases_person_search_trgm'")
         (definition,) = cursor.fetchone()
     assert "gin" in definition and "gin_trgm_ops" in definition
+
+
+@on_postgresql
+def test_on_postgresql_the_planner_prices_a_trigram_comparison_as_two_hundred_operators():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT procost FROM pg_proc WHERE proname = 'strict_word_similarity_commutator_op'")
+        assert cursor.fetchone() == (200,)
+
+
+@on_postgresql
+def test_on_postgresql_a_database_user_who_does_not_own_pg_trgm_still_migrates():
+    from importlib import import_module
+
+    costs = import_module("cases.migrations.0043_trigram_comparison_costs")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE casetracker_not_owner")
+        cursor.execute("GRANT USAGE ON SCHEMA public TO casetracker_not_owner")
+        cursor.execute("SET ROLE casetracker_not_owner")
+        try:
+            with connection.schema_editor(atomic=False) as editor:
+                costs.set_cost(1)(None, editor)
+        finally:
+            cursor.execute("RESET ROLE")
+        cursor.execute("SELECT procost FROM pg_proc WHERE proname = 'strict_word_similarity_commutator_op'")
+        assert cursor.fetchone() == (200,)
