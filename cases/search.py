@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.db import connection, connections, transaction
-from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, IntegerField, OrderBy, Q, QuerySet, Value, When
 
 if TYPE_CHECKING:
     from .models.base import SearchableQuerySet
@@ -268,7 +268,7 @@ def search(queryset: "SearchableQuerySet", text: str) -> "SearchableQuerySet":
         output_field=IntegerField(),
     )
     queryset = queryset.filter(matches).annotate(**{SEARCH_RANK: rank})
-    ordering = [SEARCH_RANK, "sort_name", "pk"]
+    ordering: list[str | OrderBy] = [SEARCH_RANK, "sort_name", "pk"]
     if fuzzy:
         from django.contrib.postgres.search import TrigramStrictWordSimilarity
 
