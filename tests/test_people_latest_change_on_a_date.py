@@ -6,6 +6,7 @@ within, ties, withheld names and people with no span then."""
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import F
 from django.http import QueryDict
 
@@ -148,3 +149,13 @@ def test_a_long_lists_page_reads_its_keys_in_three_runs_a_short_one_in_one_sort(
     monkeypatch.setattr("cases.models.people.MAX_ROWS", 0)
 
     assert page_queries(client, params) == sorted_whole + 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="covering indexes are PostgreSQL's")
+def test_on_postgresql_a_span_on_a_date_is_looked_up_by_person_from_an_index_holding_what_the_lists_read():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'cases_span_person_on_a_date'")
+        (definition,) = cursor.fetchone()
+    assert "(person_id) INCLUDE (valid_from, valid_until, state, since_end, expected_end_start, expected_end_end)" in (
+        definition
+    )
