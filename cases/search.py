@@ -212,14 +212,16 @@ SEARCH_SIMILARITY = "search_similarity"
 def searched_keys(queryset: QuerySet, limit: int) -> list:
     """The keys of the first `limit` records of a search (`search`), in the queryset's order.
 
-    PostgreSQL prices the near-miss test (a trigram comparison of every name) as a cheap operator.
-    Sorted otherwise than by closeness (latest change, name), it then walks the sort's index and
-    tests each record until it has `limit` matches: for a name that 4 % of 100,000 people have
-    ("Ardak"), 27,000 comparisons (0.1 s). Without index walks it reads the matches from the
-    names' trigram index, as a search by closeness always does, and sorts them (8 ms); GIN indexes
-    serve only such bitmap reads, so no search loses an index it had."""
+    PostgreSQL takes a near-miss search's matches for about twice their number (a name test and a
+    near-miss test, counted as independent). Sorted by the records' own columns (latest change,
+    name), it then walks the sort's index and compares each name until it has `limit` matches: for
+    a name that 4 % of 100,000 people have ("Ardak"), 27,000 comparisons (0.1 s). Without index
+    walks it reads the matches from the names' trigram index, as a search by closeness does, and
+    sorts them (8 ms); GIN indexes serve only such bitmap reads, so the search loses no index it
+    had. A search by closeness, or sorted by a joined record (a custody span on a date), walks no
+    index of its own, and keeps its look-ups of other tables by index."""
     keys = queryset.values_list("pk", flat=True)[:limit]
-    if SEARCH_SIMILARITY not in queryset.query.annotations:
+    if not _may_walk_a_sort_index(queryset):
         return list(keys)
     with transaction.atomic(using=queryset.db):
         with connections[queryset.db].cursor() as cursor:
@@ -229,6 +231,17 @@ def searched_keys(queryset: QuerySet, limit: int) -> list:
         # transaction too, where it would otherwise last until that transaction's end.
         transaction.set_rollback(True, using=queryset.db)
     return found
+
+
+def _may_walk_a_sort_index(queryset: QuerySet) -> bool:
+    """Whether PostgreSQL may read this search in its order by walking an index of the searched
+    records while comparing each name: a search that finds near misses, sorted by its own columns."""
+    if SEARCH_SIMILARITY not in queryset.query.annotations:
+        return False
+    ordering = queryset.query.order_by
+    if not ordering or ordering[0] == SEARCH_RANK:
+        return False
+    return not getattr(queryset, "sorted_by_a_join", lambda: False)()
 
 
 def search(queryset: "SearchableQuerySet", text: str) -> "SearchableQuerySet":

@@ -261,6 +261,20 @@ def test_on_postgresql_a_sorted_near_miss_search_reads_its_matches_without_walki
 
 
 @on_postgresql
+@pytest.mark.parametrize(
+    "order", [{}, {"sort": "latest", "as_of": "2018-06-30"}, {"sort": "expected_end", "as_of": "2018-06-30"}]
+)
+def test_on_postgresql_a_search_by_closeness_or_by_a_span_on_a_date_keeps_its_index_look_ups(client, order):
+    """Neither can walk an index of the people in its order, and a span on a date is looked up by index."""
+    make_person("Ardak Bekov")
+    make_person("Bolat Ardakov")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("cases:person-list"), {"search": "ardak", **order})
+    assert len(response.context["results"]) == 2
+    assert not any("enable_indexscan" in query["sql"] for query in queries)
+
+
+@on_postgresql
 def test_on_postgresql_search_text_has_a_trigram_index():
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'cases_person_search_trgm'")

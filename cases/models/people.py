@@ -283,6 +283,11 @@ class PersonQuerySet(NamedQuerySet):
         queryset._latest_change_on = queryset._expected_end_on = None  # another order
         return queryset
 
+    def sorted_by_a_join(self) -> bool:
+        """Whether these people are ordered by the custody span holding on a date (`by_latest_change`,
+        `by_expected_end` on a date): by another table's columns, which no index of theirs holds."""
+        return self._latest_change_on is not None or self._expected_end_on is not None
+
     def in_country(self, code: str):
         return self.filter(country=code)
 
