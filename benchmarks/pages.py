@@ -181,6 +181,12 @@ def pages() -> list[tuple[str, str, int]]:
         ("people ?search&sort=latest", f"{reverse('cases:person-list')}?search=Bokayev&sort=latest", SEARCH),
         # A first name thousands of people share, sorted: walking the sort's index tested every name.
         ("people ?search=Ardak&sort=latest", f"{reverse('cases:person-list')}?search=Ardak&sort=latest", SEARCH),
+        # The same on a date: each match's span then, joined.
+        (
+            "people ?search=Ardak&as_of&sort=latest",
+            f"{reverse('cases:person-list')}?search=Ardak&{as_of}&sort=latest",
+            SEARCH,
+        ),
         ("people (ru)", "/ru" + reverse("cases:person-list"), PAGE),
         ("search ?q=Bokayev", f"{reverse('cases:search')}?q=Bokayev", SEARCH),
         ("search ?q=a", f"{reverse('cases:search')}?q=a", SEARCH),
