@@ -209,7 +209,7 @@ SEARCH_RANK = "search_rank"
 SEARCH_SIMILARITY = "search_similarity"
 
 
-def searched_keys(queryset: QuerySet, limit: int) -> list:
+def searched_keys(queryset: "SearchableQuerySet", limit: int) -> list:
     """The keys of the first `limit` records of a search (`search`), in the queryset's order.
 
     PostgreSQL takes a near-miss search's matches for about twice their number (a name test and a
@@ -233,7 +233,7 @@ def searched_keys(queryset: QuerySet, limit: int) -> list:
     return found
 
 
-def _may_walk_a_sort_index(queryset: QuerySet) -> bool:
+def _may_walk_a_sort_index(queryset: "SearchableQuerySet") -> bool:
     """Whether PostgreSQL may read this search in its order by walking an index of the searched
     records while comparing each name: a search that finds near misses, sorted by its own columns."""
     if SEARCH_SIMILARITY not in queryset.query.annotations:
@@ -241,7 +241,7 @@ def _may_walk_a_sort_index(queryset: QuerySet) -> bool:
     ordering = queryset.query.order_by
     if not ordering or ordering[0] == SEARCH_RANK:
         return False
-    return not getattr(queryset, "sorted_by_a_join", lambda: False)()
+    return not queryset.sorted_by_a_join()
 
 
 def search(queryset: "SearchableQuerySet", text: str) -> "SearchableQuerySet":

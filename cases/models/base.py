@@ -96,6 +96,11 @@ class SearchableQuerySet(PublishableQuerySet):
         """Prefetch what `search_names()` reads."""
         return self
 
+    def sorted_by_a_join(self) -> bool:
+        """Whether these records are ordered by another table's columns, which no index of theirs
+        holds (see cases.search.searched_keys)."""
+        return False
+
     def with_sort_name(self):
         """Annotate `sort_name`, the public name lists are sorted by."""
         if "sort_name" in self.query.annotations:

@@ -284,8 +284,7 @@ class PersonQuerySet(NamedQuerySet):
         return queryset
 
     def sorted_by_a_join(self) -> bool:
-        """Whether these people are ordered by the custody span holding on a date (`by_latest_change`,
-        `by_expected_end` on a date): by another table's columns, which no index of theirs holds."""
+        """Ordered by the custody span holding on a date (`by_latest_change`, `by_expected_end` on a date)."""
         return self._latest_change_on is not None or self._expected_end_on is not None
 
     def in_country(self, code: str):
